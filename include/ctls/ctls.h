@@ -1,0 +1,317 @@
+/* ctls — a TLS 1.3 / TLS 1.2 library in C.
+ *
+ * The public API. One opaque configuration (ctls_config, shared and reference counted), one
+ * opaque connection (ctls_conn, one thread at a time), one serialisable session (ctls_session).
+ *
+ * Status convention: 0 is success; CTLS_WANT_READ, CTLS_WANT_WRITE, CTLS_INTERRUPTED,
+ * CTLS_PAUSED_SERVER_AUTH, CTLS_PAUSED_CERT_REQUESTED (and CTLS_ERR_RENEGOTIATION_REFUSED) are
+ * non-fatal: call again. Every other negative value is a fatal CTLS_ERR_*: the connection is
+ * poisoned and every later call returns the same error. ctls_is_fatal() tells them apart.
+ */
+#ifndef CTLS_CTLS_H
+#define CTLS_CTLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CTLS_BUILDING)
+#define CTLS_API __attribute__((visibility("default")))
+#else
+#define CTLS_API
+#endif
+
+/* ---- status codes ---------------------------------------------------------------------- */
+#define CTLS_OK 0
+/* non-fatal */
+#define CTLS_WANT_READ (-1)             /* the transport has no data yet: call again */
+#define CTLS_WANT_WRITE (-2)            /* the transport cannot take more yet: call again */
+#define CTLS_INTERRUPTED (-3)           /* a system call was interrupted (EINTR): call again */
+#define CTLS_PAUSED_SERVER_AUTH (-4)    /* client: the server's chain is in; accept or reject */
+#define CTLS_PAUSED_CERT_REQUESTED (-5) /* client: the server asked for a certificate */
+#define CTLS_ERR_RENEGOTIATION_REFUSED (-6) /* TLS 1.2 server: the client refused (warning) */
+
+/* fatal: general */
+#define CTLS_ERR_INTERNAL (-100)    /* a bug or an unexpected library failure */
+#define CTLS_ERR_NOMEM (-101)       /* out of memory */
+#define CTLS_ERR_INVALID_ARG (-102) /* an argument is NULL, out of range or unparsable */
+#define CTLS_ERR_BAD_STATE (-103)   /* the call does not fit the connection's state */
+#define CTLS_ERR_IO (-104)          /* the transport failed (errno kept) */
+#define CTLS_ERR_TIMEOUT (-105)     /* the handshake timeout expired */
+#define CTLS_ERR_TRUNCATED (-106)   /* EOF from the peer without close_notify */
+#define CTLS_ERR_SHUTDOWN (-107)    /* write after ctls_shutdown */
+#define CTLS_ERR_UNSUPPORTED (-108) /* a feature, version or algorithm ctls refuses */
+#define CTLS_ERR_FILE (-109)        /* a file could not be read */
+#define CTLS_ERR_LIMIT (-110)       /* a size or count limit was exceeded */
+#define CTLS_ERR_CRYPTO (-111)      /* a cryptographic primitive failed */
+#define CTLS_ERR_NO_CERT (-112)     /* a server has no certificate usable for this client */
+#define CTLS_ERR_BAD_KEY (-113)     /* a private key could not be loaded or does not match */
+#define CTLS_ERR_CLOSED (-114)      /* the connection is closed */
+
+/* fatal: protocol (each maps to the alert of the same name) */
+#define CTLS_ERR_DECODE (-200)                  /* decode_error: malformed message */
+#define CTLS_ERR_UNEXPECTED_MESSAGE (-201)      /* unexpected_message */
+#define CTLS_ERR_ILLEGAL_PARAMETER (-202)       /* illegal_parameter */
+#define CTLS_ERR_BAD_RECORD_MAC (-203)          /* bad_record_mac: a record failed to decrypt */
+#define CTLS_ERR_RECORD_OVERFLOW (-204)         /* record_overflow */
+#define CTLS_ERR_HANDSHAKE_FAILURE (-205)       /* handshake_failure: nothing in common */
+#define CTLS_ERR_PROTOCOL_VERSION (-206)        /* protocol_version: no common version */
+#define CTLS_ERR_MISSING_EXTENSION (-207)       /* missing_extension */
+#define CTLS_ERR_UNSUPPORTED_EXTENSION (-208)   /* unsupported_extension */
+#define CTLS_ERR_DECRYPT_ERROR (-209)           /* decrypt_error: bad Finished or signature */
+#define CTLS_ERR_INSUFFICIENT_SECURITY (-210)   /* insufficient_security */
+#define CTLS_ERR_NO_APPLICATION_PROTOCOL (-211) /* no_application_protocol */
+#define CTLS_ERR_UNRECOGNIZED_NAME (-212)       /* unrecognized_name */
+#define CTLS_ERR_ALERT_RECEIVED (-213)          /* the peer sent a fatal alert */
+#define CTLS_ERR_CERTIFICATE_REQUIRED (-214)    /* certificate_required */
+#define CTLS_ERR_INAPPROPRIATE_FALLBACK (-215)  /* inappropriate_fallback / downgrade sentinel */
+#define CTLS_ERR_BAD_CERTIFICATE (-216)         /* bad_certificate: peer cert unusable */
+
+/* fatal: certificate verification (all applicable flags are in ctls_verify_result) */
+#define CTLS_ERR_CERT_UNKNOWN_ROOT (-300)      /* chain ends at a root that is not trusted */
+#define CTLS_ERR_CERT_NO_ROOT (-301)           /* chain cannot be completed (missing issuer) */
+#define CTLS_ERR_CERT_EXPIRED (-302)           /* a certificate is past notAfter */
+#define CTLS_ERR_CERT_NOT_YET_VALID (-303)     /* a certificate is before notBefore */
+#define CTLS_ERR_CERT_INVALID_CHAIN (-304)     /* bad signature, malformed or bad CA rules */
+#define CTLS_ERR_CERT_NO_CERTIFICATE (-305)    /* the peer sent no certificate */
+#define CTLS_ERR_CERT_HOSTNAME_MISMATCH (-306) /* the leaf does not match the expected name */
+#define CTLS_ERR_CERT_BAD_USAGE (-307)         /* keyUsage / extKeyUsage forbid this use */
+#define CTLS_ERR_CERT_MALFORMED (-308)         /* a certificate failed to parse */
+#define CTLS_ERR_CERT_NAME_CONSTRAINTS (-309)  /* a name constraint is violated */
+#define CTLS_ERR_CERT_WEAK_ALGORITHM (-310)    /* MD5 / SHA-1 signature or a key too small */
+#define CTLS_ERR_CERT_UNSUPPORTED (-311)       /* unknown critical extension / algorithm */
+#define CTLS_ERR_CERT_REJECTED (-312)          /* the application rejected the peer */
+#define CTLS_ERR_CERT_PATH_LIMIT (-313)        /* depth or path-building budget exhausted */
+
+/* ---- constants ------------------------------------------------------------------------- */
+#define CTLS_CLIENT 1
+#define CTLS_SERVER 2
+
+#define CTLS_TLS1_2 0x0303
+#define CTLS_TLS1_3 0x0304
+
+#define CTLS_VERIFY_NONE 0
+#define CTLS_VERIFY_PEER 1         /* client default: verify the server; server: ask, optional */
+#define CTLS_VERIFY_REQUIRE_PEER 2 /* server: demand a client certificate */
+
+/* ctls_verify_result() flags */
+#define CTLS_VERIFY_OK 0u
+#define CTLS_CERT_UNKNOWN_ROOT (1u << 0)
+#define CTLS_CERT_NO_ROOT (1u << 1)
+#define CTLS_CERT_EXPIRED (1u << 2)
+#define CTLS_CERT_NOT_YET_VALID (1u << 3)
+#define CTLS_CERT_INVALID_CHAIN (1u << 4) /* bad signature, malformed, CA rules broken */
+#define CTLS_CERT_NO_CERTIFICATE (1u << 5)
+#define CTLS_CERT_HOSTNAME_MISMATCH (1u << 6)
+#define CTLS_CERT_BAD_USAGE (1u << 7)
+#define CTLS_CERT_NAME_CONSTRAINTS (1u << 8)
+#define CTLS_CERT_WEAK_ALGORITHM (1u << 9)
+#define CTLS_CERT_UNSUPPORTED (1u << 10)
+#define CTLS_CERT_MALFORMED (1u << 11)
+#define CTLS_CERT_REJECTED (1u << 12)
+#define CTLS_CERT_PATH_LIMIT (1u << 13)
+#define CTLS_CERT_NOT_VERIFIED (1u << 14) /* verification was switched off (VERIFY_NONE) */
+
+/* ctls_shutdown_flags() */
+#define CTLS_SENT_SHUTDOWN 1
+#define CTLS_RECEIVED_SHUTDOWN 2
+
+/* ctls_state() */
+#define CTLS_STATE_IDLE 0
+#define CTLS_STATE_HANDSHAKE 1
+#define CTLS_STATE_CONNECTED 2
+#define CTLS_STATE_CLOSED 3
+#define CTLS_STATE_ABORTED 4
+
+/* TLS alert descriptions (RFC 8446 6) for ctls_reject_peer / ctls_alert_received */
+#define CTLS_ALERT_CLOSE_NOTIFY 0
+#define CTLS_ALERT_UNEXPECTED_MESSAGE 10
+#define CTLS_ALERT_BAD_RECORD_MAC 20
+#define CTLS_ALERT_RECORD_OVERFLOW 22
+#define CTLS_ALERT_HANDSHAKE_FAILURE 40
+#define CTLS_ALERT_BAD_CERTIFICATE 42
+#define CTLS_ALERT_UNSUPPORTED_CERTIFICATE 43
+#define CTLS_ALERT_CERTIFICATE_REVOKED 44
+#define CTLS_ALERT_CERTIFICATE_EXPIRED 45
+#define CTLS_ALERT_CERTIFICATE_UNKNOWN 46
+#define CTLS_ALERT_ILLEGAL_PARAMETER 47
+#define CTLS_ALERT_UNKNOWN_CA 48
+#define CTLS_ALERT_ACCESS_DENIED 49
+#define CTLS_ALERT_DECODE_ERROR 50
+#define CTLS_ALERT_DECRYPT_ERROR 51
+#define CTLS_ALERT_PROTOCOL_VERSION 70
+#define CTLS_ALERT_INSUFFICIENT_SECURITY 71
+#define CTLS_ALERT_INTERNAL_ERROR 80
+#define CTLS_ALERT_INAPPROPRIATE_FALLBACK 86
+#define CTLS_ALERT_USER_CANCELED 90
+#define CTLS_ALERT_NO_RENEGOTIATION 100
+#define CTLS_ALERT_MISSING_EXTENSION 109
+#define CTLS_ALERT_UNSUPPORTED_EXTENSION 110
+#define CTLS_ALERT_UNRECOGNIZED_NAME 112
+#define CTLS_ALERT_BAD_CERTIFICATE_STATUS_RESPONSE 113
+#define CTLS_ALERT_UNKNOWN_PSK_IDENTITY 115
+#define CTLS_ALERT_CERTIFICATE_REQUIRED 116
+#define CTLS_ALERT_NO_APPLICATION_PROTOCOL 120
+
+typedef struct ctls_config ctls_config;
+typedef struct ctls_conn ctls_conn;
+typedef struct ctls_session ctls_session;
+
+/* ---- library and status ---------------------------------------------------------------- */
+/* The library version, e.g. "0.1.0". */
+CTLS_API const char *ctls_version_string(void);
+/* 1 if rc is a fatal status (a negative value other than the non-fatal ones above), else 0. */
+CTLS_API int ctls_is_fatal(int rc);
+/* A short English description of a status code. Never NULL; unknown codes get a generic text. */
+CTLS_API const char *ctls_strerror(int rc);
+
+/* ---- configuration --------------------------------------------------------------------- */
+/* A new configuration for role CTLS_CLIENT or CTLS_SERVER, with secure defaults (TLS 1.3 and
+ * 1.2, AEAD suites, x25519/secp256r1/secp384r1; clients verify against the system store).
+ * NULL on a bad role or out of memory. Setters return 0 or CTLS_ERR_INVALID_ARG /
+ * CTLS_ERR_BAD_STATE (once a connection uses the config, it is read-only). */
+CTLS_API ctls_config *ctls_config_new(int role);
+/* Drops the caller's reference; connections keep the config alive until they are freed. */
+CTLS_API void ctls_config_free(ctls_config *cfg);
+/* Versions CTLS_TLS1_2 / CTLS_TLS1_3 only; anything older is CTLS_ERR_UNSUPPORTED. */
+CTLS_API int ctls_config_set_versions(ctls_config *cfg, int min, int max);
+/* IANA names, ':'-separated, in preference order, e.g.
+ * "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256". Non-AEAD / RSA-kx suites are refused
+ * with CTLS_ERR_UNSUPPORTED. */
+CTLS_API int ctls_config_set_cipher_suites(ctls_config *cfg, const char *list);
+/* "x25519:secp256r1:secp384r1" (order = preference; the client's first one gets a key share) */
+CTLS_API int ctls_config_set_groups(ctls_config *cfg, const char *list);
+/* ALPN protocols, ','-separated: "h2,http/1.1" */
+CTLS_API int ctls_config_set_alpn(ctls_config *cfg, const char *list);
+/* "ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519" */
+CTLS_API int ctls_config_set_signature_schemes(ctls_config *cfg, const char *list);
+/* A certificate chain (leaf first, PEM) with its private key (PEM: PKCS#8, SEC1 or PKCS#1).
+ * A server may hold several; it picks by SNI and the client's signature_algorithms. A client
+ * uses its first one for client authentication. */
+CTLS_API int ctls_config_add_cert_chain_file(ctls_config *cfg, const char *chain_pem,
+                                             const char *key_pem);
+CTLS_API int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_pem,
+                                            size_t chain_len, const void *key_pem, size_t key_len);
+/* Trust anchors from a PEM bundle / a directory of PEM files / the system store. */
+CTLS_API int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path);
+CTLS_API int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir);
+CTLS_API int ctls_config_load_system_trust(ctls_config *cfg);
+/* CTLS_VERIFY_NONE / CTLS_VERIFY_PEER / CTLS_VERIFY_REQUIRE_PEER */
+CTLS_API int ctls_config_set_verify(ctls_config *cfg, int mode);
+/* Client: stop the handshake with CTLS_PAUSED_SERVER_AUTH once the server's chain (and its
+ * CertificateVerify) arrived; built-in verification is then the application's job. */
+CTLS_API int ctls_config_set_break_on_server_auth(ctls_config *cfg, int on);
+/* Client: stop with CTLS_PAUSED_CERT_REQUESTED when the server asks for a certificate. */
+CTLS_API int ctls_config_set_break_on_cert_requested(ctls_config *cfg, int on);
+/* ctls_shutdown returns 1 at once without sending close_notify. */
+CTLS_API int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on);
+/* Server: number of TLS 1.3 NewSessionTickets sent after a handshake (default 2; 0 = none). */
+CTLS_API int ctls_config_set_session_tickets(ctls_config *cfg, int count);
+/* Tests: verify certificates at this fixed time instead of now (0 = now). */
+CTLS_API int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds);
+
+/* ---- connection ------------------------------------------------------------------------ */
+/* A new connection using cfg (which gains a reference). NULL on out of memory. */
+CTLS_API ctls_conn *ctls_conn_new(ctls_config *cfg);
+/* Frees the connection and wipes its secrets. Never writes to the transport. */
+CTLS_API void ctls_conn_free(ctls_conn *conn);
+/* Client: SNI and the host name verified against the certificate (an IP address literal is
+ * verified against iPAddress entries and not sent as SNI). */
+CTLS_API int ctls_conn_set_server_name(ctls_conn *conn, const char *host);
+/* Client: key for the config's session store (like SSLSetPeerID). */
+CTLS_API int ctls_conn_set_peer_id(ctls_conn *conn, const void *id, size_t len);
+/* Transport: a file descriptor (blocking or O_NONBLOCK); the caller keeps ownership. */
+CTLS_API int ctls_conn_set_fd(ctls_conn *conn, int fd);
+/* Callbacks: push/pull return bytes moved, or -1 with errno EAGAIN/EWOULDBLOCK (would block),
+ * EINTR (interrupted) or anything else (I/O error); pull returns 0 at EOF. pull_timeout waits
+ * up to ms for data: >0 ready, 0 timeout, -1 error (may be NULL: no handshake timeout). */
+typedef ssize_t (*ctls_push_fn)(void *ctx, const void *buf, size_t len);
+typedef ssize_t (*ctls_pull_fn)(void *ctx, void *buf, size_t len);
+typedef int (*ctls_pull_timeout_fn)(void *ctx, unsigned ms);
+CTLS_API int ctls_conn_set_transport(ctls_conn *conn, ctls_push_fn push, ctls_pull_fn pull,
+                                     ctls_pull_timeout_fn pull_timeout, void *ctx);
+/* Sans-I/O transport (used when no fd or callbacks are set): feed bytes received from the peer
+ * (*consumed says how many were taken; the rest must be fed again later), signal EOF, and take
+ * the bytes waiting to be sent. */
+CTLS_API int ctls_conn_feed(ctls_conn *conn, const void *data, size_t len, size_t *consumed);
+CTLS_API int ctls_conn_feed_eof(ctls_conn *conn);
+CTLS_API size_t ctls_conn_output(ctls_conn *conn, const void **data);
+CTLS_API void ctls_conn_consume_output(ctls_conn *conn, size_t len);
+/* Handshake timeout in ms (0 = none): the handshake fails with CTLS_ERR_TIMEOUT when it takes
+ * longer. Blocking fd: enforced with poll(); callbacks: through pull_timeout. */
+CTLS_API int ctls_conn_set_handshake_timeout(ctls_conn *conn, unsigned ms);
+
+/* ---- handshake, data, close ------------------------------------------------------------ */
+/* Runs the handshake. 0 when complete; a non-fatal status means "call again" (after the
+ * transport is ready, or after acting on a pause); resumes exactly where it stopped. */
+CTLS_API int ctls_handshake(ctls_conn *conn);
+/* CTLS_WANT_READ or CTLS_WANT_WRITE: what the last call waited for. */
+CTLS_API int ctls_direction(ctls_conn *conn);
+/* Reads application data: >0 bytes; 0 = the peer's close_notify (and on every later call);
+ * <0 status. EOF without close_notify is CTLS_ERR_TRUNCATED. Runs the handshake first if it is
+ * not done. Post-handshake messages are processed inside and never return 0. */
+CTLS_API ssize_t ctls_read(ctls_conn *conn, void *buf, size_t len);
+/* Writes application data: the number of bytes accepted (>0; never resend them) or a status.
+ * CTLS_WANT_WRITE means nothing was accepted because earlier records are still unsent: call
+ * again with any buffer. With a transport that takes everything, all len bytes are accepted
+ * (split into records of at most 16 KiB). After ctls_shutdown: CTLS_ERR_SHUTDOWN. */
+CTLS_API ssize_t ctls_write(ctls_conn *conn, const void *buf, size_t len);
+/* Like SSL_shutdown: 0 = our close_notify sent, the peer's not yet seen; 1 = both (or quiet
+ * shutdown); <0 status (CTLS_WANT_READ / CTLS_WANT_WRITE on non-blocking transports). */
+CTLS_API int ctls_shutdown(ctls_conn *conn);
+/* CTLS_SENT_SHUTDOWN | CTLS_RECEIVED_SHUTDOWN */
+CTLS_API int ctls_shutdown_flags(ctls_conn *conn);
+/* CTLS_STATE_IDLE, _HANDSHAKE, _CONNECTED, _CLOSED, _ABORTED */
+CTLS_API int ctls_state(ctls_conn *conn);
+
+/* ---- verification and peer ------------------------------------------------------------- */
+/* CTLS_VERIFY_OK or every CTLS_CERT_* flag that applies to the peer's chain. */
+CTLS_API unsigned ctls_verify_result(ctls_conn *conn);
+CTLS_API size_t ctls_peer_cert_count(ctls_conn *conn);
+/* The i-th certificate the peer sent (0 = leaf); the pointer lives as long as conn. */
+CTLS_API int ctls_peer_cert_der(ctls_conn *conn, size_t i, const uint8_t **der, size_t *len);
+/* After CTLS_PAUSED_SERVER_AUTH: go on (accept) or fail with the given alert (reject). */
+CTLS_API int ctls_accept_peer(ctls_conn *conn);
+CTLS_API int ctls_reject_peer(ctls_conn *conn, int alert);
+/* After CTLS_PAUSED_CERT_REQUESTED: the DER distinguished names the server accepts. */
+CTLS_API size_t ctls_acceptable_ca_count(ctls_conn *conn);
+CTLS_API int ctls_acceptable_ca_der(ctls_conn *conn, size_t i, const uint8_t **dn, size_t *len);
+/* After CTLS_PAUSED_CERT_REQUESTED (or before the handshake): the client certificate. */
+CTLS_API int ctls_conn_set_certificate_file(ctls_conn *conn, const char *chain_pem,
+                                            const char *key_pem);
+
+/* ---- negotiated parameters ------------------------------------------------------------- */
+CTLS_API int ctls_version(ctls_conn *conn);                 /* CTLS_TLS1_2 / _3, 0 before */
+CTLS_API const char *ctls_cipher_suite_name(ctls_conn *conn); /* IANA name or NULL */
+CTLS_API const char *ctls_group_name(ctls_conn *conn);      /* "x25519", ... or NULL */
+CTLS_API const char *ctls_signature_scheme_name(ctls_conn *conn); /* peer's CertificateVerify */
+CTLS_API const char *ctls_alpn_selected(ctls_conn *conn);   /* NULL when none */
+CTLS_API const char *ctls_server_name(ctls_conn *conn);     /* server: SNI received, or NULL */
+CTLS_API int ctls_alert_received(ctls_conn *conn);          /* last alert from the peer, or -1 */
+
+/* ---- sessions and post-handshake ------------------------------------------------------- */
+/* The newest usable session (caller frees), or NULL. */
+CTLS_API ctls_session *ctls_conn_get_session(ctls_conn *conn);
+/* Client: offer this session for resumption (copied). */
+CTLS_API int ctls_conn_set_session(ctls_conn *conn, const ctls_session *sess);
+CTLS_API int ctls_session_resumed(ctls_conn *conn);
+CTLS_API int ctls_tickets_received(ctls_conn *conn);
+/* Serialise: with out == NULL, *len receives the size needed. */
+CTLS_API int ctls_session_serialize(const ctls_session *sess, uint8_t *out, size_t *len);
+CTLS_API ctls_session *ctls_session_parse(const uint8_t *in, size_t len);
+CTLS_API void ctls_session_free(ctls_session *sess);
+/* TLS 1.3 KeyUpdate; request_peer asks the peer to update its sending keys too. */
+CTLS_API int ctls_key_update(ctls_conn *conn, int request_peer);
+/* TLS 1.2 server: send HelloRequest (only with RFC 5746 secure renegotiation). */
+CTLS_API int ctls_renegotiate(ctls_conn *conn);
+/* TLS 1.3 server: post-handshake client authentication (the client offered it). */
+CTLS_API int ctls_request_client_auth(ctls_conn *conn);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CTLS_CTLS_H */
