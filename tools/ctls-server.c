@@ -1,0 +1,272 @@
+/* ctls-server: a TLS server on the command line (see DESIGN.md section 4).
+ *
+ *   ctls-server [options] --cert FILE --key FILE
+ *
+ * Connections are served one at a time. With --echo or --www the server keeps serving (a
+ * failed client does not stop it) until --once, SIGINT or SIGTERM; with neither it serves one
+ * connection on stdin/stdout like ctls-client.
+ */
+#include <ctls/ctls.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: ctls-server [options] --cert FILE --key FILE\n"
+          "  --port N             port to listen on (default 4433; 0 = any free port)\n"
+          "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
+          "  --echo               echo every byte back\n"
+          "  --www                answer an HTTP GET with a page of the negotiated parameters\n"
+          "  (neither)            one connection: stdin -> connection, connection -> stdout\n"
+          "  --once               exit after the first connection\n"
+          "  --cafile FILE        trust anchors for client certificates\n"
+          "  --verify-client      ask for a client certificate (optional)\n"
+          "  --require-client-cert  demand a client certificate\n"
+          "  --tls1.2 | --tls1.3  only that version (default: both)\n"
+          "  --ciphers LIST       IANA suite names, ':'-separated\n"
+          "  --groups LIST        e.g. x25519:secp256r1:secp384r1\n"
+          "  --alpn LIST          ALPN protocols, ','-separated\n"
+          "  --tickets N          TLS 1.3 session tickets sent after a handshake (default 2)\n"
+          "  --quiet              no summary lines\n"
+          "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
+          "                       each handshake\n"
+          "Prints 'listening on ADDR:PORT' on stderr once listening. Exit 0 after a clean\n"
+          "close (or SIGINT / SIGTERM), 1 on error.\n",
+          f);
+}
+
+struct server_opts {
+    struct tool_tls_opts tls;
+    const char *port, *bind;
+    int echo, www, once, verify, quiet, key_update, tickets;
+};
+
+static int parse_args(int argc, char **argv, struct server_opts *o)
+{
+    const char *tickets = NULL;
+    o->port = "4433";
+    o->bind = "127.0.0.1";
+    o->tickets = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+#define ARG(name, dst)                                                                             \
+    if (strcmp(a, name) == 0) {                                                                    \
+        if (i + 1 >= argc) {                                                                       \
+            tool_errorf("%s needs an argument", name);                                             \
+            return 1;                                                                              \
+        }                                                                                          \
+        dst = argv[++i];                                                                           \
+        continue;                                                                                  \
+    }
+        ARG("--cafile", o->tls.cafile)
+        ARG("--cert", o->tls.cert)
+        ARG("--key", o->tls.key)
+        ARG("--ciphers", o->tls.ciphers)
+        ARG("--groups", o->tls.groups)
+        ARG("--alpn", o->tls.alpn)
+        ARG("--port", o->port)
+        ARG("--bind", o->bind)
+        ARG("--tickets", tickets)
+#undef ARG
+        if (strcmp(a, "--echo") == 0)
+            o->echo = 1;
+        else if (strcmp(a, "--www") == 0)
+            o->www = 1;
+        else if (strcmp(a, "--once") == 0)
+            o->once = 1;
+        else if (strcmp(a, "--verify-client") == 0)
+            o->verify = CTLS_VERIFY_PEER;
+        else if (strcmp(a, "--require-client-cert") == 0)
+            o->verify = CTLS_VERIFY_REQUIRE_PEER;
+        else if (strcmp(a, "--tls1.2") == 0)
+            o->tls.version = CTLS_TLS1_2;
+        else if (strcmp(a, "--tls1.3") == 0)
+            o->tls.version = CTLS_TLS1_3;
+        else if (strcmp(a, "--quiet") == 0)
+            o->quiet = 1;
+        else if (strcmp(a, "--key-update") == 0)
+            o->key_update = 1;
+        else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        } else {
+            tool_errorf("unknown argument %s", a);
+            usage(stderr);
+            return 1;
+        }
+    }
+    if (!o->tls.cert || !o->tls.key) {
+        tool_errorf("--cert and --key are required");
+        usage(stderr);
+        return 1;
+    }
+    if (o->echo && o->www) {
+        tool_errorf("--echo and --www exclude each other");
+        return 1;
+    }
+    if (tickets) {
+        char *end;
+        long n = strtol(tickets, &end, 10);
+        if (*end || n < 0 || n > 255) {
+            tool_errorf("bad --tickets value %s", tickets);
+            return 1;
+        }
+        o->tickets = (int)n;
+    }
+    char *end;
+    long p = strtol(o->port, &end, 10);
+    if (*end || p < 0 || p > 65535) {
+        tool_errorf("bad --port value %s", o->port);
+        return 1;
+    }
+    return 0;
+}
+
+/* --www: read the request head (up to the blank line), answer with a plain-text page of the
+ * negotiated parameters, then close. */
+static int serve_www(ctls_conn *conn, int fd)
+{
+    char req[8192];
+    size_t len = 0;
+    tool_set_nonblock(fd, 1);
+    for (;;) {
+        if (len >= 4 && memmem(req, len, "\r\n\r\n", 4)) break;
+        if (len >= 2 && memmem(req, len, "\n\n", 2)) break;
+        if (len == sizeof req) return CTLS_ERR_LIMIT;
+        ssize_t n = ctls_read(conn, req + len, sizeof req - len);
+        if (n > 0) {
+            len += (size_t)n;
+            continue;
+        }
+        if (n == 0) return 0; /* closed before asking anything */
+        if (n == CTLS_INTERRUPTED && !tool_stop) continue;
+        if (n != CTLS_WANT_READ && n != CTLS_WANT_WRITE) return (int)n;
+        struct pollfd p = {.fd = fd, .events = n == CTLS_WANT_WRITE ? POLLOUT : POLLIN};
+        int w = poll(&p, 1, 10000);
+        if (tool_stop) return 0;
+        if (w == 0) return CTLS_ERR_TIMEOUT;
+    }
+    if (len < 4 || memcmp(req, "GET ", 4) != 0) {
+        static const char bad[] = "HTTP/1.0 405 Method Not Allowed\r\nConnection: close\r\n\r\n";
+        int rc = tool_write_all(conn, fd, bad, sizeof bad - 1);
+        return rc < 0 ? rc : tool_close(conn, fd, 1, -1);
+    }
+    char page[4096];
+    int v = ctls_version(conn);
+    const char *alpn = ctls_alpn_selected(conn), *group = ctls_group_name(conn);
+    const char *sni = ctls_server_name(conn), *cipher = ctls_cipher_suite_name(conn);
+    int body = snprintf(page, sizeof page,
+                        "ctls-server %s\n"
+                        "version: %s\n"
+                        "cipher: %s\n"
+                        "group: %s\n"
+                        "alpn: %s\n"
+                        "resumed: %s\n"
+                        "verify: %s\n"
+                        "peer-certs: %zu\n"
+                        "sni: %s\n",
+                        ctls_version_string(),
+                        v == CTLS_TLS1_3   ? "TLSv1.3"
+                        : v == CTLS_TLS1_2 ? "TLSv1.2"
+                                           : "unknown",
+                        cipher ? cipher : "none", group ? group : "none", alpn ? alpn : "none",
+                        ctls_session_resumed(conn) ? "yes" : "no",
+                        tool_verify_text(ctls_verify_result(conn)), ctls_peer_cert_count(conn),
+                        sni ? sni : "none");
+    char head[256];
+    int hl = snprintf(head, sizeof head,
+                      "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+                      "Connection: close\r\n\r\n",
+                      body);
+    int rc = tool_write_all(conn, fd, head, (size_t)hl);
+    if (rc == 0) rc = tool_write_all(conn, fd, page, (size_t)body);
+    if (rc < 0) return rc;
+    /* Our close_notify, then the client's (a client that just drops the connection after
+     * reading the page is not worth an error). */
+    rc = tool_close(conn, fd, 1, -1);
+    return rc == CTLS_ERR_TRUNCATED ? 0 : rc;
+}
+
+static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
+{
+    int rc;
+    ctls_conn *conn = ctls_conn_new(cfg);
+    if (!conn) return CTLS_ERR_NOMEM;
+    if ((rc = ctls_conn_set_fd(conn, fd)) < 0 ||
+        (rc = ctls_conn_set_handshake_timeout(conn, 30000)) < 0)
+        goto out;
+    rc = tool_handshake(conn, fd);
+    if (rc < 0) goto out;
+    if (!o->quiet) tool_print_summary(conn);
+    if (o->key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
+    if (o->www)
+        rc = serve_www(conn, fd);
+    else if (o->echo)
+        rc = tool_pump(conn, fd, -1, -1, 1);
+    else
+        rc = tool_pump(conn, fd, STDIN_FILENO, STDOUT_FILENO, 0);
+out:
+    ctls_conn_free(conn);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct server_opts o;
+    memset(&o, 0, sizeof o);
+    if (parse_args(argc, argv, &o)) return 1;
+    tool_install_signals();
+
+    int rc;
+    ctls_config *cfg = ctls_config_new(CTLS_SERVER);
+    if (!cfg) {
+        tool_print_error(CTLS_ERR_NOMEM);
+        return 1;
+    }
+    if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0 ||
+        (o.verify && (rc = ctls_config_set_verify(cfg, o.verify)) < 0) ||
+        (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0)) {
+        tool_print_error(rc);
+        ctls_config_free(cfg);
+        return 1;
+    }
+
+    int port = 0;
+    int lfd = tool_listen(o.bind, o.port, &port);
+    if (lfd < 0) {
+        ctls_config_free(cfg);
+        return 1;
+    }
+    fprintf(stderr, "listening on %s:%d\n", o.bind, port);
+    fflush(stderr);
+
+    /* stdin/stdout mode serves one connection; --echo / --www serve until --once or a signal. */
+    int once = o.once || (!o.echo && !o.www);
+    int status = 0;
+    while (!tool_stop) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            tool_errorf("accept: %s", strerror(errno));
+            status = 1;
+            break;
+        }
+        rc = serve_one(cfg, fd, &o);
+        close(fd);
+        if (rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED)) tool_print_error(rc);
+        if (once) {
+            status = rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED) ? 1 : 0;
+            break;
+        }
+    }
+    close(lfd);
+    ctls_config_free(cfg);
+    return status;
+}
