@@ -130,6 +130,7 @@ typedef struct {
     ctls_slice alpn;           /* TLS 1.2: the single selected protocol name */
     ctls_slice renegotiation_info;
     ctls_slice ec_point_formats;
+    uint16_t record_size_limit; /* TLS 1.2 ServerHello (RFC 8449) */
     msg_ext_order order;        /* encode only */
 } msg_server_hello;
 
@@ -238,6 +239,9 @@ int msg_key_update_encode(const msg_key_update *m, ctls_writer *w);
 int msg_end_of_early_data_decode(const uint8_t *body, size_t len);
 int msg_server_key_exchange12_decode(const uint8_t *body, size_t len, msg_server_key_exchange12 *m);
 int msg_server_key_exchange12_encode(const msg_server_key_exchange12 *m, ctls_writer *w);
+/* The ServerECDHParams bytes alone (curve_type 3, group, point): what the SKE signature covers
+ * after the randoms, for the signer to build before encoding the whole message. */
+int msg_server_ecdh_params12_encode(uint16_t group, ctls_slice point, ctls_writer *w);
 int msg_client_key_exchange12_decode(const uint8_t *body, size_t len, msg_client_key_exchange12 *m);
 int msg_client_key_exchange12_encode(const msg_client_key_exchange12 *m, ctls_writer *w);
 int msg_certificate_request12_decode(const uint8_t *body, size_t len, msg_certificate_request12 *m);
