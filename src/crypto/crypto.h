@@ -1,6 +1,7 @@
-/* The narrow crypto interface. Implemented over OpenSSL libcrypto 3.0+ in ossl/*.c — the only
- * files that include <openssl/*.h>. Algorithm objects (EVP_MD, EVP_CIPHER, ...) are fetched once
- * per process and reused; contexts are reused across records (no allocation per record).
+/* The narrow crypto interface. Implemented over OpenSSL libcrypto 3.0+ in the ossl/ sources — the
+ * only files that include OpenSSL headers. Algorithm objects (EVP_MD, EVP_CIPHER, ...) are
+ * fetched once per process and reused; contexts are reused across records (no allocation per
+ * record).
  * Every function returns 0 or a negative CTLS_ERR_*. */
 #ifndef CTLS_CRYPTO_H
 #define CTLS_CRYPTO_H

@@ -1,0 +1,110 @@
+/* AEAD (RFC 5116) over EVP_CIPHER_CTX: keyed once in ctls_aead_new; each record only sets the
+ * nonce, so sealing and opening never allocate. One context serves both directions: the
+ * enc flag of EVP_CipherInit_ex picks the direction per call without re-keying. */
+#include "crypto/ossl/ossl.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "core/mem.h"
+
+struct ctls_aead {
+    int alg;
+    EVP_CIPHER_CTX *ctx;
+};
+
+size_t ctls_aead_key_len(int alg)
+{
+    switch (alg) {
+    case CTLS_AEAD_AES_128_GCM:
+        return 16;
+    case CTLS_AEAD_AES_256_GCM:
+    case CTLS_AEAD_CHACHA20_POLY1305:
+        return 32;
+    default:
+        return 0;
+    }
+}
+
+int ctls_aead_new(int alg, const uint8_t *key, size_t key_len, ctls_aead **out)
+{
+    CTLS_ENSURE(out != NULL, CTLS_ERR_INVALID_ARG);
+    *out = NULL;
+    size_t kl = ctls_aead_key_len(alg);
+    CTLS_ENSURE(kl != 0 && key != NULL && key_len == kl, CTLS_ERR_INVALID_ARG);
+    const EVP_CIPHER *c = ctls_ossl_cipher(alg);
+    CTLS_ENSURE(c != NULL, CTLS_ERR_UNSUPPORTED);
+    ctls_aead *a = ctls_calloc(1, sizeof *a);
+    CTLS_ENSURE(a != NULL, CTLS_ERR_NOMEM);
+    a->alg = alg;
+    a->ctx = EVP_CIPHER_CTX_new();
+    if (!a->ctx) {
+        ctls_aead_free(a);
+        return CTLS_ERR_NOMEM;
+    }
+    /* Both GCM and ChaCha20-Poly1305 default to the 12-byte nonce TLS uses (RFC 8446 5.3). */
+    if (!EVP_CipherInit_ex(a->ctx, c, NULL, key, NULL, 1) ||
+        EVP_CIPHER_CTX_get_iv_length(a->ctx) != CTLS_AEAD_NONCE_LEN) {
+        ctls_aead_free(a);
+        return CTLS_ERR_CRYPTO;
+    }
+    *out = a;
+    return 0;
+}
+
+int ctls_aead_seal(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out)
+{
+    CTLS_ENSURE(a != NULL && nonce != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE((aad != NULL || aad_len == 0) && (in != NULL || len == 0), CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE(len <= INT_MAX - 64 && aad_len <= INT_MAX, CTLS_ERR_INVALID_ARG);
+    int n = 0, fin = 0;
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1)) return CTLS_ERR_CRYPTO;
+    if (aad_len && !EVP_CipherUpdate(a->ctx, NULL, &n, aad, (int)aad_len)) return CTLS_ERR_CRYPTO;
+    n = 0;
+    if (len && !EVP_CipherUpdate(a->ctx, out, &n, in, (int)len)) return CTLS_ERR_CRYPTO;
+    if (!EVP_CipherFinal_ex(a->ctx, out + n, &fin) || (size_t)n + (size_t)fin != len)
+        return CTLS_ERR_CRYPTO;
+    if (!EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, CTLS_AEAD_TAG_LEN, out + len))
+        return CTLS_ERR_CRYPTO;
+    return 0;
+}
+
+int ctls_aead_open(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out)
+{
+    CTLS_ENSURE(a != NULL && nonce != NULL && in != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE(aad != NULL || aad_len == 0, CTLS_ERR_INVALID_ARG);
+    /* Too short to hold a tag: it cannot authenticate (RFC 8446 5.2). */
+    CTLS_ENSURE(len >= CTLS_AEAD_TAG_LEN, CTLS_ERR_BAD_RECORD_MAC);
+    CTLS_ENSURE(len <= INT_MAX - 64 && aad_len <= INT_MAX, CTLS_ERR_INVALID_ARG);
+    size_t ct_len = len - CTLS_AEAD_TAG_LEN;
+    /* The tag is copied out first so in-place opening (out == in) cannot disturb it. */
+    uint8_t tag[CTLS_AEAD_TAG_LEN];
+    memcpy(tag, in + ct_len, CTLS_AEAD_TAG_LEN);
+    int n = 0, fin = 0, ok;
+    ok = EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 0);
+    ok = ok && EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, CTLS_AEAD_TAG_LEN, tag);
+    if (ok && aad_len) ok = EVP_CipherUpdate(a->ctx, NULL, &n, aad, (int)aad_len);
+    n = 0;
+    if (ok && ct_len) ok = EVP_CipherUpdate(a->ctx, out, &n, in, (int)ct_len);
+    if (!ok) {
+        OPENSSL_cleanse(out, ct_len);
+        return CTLS_ERR_CRYPTO;
+    }
+    /* Final checks the tag in constant time. */
+    if (EVP_CipherFinal_ex(a->ctx, out + n, &fin) <= 0 || (size_t)n + (size_t)fin != ct_len) {
+        OPENSSL_cleanse(out, ct_len);
+        return CTLS_ERR_BAD_RECORD_MAC;
+    }
+    return 0;
+}
+
+void ctls_aead_free(ctls_aead *a)
+{
+    if (!a) return;
+    EVP_CIPHER_CTX_free(a->ctx); /* cleanses the key schedule */
+    ctls_free(a);
+}

@@ -1,0 +1,254 @@
+/* Key exchange: X25519 (RFC 7748) and ECDH over secp256r1 / secp384r1 (RFC 8446 4.2.8.2).
+ *
+ * Every key pair, generated or fixed, is built from raw private bytes: generation draws them
+ * from ctls_ossl_random_priv, so the test hook makes key generation deterministic and there is
+ * a single code path to review. */
+#include "crypto/ossl/ossl.h"
+
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+
+#include "core/mem.h"
+
+struct ctls_kx {
+    uint16_t group;
+    EVP_PKEY *pkey;
+    uint8_t pub[CTLS_KX_MAX_PUBLIC];
+    size_t pub_len;
+};
+
+/* Field (= scalar) size in bytes; 0 for an unsupported group. */
+static size_t group_size(uint16_t group)
+{
+    switch (group) {
+    case CTLS_GROUP_X25519:
+    case CTLS_GROUP_SECP256R1:
+        return 32;
+    case CTLS_GROUP_SECP384R1:
+        return 48;
+    default:
+        return 0;
+    }
+}
+
+static const char *ec_group_name(uint16_t group)
+{
+    return group == CTLS_GROUP_SECP256R1 ? "prime256v1" : "secp384r1";
+}
+
+int ctls_kx_supported(uint16_t group)
+{
+    if (group == CTLS_GROUP_X25519) return 1;
+    return group_size(group) != 0 && ctls_ossl_ec_group(group) != NULL;
+}
+
+uint16_t ctls_kx_group(const ctls_kx *kx)
+{
+    return kx ? kx->group : 0;
+}
+
+void ctls_kx_free(ctls_kx *kx)
+{
+    if (!kx) return;
+    EVP_PKEY_free(kx->pkey); /* clears the private key */
+    ctls_free_secret(kx, sizeof *kx);
+}
+
+static int x25519_from_private(ctls_kx *kx, const uint8_t *priv, size_t len)
+{
+    CTLS_ENSURE(len == 32, CTLS_ERR_INVALID_ARG);
+    kx->pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "X25519", NULL, priv, len);
+    CTLS_ENSURE(kx->pkey != NULL, CTLS_ERR_CRYPTO);
+    kx->pub_len = 32;
+    if (!EVP_PKEY_get_raw_public_key(kx->pkey, kx->pub, &kx->pub_len) || kx->pub_len != 32)
+        return CTLS_ERR_CRYPTO;
+    return 0;
+}
+
+/* priv is a big-endian scalar; it must lie in [1, n-1] (SEC 1 3.2.1). The public point is
+ * computed here (EC_POINT_mul with only the generator uses a constant-time ladder) because
+ * OpenSSL 3.0's EC import does not derive it from the private key. */
+static int ec_from_private(ctls_kx *kx, const uint8_t *priv, size_t len)
+{
+    const EC_GROUP *g = ctls_ossl_ec_group(kx->group);
+    size_t fl = group_size(kx->group);
+    CTLS_ENSURE(g != NULL, CTLS_ERR_UNSUPPORTED);
+    while (len > 0 && priv[0] == 0) { /* Wycheproof and BN encodings may carry a leading 0 */
+        priv++;
+        len--;
+    }
+    CTLS_ENSURE(len > 0 && len <= fl, CTLS_ERR_INVALID_ARG);
+
+    int rc = CTLS_ERR_CRYPTO;
+    uint8_t native[48];
+    BN_CTX *bctx = BN_CTX_secure_new();
+    BIGNUM *d = BN_secure_new();
+    EC_POINT *pt = EC_POINT_new(g);
+    EVP_PKEY_CTX *pc = NULL;
+    if (!bctx || !d || !pt) {
+        rc = CTLS_ERR_NOMEM;
+        goto done;
+    }
+    BN_set_flags(d, BN_FLG_CONSTTIME);
+    if (!BN_bin2bn(priv, (int)len, d)) goto done;
+    if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(g)) >= 0) {
+        rc = CTLS_ERR_INVALID_ARG;
+        goto done;
+    }
+    if (!EC_POINT_mul(g, pt, d, NULL, NULL, bctx)) goto done;
+    kx->pub_len =
+        EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, kx->pub, sizeof kx->pub, bctx);
+    if (kx->pub_len != 1 + 2 * fl) goto done;
+    /* OSSL_PARAM BN values are native-endian unsigned integers. */
+    if (BN_bn2nativepad(d, native, (int)fl) != (int)fl) goto done;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                         (char *)ec_group_name(kx->group), 0),
+        OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, native, fl),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, kx->pub, kx->pub_len),
+        OSSL_PARAM_construct_end()};
+    pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    if (!pc || EVP_PKEY_fromdata_init(pc) <= 0 ||
+        EVP_PKEY_fromdata(pc, &kx->pkey, EVP_PKEY_KEYPAIR, params) <= 0)
+        goto done;
+    rc = 0;
+done:
+    OPENSSL_cleanse(native, sizeof native);
+    EVP_PKEY_CTX_free(pc);
+    EC_POINT_free(pt);
+    BN_clear_free(d);
+    BN_CTX_free(bctx);
+    return rc;
+}
+
+int ctls_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, ctls_kx **out)
+{
+    CTLS_ENSURE(out != NULL && priv != NULL, CTLS_ERR_INVALID_ARG);
+    *out = NULL;
+    CTLS_ENSURE(ctls_kx_supported(group), CTLS_ERR_UNSUPPORTED);
+    ctls_kx *kx = ctls_calloc(1, sizeof *kx);
+    CTLS_ENSURE(kx != NULL, CTLS_ERR_NOMEM);
+    kx->group = group;
+    int rc = group == CTLS_GROUP_X25519 ? x25519_from_private(kx, priv, priv_len)
+                                        : ec_from_private(kx, priv, priv_len);
+    if (rc < 0) {
+        ctls_kx_free(kx);
+        return rc;
+    }
+    *out = kx;
+    return 0;
+}
+
+/* Maps any bytes to a scalar in [1, n-1] as (v mod (n-1)) + 1. Only reached when a test hook
+ * keeps returning out-of-range values; the CSPRNG path is plain rejection sampling. */
+static int ec_reduce_scalar(uint16_t group, uint8_t *buf, size_t fl)
+{
+    const EC_GROUP *g = ctls_ossl_ec_group(group);
+    BN_CTX *bctx = BN_CTX_new();
+    BIGNUM *v = BN_new(), *m = BN_new();
+    int ok = g && bctx && v && m && BN_bin2bn(buf, (int)fl, v) &&
+             BN_copy(m, EC_GROUP_get0_order(g)) && BN_sub_word(m, 1) && BN_mod(v, v, m, bctx) &&
+             BN_add_word(v, 1) && BN_bn2binpad(v, buf, (int)fl) == (int)fl;
+    BN_clear_free(v);
+    BN_free(m);
+    BN_CTX_free(bctx);
+    return ok ? 0 : CTLS_ERR_CRYPTO;
+}
+
+int ctls_kx_generate(uint16_t group, ctls_kx **out)
+{
+    CTLS_ENSURE(out != NULL, CTLS_ERR_INVALID_ARG);
+    *out = NULL;
+    CTLS_ENSURE(ctls_kx_supported(group), CTLS_ERR_UNSUPPORTED);
+    size_t fl = group_size(group);
+    uint8_t priv[48];
+    int rc = CTLS_ERR_CRYPTO;
+    /* X25519 accepts any 32 bytes (RFC 7748 5 clamps them). A NIST scalar outside [1, n-1]
+     * is redrawn; for P-256/P-384 that happens with probability < 2^-32. */
+    for (int tries = 0; tries < 16; tries++) {
+        rc = ctls_ossl_random_priv(priv, fl);
+        if (rc < 0) break;
+        rc = ctls_kx_from_private(group, priv, fl, out);
+        if (rc != CTLS_ERR_INVALID_ARG) break;
+    }
+    if (rc == CTLS_ERR_INVALID_ARG) {
+        rc = ec_reduce_scalar(group, priv, fl);
+        if (rc == 0) rc = ctls_kx_from_private(group, priv, fl, out);
+    }
+    OPENSSL_cleanse(priv, sizeof priv);
+    return rc;
+}
+
+int ctls_kx_public(const ctls_kx *kx, uint8_t *out, size_t *out_len)
+{
+    CTLS_ENSURE(kx != NULL && out != NULL && out_len != NULL, CTLS_ERR_INVALID_ARG);
+    memcpy(out, kx->pub, kx->pub_len);
+    *out_len = kx->pub_len;
+    return 0;
+}
+
+/* The peer's public value as a key. Malformed values are illegal_parameter
+ * (RFC 8446 4.2.8.2: NIST points uncompressed only, checked to be on the curve). */
+static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP_PKEY **out)
+{
+    size_t fl = group_size(kx->group);
+    if (kx->group == CTLS_GROUP_X25519) {
+        CTLS_ENSURE(peer_len == 32, CTLS_ERR_ILLEGAL_PARAMETER);
+        *out = EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL, peer, peer_len);
+        return *out ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
+    }
+    /* Length and the 0x04 form byte rule out compressed points and the one-byte infinity. */
+    CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                         (char *)ec_group_name(kx->group), 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)peer, peer_len),
+        OSSL_PARAM_construct_end()};
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    CTLS_ENSURE(pc != NULL, CTLS_ERR_NOMEM);
+    /* The import rejects coordinates >= p and points that are not on the curve. */
+    int ok = EVP_PKEY_fromdata_init(pc) > 0 &&
+             EVP_PKEY_fromdata(pc, out, EVP_PKEY_PUBLIC_KEY, params) > 0;
+    EVP_PKEY_CTX_free(pc);
+    return ok ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
+}
+
+int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                   size_t *secret_len)
+{
+    CTLS_ENSURE(kx != NULL && peer != NULL && secret != NULL && secret_len != NULL,
+                CTLS_ERR_INVALID_ARG);
+    *secret_len = 0;
+    EVP_PKEY *pk = NULL;
+    CTLS_GUARD(peer_key(kx, peer, peer_len, &pk));
+    size_t fl = group_size(kx->group), n = CTLS_KX_MAX_SECRET;
+    int rc = CTLS_ERR_ILLEGAL_PARAMETER;
+    EVP_PKEY_CTX *dc = EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
+    if (!dc) {
+        rc = CTLS_ERR_NOMEM;
+        goto done;
+    }
+    if (EVP_PKEY_derive_init(dc) <= 0) {
+        rc = CTLS_ERR_CRYPTO;
+        goto done;
+    }
+    /* validate_peer = 1: a full public-key check (on curve, not infinity, in the group). */
+    if (EVP_PKEY_derive_set_peer_ex(dc, pk, 1) <= 0) goto done;
+    /* X25519: OpenSSL fails an all-zero result (RFC 7748 6.1, a low-order peer point); that
+     * and any other failure here come from the peer's value. */
+    if (EVP_PKEY_derive(dc, secret, &n) <= 0 || n != fl) goto done;
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= secret[i];
+    if (acc == 0) goto done;
+    *secret_len = n;
+    rc = 0;
+done:
+    if (rc < 0) OPENSSL_cleanse(secret, CTLS_KX_MAX_SECRET);
+    EVP_PKEY_CTX_free(dc);
+    EVP_PKEY_free(pk);
+    return rc;
+}
