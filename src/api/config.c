@@ -1,0 +1,355 @@
+/* ctls_config: shared, reference-counted, read-only once a connection uses it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/internal.h"
+#include "core/mem.h"
+#include "hs/algs.h"
+
+static int cfg_writable(const ctls_config *cfg)
+{
+    if (!cfg)
+        return CTLS_ERR_INVALID_ARG;
+    return __atomic_load_n(&cfg->used, __ATOMIC_ACQUIRE) ? CTLS_ERR_BAD_STATE : 0;
+}
+
+ctls_config *ctls_config_new(int role)
+{
+    if (role != CTLS_CLIENT && role != CTLS_SERVER)
+        return NULL;
+    ctls_config *cfg = ctls_calloc(1, sizeof *cfg);
+    if (!cfg)
+        return NULL;
+    cfg->refs = 1;
+    cfg->role = role;
+    cfg->min_version = CTLS_TLS1_2;
+    cfg->max_version = CTLS_TLS1_3;
+    for (size_t i = 0; i < algs_default_suites_count && i < CFG_MAX_SUITES; i++)
+        cfg->suites[cfg->n_suites++] = algs_default_suites[i];
+    for (size_t i = 0; i < algs_default_groups_count; i++)
+        cfg->groups[cfg->n_groups++] = algs_default_groups[i];
+    for (size_t i = 0; i < algs_default_sigs_count && i < CFG_MAX_SIGS; i++)
+        cfg->sigs[cfg->n_sigs++] = algs_default_sigs[i];
+    cfg->verify_mode = role == CTLS_CLIENT ? CTLS_VERIFY_PEER : CTLS_VERIFY_NONE;
+    cfg->tickets = 2;
+    pthread_mutex_init(&cfg->lock, NULL);
+    return cfg;
+}
+
+void cfg_cert_clear(cfg_cert *c)
+{
+    ctls_der_list_free(&c->chain);
+    ctls_privkey_free(c->key);
+    ctls_cert_free(c->leaf);
+    memset(c, 0, sizeof *c);
+}
+
+void ctls_config_free(ctls_config *cfg)
+{
+    if (!cfg || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    for (size_t i = 0; i < cfg->n_certs; i++)
+        cfg_cert_clear(&cfg->certs[i]);
+    ctls_store_free(cfg->store);
+    pthread_mutex_destroy(&cfg->lock);
+    ctls_free(cfg);
+}
+
+int ctls_config_set_versions(ctls_config *cfg, int min, int max)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    /* SSL 3.0, TLS 1.0 and 1.1 are refused outright, with their own error. */
+    if ((min >= 0x0300 && min < CTLS_TLS1_2) || (max >= 0x0300 && max < CTLS_TLS1_2))
+        return CTLS_ERR_UNSUPPORTED;
+    if ((min != CTLS_TLS1_2 && min != CTLS_TLS1_3) || (max != CTLS_TLS1_2 && max != CTLS_TLS1_3) ||
+        min > max)
+        return CTLS_ERR_INVALID_ARG;
+    cfg->min_version = (uint16_t)min;
+    cfg->max_version = (uint16_t)max;
+    return 0;
+}
+
+/* Split list at sep and call fn for each non-empty token (max 63 characters). */
+static int for_each_token(const char *list, char sep, int (*fn)(void *, const char *), void *arg)
+{
+    if (!list)
+        return CTLS_ERR_INVALID_ARG;
+    char tok[64];
+    const char *p = list;
+    int count = 0;
+    while (*p) {
+        const char *e = strchr(p, sep);
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n >= sizeof tok)
+            return CTLS_ERR_INVALID_ARG;
+        memcpy(tok, p, n);
+        tok[n] = 0;
+        if (n) {
+            CTLS_GUARD(fn(arg, tok));
+            count++;
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    return count ? 0 : CTLS_ERR_INVALID_ARG;
+}
+
+typedef struct {
+    uint16_t v[CFG_MAX_SIGS];
+    size_t n, max;
+} u16set;
+
+static int add_u16(u16set *s, uint16_t v)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == v)
+            return 0;
+    if (s->n >= s->max)
+        return CTLS_ERR_LIMIT;
+    s->v[s->n++] = v;
+    return 0;
+}
+
+static int suite_tok(void *arg, const char *tok)
+{
+    const algs_suite *s = algs_suite_by_name(tok);
+    if (!s)
+        return algs_suite_is_refused_name(tok) ? CTLS_ERR_UNSUPPORTED : CTLS_ERR_INVALID_ARG;
+    return add_u16(arg, s->id);
+}
+
+int ctls_config_set_cipher_suites(ctls_config *cfg, const char *list)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    u16set s = {.max = CFG_MAX_SUITES};
+    CTLS_GUARD(for_each_token(list, ':', suite_tok, &s));
+    memcpy(cfg->suites, s.v, s.n * sizeof s.v[0]);
+    cfg->n_suites = s.n;
+    return 0;
+}
+
+static int group_tok(void *arg, const char *tok)
+{
+    uint16_t g;
+    if (algs_group_by_name(tok, &g) < 0)
+        return CTLS_ERR_INVALID_ARG;
+    return add_u16(arg, g);
+}
+
+int ctls_config_set_groups(ctls_config *cfg, const char *list)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    u16set s = {.max = CFG_MAX_GROUPS};
+    CTLS_GUARD(for_each_token(list, ':', group_tok, &s));
+    memcpy(cfg->groups, s.v, s.n * sizeof s.v[0]);
+    cfg->n_groups = s.n;
+    return 0;
+}
+
+static int sig_tok(void *arg, const char *tok)
+{
+    uint16_t v;
+    if (algs_sig_by_name(tok, &v) < 0)
+        return CTLS_ERR_INVALID_ARG;
+    return add_u16(arg, v);
+}
+
+int ctls_config_set_signature_schemes(ctls_config *cfg, const char *list)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    u16set s = {.max = CFG_MAX_SIGS};
+    CTLS_GUARD(for_each_token(list, ':', sig_tok, &s));
+    memcpy(cfg->sigs, s.v, s.n * sizeof s.v[0]);
+    cfg->n_sigs = s.n;
+    return 0;
+}
+
+typedef struct {
+    uint8_t b[CFG_MAX_ALPN];
+    size_t n;
+} alpnbuf;
+
+static int alpn_tok(void *arg, const char *tok)
+{
+    alpnbuf *a = arg;
+    size_t n = strlen(tok);
+    if (n > 255 || a->n + 1 + n > sizeof a->b)
+        return CTLS_ERR_INVALID_ARG;
+    a->b[a->n++] = (uint8_t)n;
+    memcpy(a->b + a->n, tok, n);
+    a->n += n;
+    return 0;
+}
+
+int ctls_config_set_alpn(ctls_config *cfg, const char *list)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    alpnbuf a = {.n = 0};
+    CTLS_GUARD(for_each_token(list, ',', alpn_tok, &a));
+    memcpy(cfg->alpn, a.b, a.n);
+    cfg->alpn_len = a.n;
+    return 0;
+}
+
+int cfg_cert_load(cfg_cert *c, const void *chain_pem, size_t chain_len, const void *key_pem,
+                  size_t key_len)
+{
+    memset(c, 0, sizeof *c);
+    int rc = ctls_pem_decode(chain_pem, chain_len, "CERTIFICATE", &c->chain);
+    if (rc == 0 && c->chain.count == 0)
+        rc = CTLS_ERR_NO_CERT;
+    if (rc == 0)
+        rc = ctls_cert_parse(c->chain.der[0], c->chain.len[0], &c->leaf);
+    if (rc == 0)
+        rc = ctls_privkey_from_pem(key_pem, key_len, &c->key);
+    if (rc == 0) {
+        ctls_slice spki = ctls_cert_spki(c->leaf);
+        if (!ctls_privkey_matches_spki(c->key, spki.p, spki.len))
+            rc = CTLS_ERR_BAD_KEY;
+    }
+    if (rc < 0) {
+        cfg_cert_clear(c);
+        return rc;
+    }
+    c->key_type = ctls_privkey_type(c->key);
+    return 0;
+}
+
+int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_pem, size_t chain_len,
+                                   const void *key_pem, size_t key_len)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (!chain_pem || !key_pem)
+        return CTLS_ERR_INVALID_ARG;
+    if (cfg->n_certs >= CFG_MAX_CERTS)
+        return CTLS_ERR_LIMIT;
+    CTLS_GUARD(cfg_cert_load(&cfg->certs[cfg->n_certs], chain_pem, chain_len, key_pem, key_len));
+    cfg->n_certs++;
+    return 0;
+}
+
+int ctls_config_add_cert_chain_file(ctls_config *cfg, const char *chain_pem, const char *key_pem)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (!chain_pem || !key_pem)
+        return CTLS_ERR_INVALID_ARG;
+    uint8_t *a = NULL, *b = NULL;
+    size_t al, bl;
+    int rc = ctls_read_file(chain_pem, &a, &al);
+    if (rc == 0)
+        rc = ctls_read_file(key_pem, &b, &bl);
+    if (rc == 0)
+        rc = ctls_config_add_cert_chain_mem(cfg, a, al, b, bl);
+    ctls_free(a);
+    ctls_free_secret(b, b ? bl : 0);
+    return rc;
+}
+
+static int cfg_store(ctls_config *cfg)
+{
+    if (!cfg->store && !(cfg->store = ctls_store_new()))
+        return CTLS_ERR_NOMEM;
+    return 0;
+}
+
+int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (!pem_path)
+        return CTLS_ERR_INVALID_ARG;
+    CTLS_GUARD(cfg_store(cfg));
+    CTLS_GUARD(ctls_store_add_pem_file(cfg->store, pem_path));
+    cfg->trust_explicit = 1;
+    return 0;
+}
+
+int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (!dir)
+        return CTLS_ERR_INVALID_ARG;
+    CTLS_GUARD(cfg_store(cfg));
+    CTLS_GUARD(ctls_store_add_dir(cfg->store, dir));
+    cfg->trust_explicit = 1;
+    return 0;
+}
+
+int ctls_config_load_system_trust(ctls_config *cfg)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    CTLS_GUARD(cfg_store(cfg));
+    if (!cfg->system_loaded)
+        CTLS_GUARD(ctls_store_add_system(cfg->store));
+    cfg->system_loaded = 1;
+    cfg->trust_explicit = 1;
+    return 0;
+}
+
+int cfg_trust(ctls_config *cfg, const ctls_trust_store **out)
+{
+    int rc = 0;
+    pthread_mutex_lock(&cfg->lock);
+    /* DESIGN 2: the system store is the client default, loaded once per config on first use
+     * unless anchors were configured explicitly. */
+    if (!cfg->trust_explicit && !cfg->system_loaded) {
+        rc = cfg_store(cfg);
+        if (rc == 0)
+            rc = ctls_store_add_system(cfg->store);
+        if (rc == 0)
+            cfg->system_loaded = 1;
+    }
+    if (rc == 0 && !cfg->store)
+        rc = cfg_store(cfg);
+    *out = cfg->store;
+    pthread_mutex_unlock(&cfg->lock);
+    return rc;
+}
+
+int ctls_config_set_verify(ctls_config *cfg, int mode)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (mode != CTLS_VERIFY_NONE && mode != CTLS_VERIFY_PEER && mode != CTLS_VERIFY_REQUIRE_PEER)
+        return CTLS_ERR_INVALID_ARG;
+    cfg->verify_mode = mode;
+    return 0;
+}
+
+int ctls_config_set_break_on_server_auth(ctls_config *cfg, int on)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    cfg->break_server_auth = !!on;
+    return 0;
+}
+
+int ctls_config_set_break_on_cert_requested(ctls_config *cfg, int on)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    cfg->break_cert_requested = !!on;
+    return 0;
+}
+
+int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    cfg->quiet_shutdown = !!on;
+    return 0;
+}
+
+int ctls_config_set_session_tickets(ctls_config *cfg, int count)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (count < 0 || count > 16)
+        return CTLS_ERR_INVALID_ARG;
+    cfg->tickets = count;
+    return 0;
+}
+
+int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (unix_seconds < 0)
+        return CTLS_ERR_INVALID_ARG;
+    cfg->verify_time = unix_seconds;
+    return 0;
+}

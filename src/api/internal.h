@@ -1,0 +1,183 @@
+/* The configuration and connection objects behind the public API, shared by api/, io/,
+ * record/ and hs/. */
+#ifndef CTLS_API_INTERNAL_H
+#define CTLS_API_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <ctls/ctls.h>
+
+#include "core/buf.h"
+#include "crypto/crypto.h"
+#include "hs/keysched13.h"
+#include "hs/transcript.h"
+#include "x509/x509.h"
+
+#define CFG_MAX_SUITES 16
+#define CFG_MAX_GROUPS 8
+#define CFG_MAX_SIGS 16
+#define CFG_MAX_CERTS 8
+#define CFG_MAX_ALPN 512
+
+/* One certificate chain with its key. */
+typedef struct {
+    ctls_der_list chain; /* leaf first */
+    ctls_privkey *key;
+    ctls_cert *leaf;
+    int key_type;
+} cfg_cert;
+
+struct ctls_config {
+    int refs; /* atomic */
+    int role;
+    int used; /* a connection holds it: read-only from now on (atomic) */
+    uint16_t min_version, max_version;
+    uint16_t suites[CFG_MAX_SUITES];
+    size_t n_suites;
+    uint16_t groups[CFG_MAX_GROUPS];
+    size_t n_groups;
+    uint16_t sigs[CFG_MAX_SIGS];
+    size_t n_sigs;
+    uint8_t alpn[CFG_MAX_ALPN]; /* ProtocolNameList content */
+    size_t alpn_len;
+    cfg_cert certs[CFG_MAX_CERTS];
+    size_t n_certs;
+    int verify_mode;
+    int break_server_auth, break_cert_requested, quiet_shutdown;
+    int tickets;
+    int64_t verify_time;
+    /* trust: explicit anchors, or the system store loaded on first use */
+    pthread_mutex_t lock;
+    ctls_trust_store *store;
+    int trust_explicit, system_loaded;
+};
+
+/* Record protection state of one direction. */
+typedef struct {
+    ctls_aead *aead; /* NULL: plaintext */
+    int aead_alg;
+    uint8_t iv[CTLS_AEAD_NONCE_LEN];
+    uint64_t seq;
+} rec_keys;
+
+enum { TRANSPORT_MEMORY = 0, TRANSPORT_FD, TRANSPORT_CALLBACKS };
+
+typedef struct hs_state hs_state; /* the role's handshake state, freed when it completes */
+
+struct ctls_conn {
+    ctls_config *cfg;
+    int role;
+    int state;  /* CTLS_STATE_* */
+    int fatal;  /* sticky fatal status, 0 while healthy */
+    int last_direction;
+    /* transport */
+    int transport;
+    int fd;
+    ctls_push_fn push;
+    ctls_pull_fn pull;
+    ctls_pull_timeout_fn pull_timeout;
+    void *io_ctx;
+    int eof;     /* the transport reported EOF */
+    unsigned hs_timeout_ms;
+    int64_t hs_deadline_ms; /* monotonic; 0 = none */
+    /* record layer */
+    ctls_buf in;  /* raw bytes from the peer */
+    ctls_buf out; /* raw bytes for the peer */
+    ctls_buf hs_in; /* handshake message bytes received, not yet processed */
+    rec_keys rd, wr;
+    int ccs_allowed;     /* RFC 8446 5: a dummy change_cipher_spec may arrive now */
+    int empty_records;   /* consecutive empty records (flood limit) */
+    int warning_alerts;  /* consecutive warning alerts (flood limit) */
+    int key_updates;     /* consecutive KeyUpdates without application data */
+    size_t app_off, app_len, app_rec; /* decrypted application data at the front of in */
+    /* negotiated */
+    uint16_t version, suite, group, peer_sig;
+    int hash;      /* suite hash */
+    char *alpn;    /* selected */
+    char *sni;     /* client: the name set; server: the name received */
+    char *peer_id; size_t peer_id_len;
+    int resumed;
+    int tickets_received;
+    /* secrets kept after the handshake (TLS 1.3): traffic secrets for KeyUpdate */
+    uint8_t c_ap[KS_MAX], s_ap[KS_MAX], res_master[KS_MAX];
+    /* peer */
+    ctls_der_list peer_chain;
+    unsigned verify_flags;
+    int verify_status; /* the CTLS_ERR_CERT_* of the built-in check, 0 if valid */
+    int peer_accepted, peer_rejected;
+    int alert_received;
+    int shutdown_flags;
+    int close_notify_sent;
+    int in_ccs_count;
+    /* client certificate set on the connection (after CTLS_PAUSED_CERT_REQUESTED) */
+    cfg_cert *conn_cert;
+    ctls_der_list acceptable_cas;
+    /* handshake */
+    hs_state *hs;
+    int hs_done;
+    int paused; /* CTLS_PAUSED_* we returned, until resumed */
+};
+
+/* ---- config helpers ---- */
+/* The trust store to verify with (loads the system store on first use when no anchors were
+ * configured). */
+int cfg_trust(ctls_config *cfg, const ctls_trust_store **out);
+void cfg_cert_clear(cfg_cert *c);
+int cfg_cert_load(cfg_cert *c, const void *chain_pem, size_t chain_len, const void *key_pem,
+                  size_t key_len);
+
+/* ---- connection core (api/conn.c) ---- */
+/* Record a fatal error: queue the matching alert once (unless the error came from the peer or
+ * the transport), mark the connection aborted. Returns err. */
+int conn_fail(ctls_conn *c, int err);
+int64_t conn_now_ms(void);
+
+/* ---- record layer (record/) ---- */
+#define REC_HEADER_LEN 5
+#define REC_MAX_PLAIN 16384
+#define REC_MAX_CIPHER (16384 + 256) /* RFC 8446 5.2 */
+#define REC_IN_MAX (2 * (REC_HEADER_LEN + REC_MAX_CIPHER))
+#define REC_OUT_MAX (4u << 20)
+enum { CT_CHANGE_CIPHER_SPEC = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APPLICATION_DATA = 23 };
+
+/* Install TLS 1.3 keys for one direction from a traffic secret (the old ones are wiped). */
+int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret);
+void rec_keys_clear(rec_keys *k);
+/* Read one record from c->in. 0: *type and the plaintext (at buf_data(&c->in) + *off, *len
+ * bytes); the caller consumes *rec_size bytes of c->in when done with it. CTLS_WANT_READ:
+ * no complete record yet. Checks framing and limits and decrypts in place. */
+int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_size);
+/* Append records carrying data (split at 2^14) to c->out, protected with c->wr. */
+int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len);
+/* Queue an alert record. */
+int rec_send_alert(ctls_conn *c, int level, int desc);
+
+/* ---- handshake message layer (hs/hsio.c) ---- */
+/* The next complete handshake message (header included) at the front of c->hs_in, reading
+ * records from c->in as needed. CTLS_WANT_READ when more bytes are needed. Non-handshake
+ * records met meanwhile are handled (alerts, CCS) or rejected. */
+int hs_next_message(ctls_conn *c, uint8_t *type, const uint8_t **msg, size_t *len);
+void hs_consume_message(ctls_conn *c, size_t len);
+/* Process one record that is not handshake data: alerts (close_notify, fatal), CCS. */
+int conn_handle_alert(ctls_conn *c, const uint8_t *p, size_t len);
+/* Send a handshake message: add to the transcript (if t) and write it as records. */
+int hs_send(ctls_conn *c, hs_transcript *t, const uint8_t *msg, size_t len);
+
+/* ---- role state machines (hs/client13.c, hs/server13.c) ---- */
+int client13_step(ctls_conn *c);
+int server13_step(ctls_conn *c);
+void hs_state_free(ctls_conn *c);
+/* Post-handshake messages (NewSessionTicket, KeyUpdate, CertificateRequest) in ctls_read. */
+int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+int post13_send_key_update(ctls_conn *c, int request_peer);
+
+/* ---- transports (io/) ---- */
+/* Move c->out to the transport. 0 when empty; CTLS_WANT_WRITE / CTLS_INTERRUPTED / error. The
+ * memory transport leaves bytes for ctls_conn_output and returns 0. */
+int io_flush(ctls_conn *c);
+/* Pull more bytes into c->in. 0 when some arrived (or EOF was recorded in c->eof);
+ * CTLS_WANT_READ / CTLS_INTERRUPTED / CTLS_ERR_TIMEOUT / CTLS_ERR_IO. */
+int io_fill(ctls_conn *c);
+
+#endif

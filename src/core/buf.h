@@ -1,0 +1,30 @@
+/* A growable byte queue with a hard cap: append at the end, consume from the front. Storage
+ * is released by buf_trim when a connection goes idle, so idle connections hold no buffers. */
+#ifndef CTLS_CORE_BUF_H
+#define CTLS_CORE_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint8_t *p;
+    size_t off; /* start of unconsumed data */
+    size_t len; /* end of data (p[off..len) is the content) */
+    size_t cap;
+} ctls_buf;
+
+static inline size_t buf_size(const ctls_buf *b) { return b->len - b->off; }
+static inline uint8_t *buf_data(const ctls_buf *b) { return b->p + b->off; }
+/* Room for n more bytes at the end (compacts or grows; max bounds the content size). Returns a
+ * pointer to write at; call buf_commit(n) after writing. */
+int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at);
+static inline void buf_commit(ctls_buf *b, size_t n) { b->len += n; }
+int buf_append(ctls_buf *b, const void *p, size_t n, size_t max);
+/* Drop n bytes from the front (storage is kept for reuse). */
+void buf_consume(ctls_buf *b, size_t n);
+/* Release the storage if the queue is empty (a connection going idle). */
+void buf_trim(ctls_buf *b);
+/* Free storage (wipes it first: buffers may hold plaintext). */
+void buf_free(ctls_buf *b);
+
+#endif

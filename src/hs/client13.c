@@ -1,0 +1,461 @@
+/* The TLS 1.3 client state machine (RFC 8446 2, A.1). One step function; a message that is not
+ * expected in the current state is unexpected_message, always. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "hs/hs.h"
+
+enum {
+    CL_START = 0,
+    CL_WAIT_SH,
+    CL_WAIT_EE,
+    CL_WAIT_CERT_CR,
+    CL_WAIT_CERT,
+    CL_WAIT_CV,
+    CL_WAIT_FINISHED,
+    CL_PAUSED_SERVER_AUTH, /* waiting for ctls_accept_peer / ctls_handshake */
+    CL_PAUSED_CERT_REQ,    /* waiting for the application's certificate decision */
+    CL_SEND_FLIGHT,
+};
+
+/* RFC 8446 4.1.3: the last 8 bytes of ServerHello.random when a TLS 1.3 server negotiates
+ * TLS 1.2 or below. */
+static const uint8_t downgrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+static const uint8_t downgrade11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
+
+static int is_ip_literal(const char *s)
+{
+    uint8_t b[16];
+    return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+static int send_client_hello(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    const ctls_config *cfg = c->cfg;
+    /* TLS 1.2 is not implemented yet: offer TLS 1.3 only, never something we cannot finish. */
+    if (cfg->max_version < CTLS_TLS1_3)
+        return CTLS_ERR_UNSUPPORTED;
+    uint16_t suites[CFG_MAX_SUITES];
+    size_t ns = 0;
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const algs_suite *s = algs_suite_by_id(cfg->suites[i]);
+        if (s && s->tls13)
+            suites[ns++] = s->id;
+    }
+    if (ns == 0)
+        return CTLS_ERR_HANDSHAKE_FAILURE;
+    if (!h->kx) {
+        h->kx_group = cfg->groups[0];
+        CTLS_GUARD(ctls_kx_generate(h->kx_group, &h->kx));
+    }
+    uint8_t pub[CTLS_KX_MAX_PUBLIC], share[4 + CTLS_KX_MAX_PUBLIC];
+    size_t publen = sizeof pub;
+    CTLS_GUARD(ctls_kx_public(h->kx, pub, &publen));
+    ctls_writer sw;
+    wr_init(&sw, share, sizeof share);
+    CTLS_GUARD(wr_u16(&sw, h->kx_group));
+    CTLS_GUARD(wr_vec16(&sw, pub, publen));
+
+    uint8_t sbuf[2 * CFG_MAX_SUITES], gbuf[2 * CFG_MAX_GROUPS], sigbuf[2 * CFG_MAX_SIGS];
+    static const uint8_t versions[] = {0x03, 0x04};
+    static const uint8_t psk_modes[] = {1}; /* psk_dhe_ke */
+    msg_client_hello m;
+    memset(&m, 0, sizeof m);
+    m.legacy_version = 0x0303;
+    memcpy(m.random, h->random, 32);
+    m.session_id = (ctls_slice){h->session_id, h->session_id_len};
+    m.cipher_suites = hs_u16_list(sbuf, suites, ns);
+    static const uint8_t null_comp = 0;
+    m.compression_methods = (ctls_slice){&null_comp, 1};
+    m.ext_present = EXT_BIT(EXT_SUPPORTED_GROUPS) | EXT_BIT(EXT_SIGNATURE_ALGORITHMS) |
+                    EXT_BIT(EXT_SUPPORTED_VERSIONS) | EXT_BIT(EXT_KEY_SHARE) |
+                    EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES);
+    m.supported_groups = hs_u16_list(gbuf, cfg->groups, cfg->n_groups);
+    m.signature_algorithms = hs_u16_list(sigbuf, cfg->sigs, cfg->n_sigs);
+    m.supported_versions = (ctls_slice){versions, sizeof versions};
+    m.key_shares = (ctls_slice){share, sw.len};
+    m.psk_modes = (ctls_slice){psk_modes, 1};
+    /* RFC 6066 3: no IP literals in server_name */
+    if (c->sni && !is_ip_literal(c->sni)) {
+        m.ext_present |= EXT_BIT(EXT_SERVER_NAME);
+        m.server_name = (ctls_slice){(const uint8_t *)c->sni, strlen(c->sni)};
+    }
+    if (cfg->alpn_len) {
+        m.ext_present |= EXT_BIT(EXT_ALPN);
+        m.alpn = (ctls_slice){cfg->alpn, cfg->alpn_len};
+        h->offered_alpn = 1;
+    }
+    if (h->cookie) {
+        m.ext_present |= EXT_BIT(EXT_COOKIE);
+        m.cookie = (ctls_slice){h->cookie, h->cookie_len};
+    }
+    CTLS_GUARD(hs_send_encoded(c, &m, (hs_encode_fn)msg_client_hello_encode));
+    c->ccs_allowed = 1;
+    return 0;
+}
+
+static int suite_offered(const ctls_config *cfg, uint16_t id)
+{
+    const algs_suite *s = algs_suite_by_id(id);
+    if (!s || !s->tls13)
+        return 0;
+    for (size_t i = 0; i < cfg->n_suites; i++)
+        if (cfg->suites[i] == id)
+            return 1;
+    return 0;
+}
+
+static int group_offered(const ctls_config *cfg, uint16_t g)
+{
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        if (cfg->groups[i] == g)
+            return 1;
+    return 0;
+}
+
+/* RFC 8446 4.1.4: HelloRetryRequest. */
+static int on_hello_retry(ctls_conn *c, const msg_server_hello *m, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    if (h->hrr)
+        return CTLS_ERR_UNEXPECTED_MESSAGE; /* a second HRR */
+    h->hrr = 1;
+    h->hrr_suite = m->cipher_suite;
+    h->suite = algs_suite_by_id(m->cipher_suite);
+    int changes = 0;
+    if (m->ext_present & EXT_BIT(EXT_KEY_SHARE)) {
+        /* the group must be offered and not the one we already sent a share for */
+        if (!group_offered(c->cfg, m->key_share_group) || m->key_share_group == h->kx_group)
+            return CTLS_ERR_ILLEGAL_PARAMETER;
+        ctls_kx_free(h->kx);
+        h->kx = NULL;
+        h->kx_group = m->key_share_group;
+        CTLS_GUARD(ctls_kx_generate(h->kx_group, &h->kx));
+        changes = 1;
+    }
+    if (m->ext_present & EXT_BIT(EXT_COOKIE)) {
+        if (m->cookie.len == 0 || m->cookie.len > HS_MAX_COOKIE)
+            return CTLS_ERR_ILLEGAL_PARAMETER;
+        h->cookie = ctls_memdup(m->cookie.p, m->cookie.len);
+        if (!h->cookie)
+            return CTLS_ERR_NOMEM;
+        h->cookie_len = m->cookie.len;
+        changes = 1;
+    }
+    if (!changes)
+        return CTLS_ERR_ILLEGAL_PARAMETER; /* an HRR that would not change the ClientHello */
+    CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
+    CTLS_GUARD(tr_hrr_rewrite(&h->tr));
+    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    CTLS_GUARD(hs_send_ccs(c));
+    return send_client_hello(c);
+}
+
+static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    msg_server_hello m;
+    CTLS_GUARD(msg_server_hello_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    if (!(m.ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS))) {
+        /* A TLS 1.2 (or older) answer. RFC 8446 4.1.3: a TLS 1.3 server marks a downgrade. */
+        if (memcmp(m.random + 24, downgrade12, 8) == 0 ||
+            memcmp(m.random + 24, downgrade11, 8) == 0)
+            return CTLS_ERR_ILLEGAL_PARAMETER;
+        return CTLS_ERR_PROTOCOL_VERSION;
+    }
+    if (m.selected_version != CTLS_TLS1_3 || m.legacy_version != 0x0303)
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (m.session_id.len != h->session_id_len ||
+        memcmp(m.session_id.p, h->session_id, h->session_id_len) != 0)
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (!suite_offered(c->cfg, m.cipher_suite))
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (m.ext_present & ~(EXT_BIT(EXT_SUPPORTED_VERSIONS) | EXT_BIT(EXT_KEY_SHARE) |
+                          EXT_BIT(EXT_COOKIE) | EXT_BIT(EXT_PRE_SHARED_KEY)))
+        return CTLS_ERR_UNSUPPORTED_EXTENSION; /* not offered */
+    if (m.is_hrr)
+        return on_hello_retry(c, &m, msg, len);
+    if (h->hrr && m.cipher_suite != h->hrr_suite)
+        return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4 */
+    if (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY))
+        return CTLS_ERR_ILLEGAL_PARAMETER; /* we offered no PSK */
+    if (!(m.ext_present & EXT_BIT(EXT_KEY_SHARE)))
+        return CTLS_ERR_MISSING_EXTENSION;
+    if (m.key_share_group != h->kx_group)
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    h->suite = algs_suite_by_id(m.cipher_suite);
+    CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
+    CTLS_GUARD(tr_add(&h->tr, msg, len));
+
+    uint8_t dhe[CTLS_KX_MAX_SECRET], th[CTLS_MAX_HASH_LEN];
+    size_t dhelen = sizeof dhe, hl;
+    CTLS_GUARD(ctls_kx_derive(h->kx, m.key_share.p, m.key_share.len, dhe, &dhelen));
+    int rc = ks13_init(&h->ks, h->suite->hash, NULL, 0);
+    if (rc == 0)
+        rc = ks13_advance(&h->ks, dhe, dhelen);
+    ctls_wipe(dhe, sizeof dhe);
+    CTLS_GUARD(rc);
+    CTLS_GUARD(hs_thash(h, th, &hl));
+    CTLS_GUARD(ks13_derive(&h->ks, "c hs traffic", th, h->c_hs));
+    CTLS_GUARD(ks13_derive(&h->ks, "s hs traffic", th, h->s_hs));
+    c->version = CTLS_TLS1_3;
+    c->suite = h->suite->id;
+    c->hash = h->suite->hash;
+    c->group = h->kx_group;
+    ctls_kx_free(h->kx);
+    h->kx = NULL;
+    return 0;
+}
+
+/* RFC 8446 5.1: handshake messages may not span a key change. */
+static int key_change_boundary(ctls_conn *c, size_t consumed_len)
+{
+    return buf_size(&c->hs_in) > consumed_len ? CTLS_ERR_UNEXPECTED_MESSAGE : 0;
+}
+
+static int on_encrypted_extensions(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    msg_encrypted_extensions m;
+    CTLS_GUARD(msg_encrypted_extensions_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    if ((m.ext_present & EXT_BIT(EXT_SERVER_NAME)) && !c->sni)
+        return CTLS_ERR_UNSUPPORTED_EXTENSION;
+    if (m.ext_present & EXT_BIT(EXT_EARLY_DATA))
+        return CTLS_ERR_UNSUPPORTED_EXTENSION; /* we sent no early data */
+    if (m.ext_present & EXT_BIT(EXT_ALPN)) {
+        if (!c->hs->offered_alpn)
+            return CTLS_ERR_UNSUPPORTED_EXTENSION;
+        /* RFC 7301 3.2: the protocol must be one we offered */
+        ctls_slice list = {c->cfg->alpn, c->cfg->alpn_len}, name;
+        int found = 0;
+        while (msg_alpn_next(&list, &name))
+            found |= name.len == m.alpn.len && memcmp(name.p, m.alpn.p, name.len) == 0;
+        if (!found)
+            return CTLS_ERR_ILLEGAL_PARAMETER;
+        c->alpn = ctls_calloc(1, m.alpn.len + 1);
+        if (!c->alpn)
+            return CTLS_ERR_NOMEM;
+        memcpy(c->alpn, m.alpn.p, m.alpn.len);
+    }
+    return tr_add(&c->hs->tr, msg, len);
+}
+
+static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    msg_certificate_request m;
+    CTLS_GUARD(msg_certificate_request_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    /* RFC 8446 4.3.2: the context is empty during the handshake */
+    if (m.request_context.len != 0)
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (!(m.ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS)))
+        return CTLS_ERR_MISSING_EXTENSION;
+    h->cert_requested = 1;
+    h->cr_context_len = 0;
+    ctls_slice l = m.signature_algorithms;
+    uint16_t v;
+    while (msg_u16_next(&l, &v))
+        if (h->n_cr_sigs < HS_MAX_PEER_SIGS)
+            h->cr_sigs[h->n_cr_sigs++] = v;
+    /* Keep the acceptable CA names for ctls_acceptable_ca_*. */
+    ctls_der_list_free(&c->acceptable_cas);
+    if (m.ext_present & EXT_BIT(EXT_CERTIFICATE_AUTHORITIES)) {
+        ctls_slice cas = m.certificate_authorities, dn;
+        size_t n = 0;
+        while (msg_dn_next(&cas, &dn))
+            n++;
+        if (n) {
+            c->acceptable_cas.der = ctls_calloc(n, sizeof(uint8_t *));
+            c->acceptable_cas.len = ctls_calloc(n, sizeof(size_t));
+            if (!c->acceptable_cas.der || !c->acceptable_cas.len)
+                return CTLS_ERR_NOMEM;
+            cas = m.certificate_authorities;
+            for (size_t i = 0; i < n && msg_dn_next(&cas, &dn); i++) {
+                if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len)))
+                    return CTLS_ERR_NOMEM;
+                c->acceptable_cas.len[i] = dn.len;
+                c->acceptable_cas.count = i + 1;
+            }
+        }
+    }
+    return tr_add(&h->tr, msg, len);
+}
+
+static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    msg_certificate m;
+    CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 0, &m));
+    if (m.request_context.len != 0)
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (m.count == 0)
+        return CTLS_ERR_DECODE; /* RFC 8446 4.4.2.4: the server must send a certificate */
+    CTLS_GUARD(hs_take_peer_chain(c, &m));
+    return tr_add(&c->hs->tr, msg, len);
+}
+
+/* After the server's CertificateVerify: verify the chain, or pause for the application. */
+static int after_server_auth(ctls_conn *c)
+{
+    if (c->cfg->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
+        c->verify_flags = CTLS_CERT_NOT_VERIFIED;
+        return 0;
+    }
+    int rc = hs_verify_peer_chain(c, CTLS_PURPOSE_SERVER_AUTH);
+    if (c->cfg->break_server_auth)
+        return CTLS_PAUSED_SERVER_AUTH; /* the application decides (ctls_accept_peer) */
+    return rc;
+}
+
+/* Our second flight: [CCS] [Certificate CertificateVerify] Finished. */
+static int send_client_flight(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    CTLS_GUARD(hs_send_ccs(c));
+    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs));
+    if (h->cert_requested) {
+        const cfg_cert *cert = c->conn_cert;
+        if (!cert && c->cfg->n_certs)
+            cert = &c->cfg->certs[0];
+        uint16_t scheme = 0;
+        if (cert) {
+            /* our preference order, among the schemes the server accepts */
+            for (size_t i = 0; i < c->cfg->n_sigs && !scheme; i++)
+                for (size_t j = 0; j < h->n_cr_sigs && !scheme; j++)
+                    if (c->cfg->sigs[i] == h->cr_sigs[j] &&
+                        algs_sig_fits_key13(c->cfg->sigs[i], cert->key_type))
+                        scheme = c->cfg->sigs[i];
+            if (!scheme)
+                cert = NULL; /* nothing the server can verify: send none */
+        }
+        CTLS_GUARD(hs_send_certificate(c, cert, h->cr_context, h->cr_context_len));
+        if (cert)
+            CTLS_GUARD(hs_send_certificate_verify(c, cert, scheme, CTX_CLIENT_CV));
+    }
+    CTLS_GUARD(hs_send_finished(c, h->c_hs));
+    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->c_ap));
+    uint8_t th[CTLS_MAX_HASH_LEN];
+    size_t hl;
+    CTLS_GUARD(hs_thash(h, th, &hl));
+    CTLS_GUARD(ks13_derive(&h->ks, "res master", th, c->res_master));
+    c->hs_done = 1;
+    c->ccs_allowed = 0;
+    hs_state_free(c);
+    return 0;
+}
+
+static int on_server_finished(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    CTLS_GUARD(hs_check_finished(c, h->s_hs, msg, len));
+    uint8_t th[CTLS_MAX_HASH_LEN];
+    size_t hl;
+    CTLS_GUARD(hs_thash(h, th, &hl));
+    CTLS_GUARD(ks13_advance(&h->ks, NULL, 0));
+    CTLS_GUARD(ks13_derive(&h->ks, "c ap traffic", th, c->c_ap));
+    CTLS_GUARD(ks13_derive(&h->ks, "s ap traffic", th, c->s_ap));
+    return 0;
+}
+
+int client13_step(ctls_conn *c)
+{
+    if (!c->hs) {
+        CTLS_GUARD(hs_state_new(c));
+        hs_state *h = c->hs;
+        CTLS_GUARD(ctls_random(h->random, 32));
+        /* RFC 8446 D.4: a non-empty legacy_session_id for middlebox compatibility */
+        h->session_id_len = 32;
+        CTLS_GUARD(ctls_random(h->session_id, 32));
+        h->st = CL_START;
+    }
+    hs_state *h = c->hs;
+    if (h->st == CL_START) {
+        CTLS_GUARD(send_client_hello(c));
+        h->st = CL_WAIT_SH;
+        return 0;
+    }
+    if (h->st == CL_PAUSED_SERVER_AUTH) {
+        if (!c->peer_accepted && c->verify_status < 0)
+            return c->verify_status;
+        h->st = CL_WAIT_FINISHED;
+        return 0;
+    }
+    if (h->st == CL_PAUSED_CERT_REQ) {
+        h->st = CL_WAIT_CERT;
+        return 0;
+    }
+    uint8_t type;
+    const uint8_t *msg;
+    size_t len;
+    CTLS_GUARD(hs_next_message(c, &type, &msg, &len));
+    int rc;
+    switch (h->st) {
+    case CL_WAIT_SH:
+        if (type != MSG_SERVER_HELLO)
+            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = on_server_hello(c, msg, len);
+        if (rc == 0 && c->version == CTLS_TLS1_3) {
+            rc = key_change_boundary(c, len);
+            if (rc == 0)
+                rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->s_hs);
+            if (rc == 0)
+                h->st = CL_WAIT_EE;
+        }
+        break;
+    case CL_WAIT_EE:
+        if (type != MSG_ENCRYPTED_EXTENSIONS)
+            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = on_encrypted_extensions(c, msg, len);
+        h->st = CL_WAIT_CERT_CR;
+        break;
+    case CL_WAIT_CERT_CR:
+        if (type == MSG_CERTIFICATE_REQUEST) {
+            rc = on_certificate_request(c, msg, len);
+            if (rc == 0 && c->cfg->break_cert_requested) {
+                hs_consume_message(c, len);
+                h->st = CL_PAUSED_CERT_REQ;
+                return CTLS_PAUSED_CERT_REQUESTED;
+            }
+            h->st = CL_WAIT_CERT;
+            break;
+        }
+        __attribute__((fallthrough)); /* the Certificate itself */
+    case CL_WAIT_CERT:
+        if (type != MSG_CERTIFICATE)
+            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = on_certificate(c, msg, len);
+        h->st = CL_WAIT_CV;
+        break;
+    case CL_WAIT_CV:
+        if (type != MSG_CERTIFICATE_VERIFY)
+            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = hs_check_certificate_verify(c, msg, len, CTX_SERVER_CV, c->cfg->sigs,
+                                         c->cfg->n_sigs);
+        if (rc == 0) {
+            hs_consume_message(c, len);
+            h->st = CL_WAIT_FINISHED;
+            rc = after_server_auth(c);
+            if (rc == CTLS_PAUSED_SERVER_AUTH)
+                h->st = CL_PAUSED_SERVER_AUTH;
+            return rc;
+        }
+        break;
+    case CL_WAIT_FINISHED:
+        if (type != MSG_FINISHED)
+            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = on_server_finished(c, msg, len);
+        if (rc == 0)
+            rc = key_change_boundary(c, len);
+        if (rc == 0)
+            rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->s_ap);
+        if (rc == 0) {
+            hs_consume_message(c, len);
+            return send_client_flight(c);
+        }
+        break;
+    default: return CTLS_ERR_INTERNAL;
+    }
+    CTLS_GUARD(rc);
+    hs_consume_message(c, len);
+    return 0;
+}

@@ -1,0 +1,203 @@
+/* Steps shared by the TLS 1.3 client and server: Certificate, CertificateVerify, Finished,
+ * peer chain handling, dummy change_cipher_spec. */
+#include <string.h>
+
+#include "core/mem.h"
+#include "hs/hs.h"
+
+int hs_state_new(ctls_conn *c)
+{
+    if (c->hs)
+        return 0;
+    c->hs = ctls_calloc(1, sizeof *c->hs);
+    return c->hs ? 0 : CTLS_ERR_NOMEM;
+}
+
+void hs_state_free(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    if (!h)
+        return;
+    tr_free(&h->tr);
+    ctls_kx_free(h->kx);
+    ctls_pubkey_free(h->peer_key);
+    ctls_free(h->cookie);
+    ctls_wipe(h, sizeof *h);
+    ctls_free(h);
+    c->hs = NULL;
+}
+
+int hs_thash(hs_state *h, uint8_t *out, size_t *len) { return tr_hash(&h->tr, out, len); }
+
+int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)
+{
+    ctls_writer w;
+    wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
+    int rc = enc(m, &w);
+    if (rc == 0)
+        rc = wr_status(&w);
+    if (rc == 0)
+        rc = hs_send(c, &c->hs->tr, w.buf, w.len);
+    wr_free(&w);
+    return rc;
+}
+
+ctls_slice hs_u16_list(uint8_t *buf, const uint16_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf[2 * i] = (uint8_t)(v[i] >> 8);
+        buf[2 * i + 1] = (uint8_t)v[i];
+    }
+    return (ctls_slice){buf, 2 * n};
+}
+
+int hs_cv_content(hs_state *h, int which, uint8_t *out, size_t *len)
+{
+    static const char sctx[] = "TLS 1.3, server CertificateVerify";
+    static const char cctx[] = "TLS 1.3, client CertificateVerify";
+    const char *ctx = which == CTX_SERVER_CV ? sctx : cctx;
+    size_t n = 0, hl;
+    memset(out, 0x20, 64);
+    n = 64;
+    memcpy(out + n, ctx, sizeof sctx); /* includes the 0 separator */
+    n += sizeof sctx;
+    CTLS_GUARD(hs_thash(h, out + n, &hl));
+    *len = n + hl;
+    return 0;
+}
+
+int hs_send_certificate(ctls_conn *c, const cfg_cert *cert, const uint8_t *ctx, size_t ctx_len)
+{
+    msg_certificate m;
+    memset(&m, 0, sizeof m);
+    m.request_context = (ctls_slice){ctx, ctx_len};
+    if (cert) {
+        for (size_t i = 0; i < cert->chain.count && i < MSG_MAX_CHAIN; i++)
+            m.certs[m.count++] = (ctls_slice){cert->chain.der[i], cert->chain.len[i]};
+    }
+    ctls_writer w;
+    wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
+    int rc = msg_certificate_encode(&m, 0, &w);
+    if (rc == 0)
+        rc = wr_status(&w);
+    if (rc == 0)
+        rc = hs_send(c, &c->hs->tr, w.buf, w.len);
+    wr_free(&w);
+    return rc;
+}
+
+int hs_send_certificate_verify(ctls_conn *c, const cfg_cert *cert, uint16_t scheme, int which)
+{
+    uint8_t content[64 + 34 + CTLS_MAX_HASH_LEN], sig[CTLS_MAX_SIG_LEN];
+    size_t clen, slen = sizeof sig;
+    CTLS_GUARD(hs_cv_content(c->hs, which, content, &clen));
+    CTLS_GUARD(ctls_sign(cert->key, scheme, content, clen, sig, &slen));
+    msg_certificate_verify m = {.scheme = scheme, .signature = {sig, slen}};
+    return hs_send_encoded(c, &m, (hs_encode_fn)msg_certificate_verify_encode);
+}
+
+int hs_send_finished(ctls_conn *c, const uint8_t *base)
+{
+    uint8_t th[CTLS_MAX_HASH_LEN], vd[CTLS_MAX_HASH_LEN];
+    size_t hl;
+    CTLS_GUARD(hs_thash(c->hs, th, &hl));
+    CTLS_GUARD(ks13_finished(c->hs->suite->hash, base, th, vd));
+    msg_finished m = {.verify_data = {vd, hl}};
+    return hs_send_encoded(c, &m, (hs_encode_fn)msg_finished_encode);
+}
+
+int hs_check_finished(ctls_conn *c, const uint8_t *base, const uint8_t *msg, size_t len)
+{
+    uint8_t th[CTLS_MAX_HASH_LEN], vd[CTLS_MAX_HASH_LEN];
+    size_t hl;
+    msg_finished m;
+    CTLS_GUARD(msg_finished_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    CTLS_GUARD(hs_thash(c->hs, th, &hl));
+    if (m.verify_data.len != hl)
+        return CTLS_ERR_DECODE;
+    CTLS_GUARD(ks13_finished(c->hs->suite->hash, base, th, vd));
+    /* RFC 8446 4.4.4: compared in constant time */
+    if (!ctls_ct_equal(vd, m.verify_data.p, hl))
+        return CTLS_ERR_DECRYPT_ERROR;
+    return tr_add(&c->hs->tr, msg, len);
+}
+
+int hs_take_peer_chain(ctls_conn *c, const msg_certificate *m)
+{
+    ctls_der_list_free(&c->peer_chain);
+    if (m->count == 0)
+        return 0;
+    c->peer_chain.der = ctls_calloc(m->count, sizeof(uint8_t *));
+    c->peer_chain.len = ctls_calloc(m->count, sizeof(size_t));
+    if (!c->peer_chain.der || !c->peer_chain.len)
+        return CTLS_ERR_NOMEM;
+    for (size_t i = 0; i < m->count; i++) {
+        c->peer_chain.der[i] = ctls_memdup(m->certs[i].p, m->certs[i].len);
+        if (!c->peer_chain.der[i])
+            return CTLS_ERR_NOMEM;
+        c->peer_chain.len[i] = m->certs[i].len;
+        c->peer_chain.count = i + 1;
+    }
+    ctls_cert *leaf = NULL;
+    int rc = ctls_cert_parse(m->certs[0].p, m->certs[0].len, &leaf);
+    if (rc < 0)
+        return CTLS_ERR_BAD_CERTIFICATE;
+    ctls_slice spki = ctls_cert_spki(leaf);
+    rc = ctls_pubkey_from_spki(spki.p, spki.len, &c->hs->peer_key);
+    if (rc == 0)
+        c->hs->peer_key_type = ctls_pubkey_type(c->hs->peer_key);
+    ctls_cert_free(leaf);
+    return rc < 0 ? CTLS_ERR_BAD_CERTIFICATE : 0;
+}
+
+int hs_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len, int which,
+                                const uint16_t *offered, size_t n_offered)
+{
+    msg_certificate_verify m;
+    CTLS_GUARD(msg_certificate_verify_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    int ok = 0;
+    for (size_t i = 0; i < n_offered; i++)
+        ok |= offered[i] == m.scheme;
+    /* RFC 8446 4.4.3: a scheme we offered, usable with the leaf's key (curve bound). */
+    if (!ok || !algs_sig_fits_key13(m.scheme, c->hs->peer_key_type))
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    uint8_t content[64 + 34 + CTLS_MAX_HASH_LEN];
+    size_t clen;
+    CTLS_GUARD(hs_cv_content(c->hs, which, content, &clen));
+    int rc = ctls_verify(c->hs->peer_key, m.scheme, content, clen, m.signature.p, m.signature.len);
+    if (rc < 0)
+        return CTLS_ERR_DECRYPT_ERROR;
+    c->peer_sig = m.scheme;
+    return tr_add(&c->hs->tr, msg, len);
+}
+
+int hs_verify_peer_chain(ctls_conn *c, int purpose)
+{
+    const ctls_trust_store *store;
+    CTLS_GUARD(cfg_trust(c->cfg, &store));
+    ctls_verify_params p = {
+        .now = c->cfg->verify_time,
+        .host = c->role == CTLS_CLIENT ? c->sni : NULL,
+        .purpose = purpose,
+    };
+    unsigned flags = 0;
+    int rc = ctls_x509_verify(store, (const uint8_t *const *)c->peer_chain.der,
+                              c->peer_chain.len, c->peer_chain.count, &p, &flags);
+    c->verify_flags = flags;
+    c->verify_status = rc;
+    return rc;
+}
+
+int hs_send_ccs(ctls_conn *c)
+{
+    if (c->hs->sent_ccs || c->hs->session_id_len == 0)
+        return 0;
+    c->hs->sent_ccs = 1;
+    static const uint8_t one = 1;
+    /* RFC 8446 D.4: an unprotected change_cipher_spec, whatever the write keys are. */
+    rec_keys saved = c->wr;
+    c->wr.aead = NULL;
+    int rc = rec_write(c, CT_CHANGE_CIPHER_SPEC, &one, 1);
+    c->wr = saved;
+    return rc;
+}

@@ -1,0 +1,71 @@
+/* Handshake state shared by the TLS 1.3 client and server state machines. Allocated when a
+ * handshake starts and freed (secrets wiped) when it ends. */
+#ifndef CTLS_HS_HS_H
+#define CTLS_HS_HS_H
+
+#include "api/internal.h"
+#include "hs/algs.h"
+#include "msg/msg.h"
+
+#define HS_MAX_COOKIE 512
+#define HS_MAX_PEER_SIGS 64
+
+struct hs_state {
+    int st; /* the role's state enum */
+    hs_transcript tr;
+    hs_ks13 ks;
+    const algs_suite *suite;
+    ctls_kx *kx;
+    uint16_t kx_group;
+    uint8_t random[32];
+    uint8_t session_id[32];
+    size_t session_id_len;
+    int hrr;                /* a HelloRetryRequest was sent / received */
+    uint16_t hrr_suite;
+    uint8_t c_hs[KS_MAX], s_hs[KS_MAX];
+    /* client */
+    uint8_t *cookie;
+    size_t cookie_len;
+    int cert_requested;
+    uint8_t cr_context[255];
+    size_t cr_context_len;
+    uint16_t cr_sigs[HS_MAX_PEER_SIGS];
+    size_t n_cr_sigs;
+    ctls_pubkey *peer_key;
+    int peer_key_type;
+    int offered_alpn;
+    /* server */
+    const cfg_cert *cert;
+    uint16_t sig_scheme;
+    int sent_ccs;
+    int client_cert_requested;
+};
+
+enum { CTX_SERVER_CV = 0, CTX_CLIENT_CV = 1 };
+
+int hs_state_new(ctls_conn *c);
+/* The transcript hash now. */
+int hs_thash(hs_state *h, uint8_t *out, size_t *len);
+/* Encode a message with a growable writer and send it (transcript + records). */
+typedef int (*hs_encode_fn)(const void *m, ctls_writer *w);
+int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc);
+/* RFC 8446 4.4.3: the signed content, 64 spaces || context string || 0 || transcript hash. */
+int hs_cv_content(hs_state *h, int which, uint8_t *out, size_t *len);
+int hs_send_certificate(ctls_conn *c, const cfg_cert *cert, const uint8_t *ctx, size_t ctx_len);
+int hs_send_certificate_verify(ctls_conn *c, const cfg_cert *cert, uint16_t scheme, int which);
+/* Finished over the transcript so far with base key (c_hs or s_hs). */
+int hs_send_finished(ctls_conn *c, const uint8_t *base);
+int hs_check_finished(ctls_conn *c, const uint8_t *base, const uint8_t *msg, size_t len);
+/* Keep the peer's chain (copies), parse its leaf and key. */
+int hs_take_peer_chain(ctls_conn *c, const msg_certificate *m);
+/* Check the peer's CertificateVerify against its leaf key; offered = schemes we accept. */
+int hs_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len, int which,
+                                const uint16_t *offered, size_t n_offered);
+/* Run chain verification on the peer's chain (sets verify_flags / verify_status). */
+int hs_verify_peer_chain(ctls_conn *c, int purpose);
+/* Send the dummy change_cipher_spec (RFC 8446 D.4), once. */
+int hs_send_ccs(ctls_conn *c);
+/* Build a u16 list slice in buf from values. */
+ctls_slice hs_u16_list(uint8_t *buf, const uint16_t *v, size_t n);
+
+#endif

@@ -1,0 +1,30 @@
+/* The TLS 1.3 key schedule (RFC 8446 7.1-7.3). */
+#ifndef CTLS_HS_KEYSCHED13_H
+#define CTLS_HS_KEYSCHED13_H
+
+#include "crypto/crypto.h"
+
+#define KS_MAX 48 /* SHA-384 */
+
+typedef struct {
+    int hash;
+    size_t hlen;
+    uint8_t secret[KS_MAX]; /* the current stage: early, handshake, then master secret */
+} hs_ks13;
+
+/* Early Secret = HKDF-Extract(0, PSK or zeros). */
+int ks13_init(hs_ks13 *ks, int hash, const uint8_t *psk, size_t psk_len);
+/* Next stage: HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm or zeros). */
+int ks13_advance(hs_ks13 *ks, const uint8_t *ikm, size_t ikm_len);
+/* Derive-Secret(secret, label, Messages) given the transcript hash. */
+int ks13_derive(const hs_ks13 *ks, const char *label, const uint8_t *thash, uint8_t *out);
+/* Traffic key and IV from a traffic secret (RFC 8446 7.3). */
+int ks13_traffic_keys(int hash, int aead, const uint8_t *secret, uint8_t *key, size_t key_len,
+                      uint8_t iv[CTLS_AEAD_NONCE_LEN]);
+/* Finished verify_data = HMAC(HKDF-Expand-Label(base, "finished", "", Hash.length), thash). */
+int ks13_finished(int hash, const uint8_t *base_key, const uint8_t *thash, uint8_t *out);
+/* application_traffic_secret_N+1 (RFC 8446 7.2), in place. */
+int ks13_update_secret(int hash, uint8_t *secret);
+void ks13_wipe(hs_ks13 *ks);
+
+#endif

@@ -1,0 +1,23 @@
+/* The handshake transcript hash (RFC 8446 4.4.1). Until the cipher suite (and so the hash) is
+ * known, messages are buffered; then they are hashed and later ones go straight in. */
+#ifndef CTLS_HS_TRANSCRIPT_H
+#define CTLS_HS_TRANSCRIPT_H
+
+#include "core/buf.h"
+#include "crypto/crypto.h"
+
+typedef struct {
+    ctls_hash_ctx *h; /* NULL until the hash is chosen */
+    ctls_buf pending; /* messages seen before that */
+} hs_transcript;
+
+int tr_add(hs_transcript *t, const uint8_t *msg, size_t len);
+int tr_set_hash(hs_transcript *t, int alg);
+/* The hash of everything added so far (the hash must be set). */
+int tr_hash(const hs_transcript *t, uint8_t *out, size_t *len);
+/* RFC 8446 4.4.1: after a HelloRetryRequest the first ClientHello is replaced by a synthetic
+ * message_hash message holding Hash(ClientHello1). Call with the hash set and only CH1 added. */
+int tr_hrr_rewrite(hs_transcript *t);
+void tr_free(hs_transcript *t);
+
+#endif

@@ -1,0 +1,14 @@
+/* Record layer internals shared by deframe.c, frame.c and protect13.c. */
+#ifndef CTLS_RECORD_RECORD_H
+#define CTLS_RECORD_RECORD_H
+
+#include "api/internal.h"
+
+/* Decrypt a TLS 1.3 record in place: p/len is the ciphertext after the header hdr. */
+int rec_open13(rec_keys *k, const uint8_t *hdr, uint8_t *p, size_t len, uint8_t *type,
+               size_t *plain_len);
+/* Protect data (len <= 2^14) as one record written at out (REC_HEADER_LEN + len + 1 + tag
+ * bytes). data may lie at out + REC_HEADER_LEN already. */
+int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out);
+
+#endif
