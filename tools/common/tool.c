@@ -382,7 +382,9 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
                 /* The peer's close_notify. Answer with ours unless it is out already. */
                 if (sent_close) return 0;
                 int rc = tool_close(conn, fd, 0, -1);
-                return rc == CTLS_ERR_TIMEOUT ? 0 : rc;
+                /* The peer closed cleanly; if it is gone already and our reply cannot be sent, that
+                 * is no error of this connection. */
+                return rc == CTLS_ERR_TIMEOUT || rc == CTLS_ERR_IO ? 0 : rc;
             }
             if (n == CTLS_INTERRUPTED) continue;
             if (n == CTLS_WANT_WRITE) {

@@ -1,0 +1,166 @@
+#!/bin/bash
+# ctls against GnuTLS (TLS 1.3): ctls-client -> gnutls-serv --echo and gnutls-cli ->
+# ctls-server, every suite x every group, ECDSA / RSA / P-384 / Ed25519 certificates, ALPN,
+# HelloRetryRequest. Skipped (exit 77) when gnutls-bin is not installed.
+# Note: gnutls-serv has no option to bind one address; it listens on all of them, and the
+# tests only ever connect to 127.0.0.1.
+# Usage: gnutls.sh [CTLS_CLIENT [CTLS_SERVER]]
+. "$(dirname "$0")/lib.sh" "$@"
+
+have_gnutls || skip_all "gnutls-serv / gnutls-cli not installed (apt-get install gnutls-bin)"
+
+PRIO13="NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
+# gsrv NAME CERT PRIORITY [args...]: gnutls-serv --echo on a free port. Sets PORT, SRV.
+gsrv() {
+    local name=$1 cert=$2 prio=$3
+    shift 3
+    PORT=$(free_port)
+    bg "$name.srv" gnutls-serv --echo -p "$PORT" --x509certfile "$CERTS/$cert.pem" \
+        --x509keyfile "$CERTS/$cert.key" --priority "$prio" "$@"
+    SRV=$BG_PID
+    wait_listen "$PORT" 10
+}
+
+# cli NAME ARGS...: ctls-client to the echo server; the line must come back.
+cli() {
+    local name=$1
+    shift
+    mkfifo "$TMP/$name.cin"
+    (
+        echo "hello $name"
+        wait_file_text "$TMP/$name.cli.out" "hello $name" "$T"
+    ) >"$TMP/$name.cin" &
+    timeout -k 2 "$T" "$CTLS_CLIENT" --cafile "$CERTS/ca.pem" "$@" localhost "$PORT" \
+        <"$TMP/$name.cin" >"$TMP/$name.cli.out" 2>"$TMP/$name.cli.err"
+    CLI_RC=$?
+}
+
+# gcli NAME PRIORITY [args...]: gnutls-cli to the ctls-server --echo on $PORT.
+gcli() {
+    local name=$1 prio=$2
+    shift 2
+    echo "hello $name" | timeout -k 2 "$T" gnutls-cli -p "$PORT" --x509cafile "$CERTS/ca.pem" \
+        --verify-hostname localhost --priority "$prio" "$@" 127.0.0.1 \
+        >"$TMP/$name.gcli.out" 2>"$TMP/$name.gcli.err"
+    GCLI_RC=$?
+}
+
+echoed() { [ $CLI_RC -eq 0 ] && grep -qxF "hello $1" "$TMP/$1.cli.out"; }
+
+# ---- ctls-client -> gnutls-serv ----------------------------------------------------------------
+for suite in $SUITES; do
+    for group in $GROUPS_ALL; do
+        n="c-$suite-$group"
+        gsrv "$n" server-ecdsa "$PRIO13:-CIPHER-ALL:+$(gnutls_suite "$suite"):-GROUP-ALL:+$(gnutls_group "$group")"
+        cli "$n" --ciphers "$suite" --groups "$group"
+        stop "$SRV"
+        if echoed "$n" && expect_summary "$TMP/$n.cli.err" cipher "$suite" &&
+            expect_summary "$TMP/$n.cli.err" group "$group" &&
+            expect_summary "$TMP/$n.cli.err" version TLSv1.3; then
+            ok "ctls-client -> gnutls-serv $suite $group"
+        else
+            not_ok "ctls-client -> gnutls-serv $suite $group (rc=$CLI_RC)" "$TMP/$n.cli.err" \
+                "$TMP/$n.srv.err"
+        fi
+    done
+done
+
+for cert in server-ecdsa server-rsa server-p384 server-ed25519; do
+    n="c-cert-$cert"
+    gsrv "$n" "$cert" "$PRIO13"
+    cli "$n"
+    stop "$SRV"
+    if echoed "$n" && expect_summary "$TMP/$n.cli.err" verify ok; then
+        ok "ctls-client -> gnutls-serv certificate $cert"
+    else
+        not_ok "ctls-client -> gnutls-serv certificate $cert (rc=$CLI_RC)" "$TMP/$n.cli.err" \
+            "$TMP/$n.srv.err"
+    fi
+done
+
+n=c-hrr
+gsrv "$n" server-ecdsa "$PRIO13:-GROUP-ALL:+GROUP-SECP256R1"
+cli "$n" --groups x25519:secp256r1
+stop "$SRV"
+if echoed "$n" && expect_summary "$TMP/$n.cli.err" group secp256r1; then
+    ok "ctls-client -> gnutls-serv HelloRetryRequest (x25519 share, server wants secp256r1)"
+else
+    not_ok "ctls-client -> gnutls-serv HelloRetryRequest (rc=$CLI_RC)" "$TMP/$n.cli.err" \
+        "$TMP/$n.srv.err"
+fi
+
+n=c-alpn
+gsrv "$n" server-ecdsa "$PRIO13" --alpn http/1.1 --alpn h2
+cli "$n" --alpn foo,h2
+stop "$SRV"
+if echoed "$n" && expect_summary "$TMP/$n.cli.err" alpn h2; then
+    ok "ctls-client -> gnutls-serv ALPN"
+else
+    not_ok "ctls-client -> gnutls-serv ALPN (rc=$CLI_RC)" "$TMP/$n.cli.err" "$TMP/$n.srv.err"
+fi
+
+# ---- gnutls-cli -> ctls-server --echo ----------------------------------------------------------
+for suite in $SUITES; do
+    for group in $GROUPS_ALL; do
+        n="s-$suite-$group"
+        ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --echo \
+            --once --ciphers "$suite" --groups "$group"
+        gcli "$n" "$PRIO13:-CIPHER-ALL:+$(gnutls_suite "$suite"):-GROUP-ALL:+$(gnutls_group "$group")"
+        wait_pid "$SRV" 10
+        SRV_RC=$?
+        if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && grep -qxF "hello $n" "$TMP/$n.gcli.out" &&
+            expect_summary "$TMP/$n.srv.err" cipher "$suite" &&
+            expect_summary "$TMP/$n.srv.err" group "$group"; then
+            ok "gnutls-cli -> ctls-server $suite $group"
+        else
+            not_ok "gnutls-cli -> ctls-server $suite $group (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+                "$TMP/$n.srv.err" "$TMP/$n.gcli.out" "$TMP/$n.gcli.err"
+        fi
+    done
+done
+
+for cert in server-ecdsa server-rsa server-p384 server-ed25519; do
+    n="s-cert-$cert"
+    ctls_srv "$n" --cert "$CERTS/$cert.pem" --key "$CERTS/$cert.key" --echo --once
+    gcli "$n" "$PRIO13"
+    wait_pid "$SRV" 10
+    SRV_RC=$?
+    if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && grep -qxF "hello $n" "$TMP/$n.gcli.out"; then
+        ok "gnutls-cli -> ctls-server certificate $cert"
+    else
+        not_ok "gnutls-cli -> ctls-server certificate $cert (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+            "$TMP/$n.srv.err" "$TMP/$n.gcli.out" "$TMP/$n.gcli.err"
+    fi
+done
+
+# HelloRetryRequest: gnutls-cli sends shares for its first groups; with x25519 first and the
+# server accepting only secp384r1, the server must ask again.
+n=s-hrr
+ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --echo --once \
+    --groups secp384r1
+gcli "$n" "$PRIO13:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1"
+wait_pid "$SRV" 10
+SRV_RC=$?
+if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && grep -qxF "hello $n" "$TMP/$n.gcli.out" &&
+    expect_summary "$TMP/$n.srv.err" group secp384r1; then
+    ok "gnutls-cli -> ctls-server group negotiation to secp384r1"
+else
+    not_ok "gnutls-cli -> ctls-server group negotiation (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.gcli.err"
+fi
+
+n=s-alpn
+ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --echo --once \
+    --alpn h2,http/1.1
+gcli "$n" "$PRIO13" --alpn http/1.1
+wait_pid "$SRV" 10
+SRV_RC=$?
+if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && expect_summary "$TMP/$n.srv.err" alpn http/1.1; then
+    ok "gnutls-cli -> ctls-server ALPN"
+else
+    not_ok "gnutls-cli -> ctls-server ALPN (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.gcli.err"
+fi
+
+finish
