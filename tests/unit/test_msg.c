@@ -169,6 +169,17 @@ static const char *RFC_SH_PSK =
 static const char *RFC_EE_PSK =
     "080000280026000a00140012001d00170018001901000101010201030104001c0002400100000000002a0000";
 static const char *RFC_EOED = "05000000";
+/* RFC 8448 5: the first ClientHello and the HelloRetryRequest (secp256r1, with a cookie). */
+static const char *RFC5_CH1 =
+    "010000b00303b0b1c5a5aa37c5919f2ed1d5c6fff7fcb7849716945a2b8cee9258a346677b6f000006130113031302"
+    "010000810000000b0009000006736572766572ff01000100000a00080006001d00170018003300260024001d0020e8"
+    "e8e3f3b93a25ed97a14a7dcacb8a272c6288e585c6484d05262fcad062ad1f002b0003020304000d0020001e040305"
+    "030603020308040805080604010501060102010402050206020202002d00020101001c00024001";
+static const char *RFC5_HRR =
+    "020000ac0303cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c001301000084003300"
+    "020017002c0074007271dcd04bb88bc3189119398a00000000eefafc76c146b823b096f8aacad365dd0030953f4edf"
+    "625636e5f21bb2e23fcc654b1b5b40318d10d137abcbb87574e36e8a1f025f7dfa5d6e50781b5eda4aa15b0c8be778"
+    "257d16aa3030e9e7841dd9e4c0342267e8ca0caf571fb2b7cff0f934b0002b00020304";
 
 /* Split a whole RFC message and check its type. */
 static uint8_t *rfc_msg(const char *hex, uint8_t want_type, size_t *n, ctls_slice *body)
@@ -395,16 +406,66 @@ TEST(rfc8448_resumed_hellos)
     free(b);
 }
 
+TEST(rfc8448_hello_retry_request)
+{
+    size_t n;
+    ctls_slice body;
+    uint8_t *b = rfc_msg(RFC5_HRR, MSG_SERVER_HELLO, &n, &body);
+    msg_server_hello sh;
+    CHECK_EQ(msg_server_hello_decode(body.p, body.len, &sh), 0);
+    CHECK_EQ(sh.is_hrr, 1);
+    CHECK_EQ(sh.cipher_suite, 0x1301);
+    CHECK_EQ(sh.ext_present,
+             EXT_BIT(EXT_KEY_SHARE) | EXT_BIT(EXT_COOKIE) | EXT_BIT(EXT_SUPPORTED_VERSIONS));
+    CHECK_EQ(sh.key_share_group, 0x0017);
+    CHECK_EQ(sh.key_share.len, 0);
+    CHECK_EQ(sh.cookie.len, 0x72);
+    CHECK_EQ(sh.selected_version, 0x0304);
+    static const uint8_t order[] = {EXT_KEY_SHARE, EXT_COOKIE, EXT_SUPPORTED_VERSIONS};
+    sh.order.ids = order;
+    sh.order.count = sizeof order;
+    memset(sh.random, 0, sizeof sh.random); /* encode writes the magic value for is_hrr */
+    CHECK_ENCODES_TO(msg_server_hello_encode(&sh, &w_), b, n);
+    free(b);
+
+    b = rfc_msg(RFC5_CH1, MSG_CLIENT_HELLO, &n, &body);
+    msg_client_hello ch;
+    CHECK_EQ(msg_client_hello_decode(body.p, body.len, &ch), 0);
+    CHECK(slice_eq_hex(ch.supported_groups, "001d00170018"));
+    static const uint8_t order1[] = {EXT_SERVER_NAME,
+                                     EXT_RENEGOTIATION_INFO,
+                                     EXT_SUPPORTED_GROUPS,
+                                     EXT_KEY_SHARE,
+                                     EXT_SUPPORTED_VERSIONS,
+                                     EXT_SIGNATURE_ALGORITHMS,
+                                     EXT_PSK_KEY_EXCHANGE_MODES,
+                                     EXT_RECORD_SIZE_LIMIT};
+    ch.order.ids = order1;
+    ch.order.count = sizeof order1;
+    CHECK_ENCODES_TO(msg_client_hello_encode(&ch, &w_), b, n);
+    free(b);
+}
+
+/* Every RFC message with a length-checked body, and its decoder. */
+#define RFC_ALL_INIT                                                                               \
+    {                                                                                              \
+        {RFC_CH, K_CH}, {RFC_SH, K_SH}, {RFC_EE, K_EE}, {RFC_CERT, K_CT13}, {RFC_CV, K_CV},        \
+            {RFC_NST, K_NST}, {RFC_CH_PSK, K_CH}, {RFC_SH_PSK, K_SH}, {RFC_EE_PSK, K_EE},          \
+            {RFC5_CH1, K_CH}, {RFC5_HRR, K_SH},                                                    \
+    }
+typedef struct {
+    const char *hex;
+    int kind;
+} rfc_entry;
+
 /* Every RFC message cut short at every offset must fail cleanly (ASan watches for over-reads:
  * each cut is copied to a buffer of exactly that size). */
 TEST(truncation_every_offset)
 {
-    const char *hexes[] = {RFC_CH,  RFC_SH,     RFC_EE,     RFC_CERT,  RFC_CV,
-                           RFC_NST, RFC_CH_PSK, RFC_SH_PSK, RFC_EE_PSK};
-    const int kinds[] = {K_CH, K_SH, K_EE, K_CT13, K_CV, K_NST, K_CH, K_SH, K_EE};
-    for (size_t i = 0; i < sizeof hexes / sizeof hexes[0]; i++) {
+    const rfc_entry RFC_ALL[] = RFC_ALL_INIT;
+    for (size_t i = 0; i < sizeof RFC_ALL / sizeof RFC_ALL[0]; i++) {
         size_t n;
-        uint8_t *b = unhex(hexes[i], &n);
+        uint8_t *b = unhex(RFC_ALL[i].hex, &n);
         /* the framing: every shorter prefix is rejected by msg_split */
         for (size_t cut = 0; cut < n; cut++) {
             uint8_t *c = malloc(cut ? cut : 1);
@@ -421,13 +482,13 @@ TEST(truncation_every_offset)
         for (size_t cut = 0; cut < blen; cut++) {
             uint8_t *c = malloc(cut ? cut : 1);
             memcpy(c, body, cut);
-            int rc = decode_kind(kinds[i], c, cut);
+            int rc = decode_kind(RFC_ALL[i].kind, c, cut);
             if (rc == 0) {
                 int ok_no_ext =
-                    (kinds[i] == K_CH && U.ch.ext_present == 0 &&
+                    (RFC_ALL[i].kind == K_CH && U.ch.ext_present == 0 &&
                      cut == 2 + 32 + 1 + U.ch.session_id.len + 2 + U.ch.cipher_suites.len + 1 +
                                 U.ch.compression_methods.len) ||
-                    (kinds[i] == K_SH && U.sh.ext_present == 0 &&
+                    (RFC_ALL[i].kind == K_SH && U.sh.ext_present == 0 &&
                      cut == 2 + 32 + 1 + U.sh.session_id.len + 2 + 1);
                 if (!ok_no_ext) fprintf(stderr, "message %zu: cut at %zu decoded\n", i, cut);
                 CHECK(ok_no_ext);
@@ -441,20 +502,18 @@ TEST(truncation_every_offset)
 /* Single-byte corruption of every RFC message: any status, never a crash. */
 TEST(corruption_never_crashes)
 {
-    const char *hexes[] = {RFC_CH,  RFC_SH,     RFC_EE,     RFC_CERT,  RFC_CV,
-                           RFC_NST, RFC_CH_PSK, RFC_SH_PSK, RFC_EE_PSK};
-    const int kinds[] = {K_CH, K_SH, K_EE, K_CT13, K_CV, K_NST, K_CH, K_SH, K_EE};
+    const rfc_entry RFC_ALL[] = RFC_ALL_INIT;
     static const uint8_t xors[] = {0x01, 0x80, 0xff};
-    for (size_t i = 0; i < sizeof hexes / sizeof hexes[0]; i++) {
+    for (size_t i = 0; i < sizeof RFC_ALL / sizeof RFC_ALL[0]; i++) {
         size_t n;
-        uint8_t *b = unhex(hexes[i], &n);
+        uint8_t *b = unhex(RFC_ALL[i].hex, &n);
         size_t blen = n - MSG_HEADER_LEN;
         uint8_t *c = malloc(blen);
         for (size_t at = 0; at < blen; at++) {
             for (size_t x = 0; x < sizeof xors; x++) {
                 memcpy(c, b + MSG_HEADER_LEN, blen);
                 c[at] ^= xors[x];
-                (void)decode_kind(kinds[i], c, blen);
+                (void)decode_kind(RFC_ALL[i].kind, c, blen);
             }
         }
         free(c);
@@ -1464,6 +1523,7 @@ int main(void)
     RUN(rfc8448_encrypted_extensions);
     RUN(rfc8448_certificate_cv_finished_nst);
     RUN(rfc8448_resumed_hellos);
+    RUN(rfc8448_hello_retry_request);
     RUN(truncation_every_offset);
     RUN(corruption_never_crashes);
     RUN(malformed_table);
