@@ -55,18 +55,17 @@ size_t ctls_store_count(const ctls_trust_store *s);
 enum { CTLS_PURPOSE_SERVER_AUTH = 1, CTLS_PURPOSE_CLIENT_AUTH = 2, CTLS_PURPOSE_ANY = 3 };
 
 typedef struct {
-    int64_t now;          /* unix seconds; 0 = the current time */
-    const char *host;     /* DNS name or IP literal to match; NULL = no name check */
-    int purpose;          /* CTLS_PURPOSE_*: the extKeyUsage required of the leaf */
-    int max_depth;        /* intermediates allowed between leaf and anchor; 0 = default (8) */
+    int64_t now;      /* unix seconds; 0 = the current time */
+    const char *host; /* DNS name or IP literal to match; NULL = no name check */
+    int purpose;      /* CTLS_PURPOSE_*: the extKeyUsage required of the leaf */
+    int max_depth;    /* intermediates allowed between leaf and anchor; 0 = default (8) */
 } ctls_verify_params;
 
 /* Validates chain[0] (the leaf) using chain[1..n-1] as untrusted intermediates (any order,
  * extras and duplicates tolerated) up to an anchor of store. Returns 0 or the most specific
  * CTLS_ERR_CERT_*; *flags receives every CTLS_CERT_* flag that applies (CTLS_VERIFY_OK when
  * valid). n == 0 is CTLS_ERR_CERT_NO_CERTIFICATE. */
-int ctls_x509_verify(const ctls_trust_store *store, const uint8_t *const *chain,
-                     const size_t *lens, size_t n, const ctls_verify_params *params,
-                     unsigned *flags);
+int ctls_x509_verify(const ctls_trust_store *store, const uint8_t *const *chain, const size_t *lens,
+                     size_t n, const ctls_verify_params *params, unsigned *flags);
 
 #endif
