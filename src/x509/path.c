@@ -509,3 +509,41 @@ out:
     }
     return rc;
 }
+
+const char *ctls_x509_flag_name(unsigned bit)
+{
+    switch (bit) {
+    case CTLS_CERT_UNKNOWN_ROOT:
+        return "CTLS_CERT_UNKNOWN_ROOT";
+    case CTLS_CERT_NO_ROOT:
+        return "CTLS_CERT_NO_ROOT";
+    case CTLS_CERT_EXPIRED:
+        return "CTLS_CERT_EXPIRED";
+    case CTLS_CERT_NOT_YET_VALID:
+        return "CTLS_CERT_NOT_YET_VALID";
+    case CTLS_CERT_INVALID_CHAIN:
+        return "CTLS_CERT_INVALID_CHAIN";
+    case CTLS_CERT_NO_CERTIFICATE:
+        return "CTLS_CERT_NO_CERTIFICATE";
+    case CTLS_CERT_HOSTNAME_MISMATCH:
+        return "CTLS_CERT_HOSTNAME_MISMATCH";
+    case CTLS_CERT_BAD_USAGE:
+        return "CTLS_CERT_BAD_USAGE";
+    case CTLS_CERT_NAME_CONSTRAINTS:
+        return "CTLS_CERT_NAME_CONSTRAINTS";
+    case CTLS_CERT_WEAK_ALGORITHM:
+        return "CTLS_CERT_WEAK_ALGORITHM";
+    case CTLS_CERT_UNSUPPORTED:
+        return "CTLS_CERT_UNSUPPORTED";
+    case CTLS_CERT_MALFORMED:
+        return "CTLS_CERT_MALFORMED";
+    case CTLS_CERT_REJECTED:
+        return "CTLS_CERT_REJECTED";
+    case CTLS_CERT_PATH_LIMIT:
+        return "CTLS_CERT_PATH_LIMIT";
+    case CTLS_CERT_NOT_VERIFIED:
+        return "CTLS_CERT_NOT_VERIFIED";
+    default:
+        return NULL;
+    }
+}

@@ -52,13 +52,13 @@ static int b64_decode(const uint8_t *p, size_t n, uint8_t **out, size_t *out_len
             buf[o++] = (uint8_t)(acc >> 16);
             if (pad < 2) buf[o++] = (uint8_t)(acc >> 8);
             if (pad < 1) buf[o++] = (uint8_t)acc;
+            quad = 0;
             if (pad) {
                 /* only whitespace may follow the padding */
                 for (size_t j = i + 1; j < n; j++)
                     if (!is_space(p[j])) goto bad;
                 break;
             }
-            quad = 0;
             acc = 0;
         }
     }
@@ -179,5 +179,18 @@ int ctls_read_file(const char *path, uint8_t **out, size_t *len)
     }
     *out = buf;
     *len = n;
+    return 0;
+}
+
+int ctls_pem_file_certs(const char *path, int allow_empty, ctls_der_list *out)
+{
+    uint8_t *buf;
+    size_t len;
+    memset(out, 0, sizeof *out);
+    CTLS_GUARD(ctls_read_file(path, &buf, &len));
+    int rc = ctls_pem_decode(buf, len, "CERTIFICATE", out);
+    ctls_free(buf);
+    CTLS_GUARD(rc);
+    if (out->count == 0 && !allow_empty) return CTLS_ERR_DECODE;
     return 0;
 }

@@ -58,7 +58,8 @@ typedef struct {
     int64_t now;      /* unix seconds; 0 = the current time */
     const char *host; /* DNS name or IP literal to match; NULL = no name check */
     int purpose;      /* CTLS_PURPOSE_*: the extKeyUsage required of the leaf */
-    int max_depth;    /* intermediates allowed between leaf and anchor; 0 = default (8) */
+    int max_depth;    /* intermediates allowed between leaf and anchor; 0 = default (8),
+                       * negative = none (the anchor issued the leaf) */
 } ctls_verify_params;
 
 /* Validates chain[0] (the leaf) using chain[1..n-1] as untrusted intermediates (any order,
@@ -67,5 +68,16 @@ typedef struct {
  * valid). n == 0 is CTLS_ERR_CERT_NO_CERTIFICATE. */
 int ctls_x509_verify(const ctls_trust_store *store, const uint8_t *const *chain, const size_t *lens,
                      size_t n, const ctls_verify_params *params, unsigned *flags);
+
+/* ---- additions (display, tools, tests) ------------------------------------------------ */
+/* The name of one CTLS_CERT_* flag bit ("CTLS_CERT_EXPIRED"), or NULL for an unknown bit. */
+const char *ctls_x509_flag_name(unsigned bit);
+/* Loads every certificate of a PEM file as a chain (for tools and tests): *out holds
+ * count DER blobs. CTLS_ERR_DECODE when the file holds no certificate and allow_empty is 0. */
+int ctls_pem_file_certs(const char *path, int allow_empty, ctls_der_list *out);
+int ctls_cert_key_bits(const ctls_cert *c);
+int64_t ctls_cert_not_before(const ctls_cert *c);
+int64_t ctls_cert_not_after(const ctls_cert *c);
+int ctls_cert_is_ca(const ctls_cert *c);
 
 #endif
