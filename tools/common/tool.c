@@ -334,7 +334,15 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
         }
         want_out = 0;
 
-        /* 1. Hand pending plaintext to ctls. */
+        /* 1. Hand pending plaintext to ctls (with none, an empty write still flushes records
+         *    queued earlier). */
+        if (plen == 0 && !sent_close) {
+            const void *unsent;
+            if (ctls_conn_output(conn, &unsent) > 0) {
+                ssize_t n = ctls_write(conn, "", 0);
+                if (ctls_is_fatal((int)n)) return (int)n;
+            }
+        }
         while (poff < plen) {
             ssize_t n = ctls_write(conn, pend + poff, plen - poff);
             if (n > 0) {
@@ -356,11 +364,14 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
             int rc = ctls_shutdown(conn);
             if (rc == 1) return 0;
             if (ctls_is_fatal(rc)) return rc;
-            if (ctls_shutdown_flags(conn) & CTLS_SENT_SHUTDOWN && rc != CTLS_WANT_WRITE)
-                sent_close = 1;
-            else if (rc == CTLS_WANT_WRITE)
+            /* Once close_notify is queued, never call ctls_shutdown again here: a second call
+             * waits for the peer's close_notify and discards data arriving meanwhile. The
+             * queued alert is flushed by the ctls_read calls below. */
+            if (ctls_shutdown_flags(conn) & CTLS_SENT_SHUTDOWN) sent_close = 1;
+            if (rc == CTLS_WANT_WRITE)
                 want_out = 1;
-            progress = 1;
+            else
+                progress = 1;
         }
 
         /* 3. Read everything ctls can give without blocking (in echo mode only while the
@@ -396,7 +407,11 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
         }
         if (progress && !(plen && want_out)) continue;
 
-        /* 4. Wait for the socket (and stdin when we can take more input). */
+        /* 4. Wait for the socket (and stdin when we can take more input). Records ctls
+         *    accepted but could not send yet (ctls_conn_output counts them for any transport)
+         *    need POLLOUT; the next ctls_write / ctls_read flushes them. */
+        const void *unsent;
+        if (ctls_conn_output(conn, &unsent) > 0) want_out = 1;
         struct pollfd pf[2];
         int nfds = 1;
         pf[0].fd = fd;
