@@ -1,0 +1,219 @@
+/* The crypto-bound ceiling: the public-key and AEAD work a handshake or a record cannot avoid,
+ * timed through the same libcrypto the libraries use, with every object fetched or created
+ * once (keys, contexts, algorithms).
+ *   full handshake: client key pair, server key pair, server derivation (from the client's
+ *                   encoded share), client derivation, one CertificateVerify signature by the
+ *                   server and its verification by the client (SHA-256 over the 130-byte
+ *                   TLS 1.3 signed content; RSA: PSS, salt = hash length)
+ *   resumed (psk_dhe_ke): the two key pairs and two derivations
+ *   bulk: seal + open of the same buffer (12-byte nonce, 5-byte AAD, 16-byte tag) */
+#include "bench.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ceiling {
+    int kind;
+    int x25519;
+    EVP_PKEY_CTX *kgen;   /* key-pair generation for the group */
+    EVP_PKEY *params;     /* P-256 domain parameters (for decoding the peer's share) */
+    EVP_PKEY *sign_key;   /* server private key */
+    EVP_PKEY *verify_key; /* its public half, as the client would hold it */
+    int rsa;
+    uint8_t content[130];
+    const EVP_CIPHER *aead;
+    EVP_CIPHER_CTX *seal, *open;
+    uint8_t iv[12];
+};
+
+static EVP_PKEY *load_key(int cert)
+{
+    const char *pem = bench_key_pem(cert);
+    BIO *b = BIO_new_mem_buf(pem, (int)strlen(pem));
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    return k;
+}
+
+static EVP_PKEY *public_half(EVP_PKEY *priv)
+{
+    unsigned char *der = NULL;
+    int n = i2d_PUBKEY(priv, &der);
+    const unsigned char *q = der;
+    EVP_PKEY *pub = n > 0 ? d2i_PUBKEY(NULL, &q, n) : NULL;
+    OPENSSL_free(der);
+    return pub;
+}
+
+ceiling *ceiling_new(const bench_params *p, int kind)
+{
+    ceiling *c = calloc(1, sizeof(*c));
+    if (!c) return NULL;
+    c->kind = kind;
+    c->x25519 = strncmp(p->group, "x25519", 6) == 0; /* the first group is the one used */
+    if (c->x25519) {
+        c->kgen = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+        if (!c->kgen || EVP_PKEY_keygen_init(c->kgen) <= 0) goto fail;
+    } else {
+        EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+        if (!pc || EVP_PKEY_paramgen_init(pc) <= 0 ||
+            EVP_PKEY_CTX_set_ec_paramgen_curve_nid(pc, NID_X9_62_prime256v1) <= 0 ||
+            EVP_PKEY_paramgen(pc, &c->params) <= 0) {
+            EVP_PKEY_CTX_free(pc);
+            goto fail;
+        }
+        EVP_PKEY_CTX_free(pc);
+        c->kgen = EVP_PKEY_CTX_new_from_pkey(NULL, c->params, NULL);
+        if (!c->kgen || EVP_PKEY_keygen_init(c->kgen) <= 0) goto fail;
+    }
+    c->rsa = p->cert == CERT_RSA;
+    c->sign_key = load_key(p->cert);
+    c->verify_key = c->sign_key ? public_half(c->sign_key) : NULL;
+    if (!c->verify_key) goto fail;
+    memset(c->content, 0x20, 64);
+    memcpy(c->content + 64, "TLS 1.3, server CertificateVerify", 34);
+    memset(c->content + 98, 0xa5, 32);
+
+    if (strstr(p->suite, "CHACHA20"))
+        c->aead = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
+    else if (strstr(p->suite, "AES_256_GCM"))
+        c->aead = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+    else
+        c->aead = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+    c->seal = EVP_CIPHER_CTX_new();
+    c->open = EVP_CIPHER_CTX_new();
+    uint8_t key[32];
+    memset(key, 0x42, sizeof(key));
+    memset(c->iv, 0x17, sizeof(c->iv));
+    if (!c->aead || !c->seal || !c->open ||
+        EVP_EncryptInit_ex2(c->seal, c->aead, key, c->iv, NULL) != 1 ||
+        EVP_DecryptInit_ex2(c->open, c->aead, key, c->iv, NULL) != 1)
+        goto fail;
+    return c;
+fail:
+    fprintf(stderr, "ceiling: libcrypto setup failed\n");
+    ceiling_free(c);
+    return NULL;
+}
+
+void ceiling_free(ceiling *c)
+{
+    if (!c) return;
+    EVP_PKEY_CTX_free(c->kgen);
+    EVP_PKEY_free(c->params);
+    EVP_PKEY_free(c->sign_key);
+    EVP_PKEY_free(c->verify_key);
+    EVP_CIPHER_free((EVP_CIPHER *)c->aead);
+    EVP_CIPHER_CTX_free(c->seal);
+    EVP_CIPHER_CTX_free(c->open);
+    free(c);
+}
+
+/* The encoded key share of k (32 bytes for X25519, 65 for an uncompressed P-256 point). */
+static size_t encode_share(const ceiling *c, EVP_PKEY *k, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    if (c->x25519) return EVP_PKEY_get_raw_public_key(k, out, &(size_t){cap}) == 1 ? 32 : 0;
+    if (EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out, cap, &n) != 1)
+        return 0;
+    return n;
+}
+
+static EVP_PKEY *decode_share(const ceiling *c, const uint8_t *in, size_t len)
+{
+    if (c->x25519) return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, in, len);
+    EVP_PKEY *k = EVP_PKEY_new();
+    if (!k || EVP_PKEY_copy_parameters(k, c->params) != 1 ||
+        EVP_PKEY_set1_encoded_public_key(k, in, len) != 1) {
+        EVP_PKEY_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static int derive(EVP_PKEY *mine, EVP_PKEY *peer)
+{
+    uint8_t secret[64];
+    size_t n = sizeof(secret);
+    EVP_PKEY_CTX *d = EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL);
+    int ok = d && EVP_PKEY_derive_init(d) == 1 && EVP_PKEY_derive_set_peer(d, peer) == 1 &&
+             EVP_PKEY_derive(d, secret, &n) == 1;
+    EVP_PKEY_CTX_free(d);
+    return ok ? 0 : -1;
+}
+
+static int sign_verify(ceiling *c)
+{
+    uint8_t sig[512];
+    size_t n = sizeof(sig);
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    int ok = m && EVP_DigestSignInit_ex(m, &pctx, "SHA256", NULL, NULL, c->sign_key, NULL) == 1;
+    if (ok && c->rsa)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    ok = ok && EVP_DigestSign(m, sig, &n, c->content, sizeof(c->content)) == 1;
+    EVP_MD_CTX_free(m);
+    m = ok ? EVP_MD_CTX_new() : NULL;
+    ok = m && EVP_DigestVerifyInit_ex(m, &pctx, "SHA256", NULL, NULL, c->verify_key, NULL) == 1;
+    if (ok && c->rsa)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    ok = ok && EVP_DigestVerify(m, sig, n, c->content, sizeof(c->content)) == 1;
+    EVP_MD_CTX_free(m);
+    return ok ? 0 : -1;
+}
+
+int ceiling_handshake(ceiling *c)
+{
+    EVP_PKEY *ck = NULL, *sk = NULL, *cpub = NULL, *spub = NULL;
+    uint8_t share[2][80];
+    size_t clen, slen;
+    int rc = -1;
+    if (EVP_PKEY_keygen(c->kgen, &ck) != 1 ||
+        !(clen = encode_share(c, ck, share[0], sizeof(share[0]))))
+        goto out;
+    if (EVP_PKEY_keygen(c->kgen, &sk) != 1 ||
+        !(slen = encode_share(c, sk, share[1], sizeof(share[1]))))
+        goto out;
+    if (!(cpub = decode_share(c, share[0], clen)) || derive(sk, cpub) != 0) goto out;
+    if (c->kind == 0 && sign_verify(c) != 0) goto out;
+    if (!(spub = decode_share(c, share[1], slen)) || derive(ck, spub) != 0) goto out;
+    rc = 0;
+out:
+    EVP_PKEY_free(ck);
+    EVP_PKEY_free(sk);
+    EVP_PKEY_free(cpub);
+    EVP_PKEY_free(spub);
+    return rc;
+}
+
+int ceiling_bulk(ceiling *c, uint8_t *buf, size_t len, uint64_t seq)
+{
+    uint8_t nonce[12], aad[5] = {23, 3, 3, 0, 0}, tag[16];
+    int n = 0, f = 0;
+    memcpy(nonce, c->iv, 12);
+    for (int i = 0; i < 8; i++)
+        nonce[11 - i] ^= (uint8_t)(seq >> (8 * i));
+    size_t rec = len + 16;
+    aad[3] = (uint8_t)(rec >> 8);
+    aad[4] = (uint8_t)rec;
+    if (EVP_EncryptInit_ex2(c->seal, NULL, NULL, nonce, NULL) != 1 ||
+        EVP_EncryptUpdate(c->seal, NULL, &n, aad, 5) != 1 ||
+        EVP_EncryptUpdate(c->seal, buf, &n, buf, (int)len) != 1 ||
+        EVP_EncryptFinal_ex(c->seal, buf + n, &f) != 1 ||
+        EVP_CIPHER_CTX_ctrl(c->seal, EVP_CTRL_AEAD_GET_TAG, 16, tag) != 1)
+        return -1;
+    if (EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, NULL) != 1 ||
+        EVP_DecryptUpdate(c->open, NULL, &n, aad, 5) != 1 ||
+        EVP_DecryptUpdate(c->open, buf, &n, buf, (int)len) != 1 ||
+        EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, 16, tag) != 1 ||
+        EVP_DecryptFinal_ex(c->open, buf + n, &f) != 1)
+        return -1;
+    return 0;
+}
