@@ -9,6 +9,10 @@
 #include <malloc.h>
 #include <stdlib.h>
 
+/* Exported even though the project builds with -fvisibility=hidden: the shared libraries
+ * (libssl, libcrypto, GnuTLS) must bind to these definitions. */
+#define EXPORT __attribute__((visibility("default")))
+
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
@@ -54,21 +58,21 @@ static void charge(int64_t delta, int is_new)
     nallocs[tag] += (uint64_t)is_new;
 }
 
-void *malloc(size_t n)
+EXPORT void *malloc(size_t n)
 {
     void *p = __libc_malloc(n);
     if (tracking && p) charge((int64_t)malloc_usable_size(p), 1);
     return p;
 }
 
-void *calloc(size_t a, size_t b)
+EXPORT void *calloc(size_t a, size_t b)
 {
     void *p = __libc_calloc(a, b);
     if (tracking && p) charge((int64_t)malloc_usable_size(p), 1);
     return p;
 }
 
-void *realloc(void *old, size_t n)
+EXPORT void *realloc(void *old, size_t n)
 {
     int64_t before = (tracking && old) ? (int64_t)malloc_usable_size(old) : 0;
     void *p = __libc_realloc(old, n);
@@ -81,25 +85,25 @@ void *realloc(void *old, size_t n)
     return p;
 }
 
-void free(void *p)
+EXPORT void free(void *p)
 {
     if (tracking && p) charge(-(int64_t)malloc_usable_size(p), 0);
     __libc_free(p);
 }
 
-void *memalign(size_t align, size_t n)
+EXPORT void *memalign(size_t align, size_t n)
 {
     void *p = __libc_memalign(align, n);
     if (tracking && p) charge((int64_t)malloc_usable_size(p), 1);
     return p;
 }
 
-void *aligned_alloc(size_t align, size_t n)
+EXPORT void *aligned_alloc(size_t align, size_t n)
 {
     return memalign(align, n);
 }
 
-int posix_memalign(void **out, size_t align, size_t n)
+EXPORT int posix_memalign(void **out, size_t align, size_t n)
 {
     if (align < sizeof(void *) || (align & (align - 1)) != 0) return EINVAL;
     void *p = memalign(align, n);
