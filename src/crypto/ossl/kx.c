@@ -240,10 +240,14 @@ int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint
     /* X25519: OpenSSL fails an all-zero result (RFC 7748 6.1, a low-order peer point); that
      * and any other failure here come from the peer's value. */
     if (EVP_PKEY_derive(dc, secret, &n) <= 0 || n != fl) goto done;
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= secret[i];
-    if (acc == 0) goto done;
+    if (kx->group == CTLS_GROUP_X25519) {
+        /* RFC 8446 7.4.2: MUST check for the all-zero X25519 value. (A NIST ECDH secret with
+         * X = 0 is a legitimate point and is not refused.) */
+        uint8_t acc = 0;
+        for (size_t i = 0; i < n; i++)
+            acc |= secret[i];
+        if (acc == 0) goto done;
+    }
     *secret_len = n;
     rc = 0;
 done:
