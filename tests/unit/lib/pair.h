@@ -1,0 +1,24 @@
+/* Test helpers: a ctls client and server talking in memory (sans-I/O), and the test PKI. */
+#ifndef CTLS_TEST_PAIR_H
+#define CTLS_TEST_PAIR_H
+
+#include <ctls/ctls.h>
+
+/* Directory holding the test PKI (tests/certs/mkcerts.sh output), generated once per process.
+ * NULL if generation failed. */
+const char *tp_certdir(void);
+/* Path of a file in it (static buffer, rotated among 8). */
+const char *tp_cert(const char *name);
+/* A server config with the given chain/key names from the PKI (e.g. "server-ecdsa"). */
+ctls_config *tp_server_config(const char *name);
+/* A client config trusting ca.pem, verifying at the fixed test time 2026-01-01. */
+ctls_config *tp_client_config(void);
+/* Move pending output a->b and b->a (optionally max bytes per move: 0 = all). Returns bytes. */
+size_t tp_pump(ctls_conn *a, ctls_conn *b, size_t max);
+/* Drive both handshakes until both return 0 or one fails (or no progress). Client and server
+ * results in *crc / *src. Returns 0 when both completed. */
+int tp_handshake(ctls_conn *c, ctls_conn *s, int *crc, int *src);
+/* Same, moving at most max bytes per pump (byte-at-a-time with 1). */
+int tp_handshake_split(ctls_conn *c, ctls_conn *s, size_t max, int *crc, int *src);
+
+#endif
