@@ -64,28 +64,27 @@ enum { K_ECDSA = 1, K_PKCS1, K_PSS, K_EDDSA };
 typedef struct {
     uint16_t scheme;
     uint8_t kind;
-    uint8_t hash;  /* CTLS_HASH_*, 0 for EdDSA (it hashes internally) */
-    uint8_t key;   /* the key type the scheme needs; 0 = any EC curve */
-    uint8_t curve; /* signing: the curve RFC 8446 4.2.3 binds to the scheme (0 = none) */
+    uint8_t hash; /* CTLS_HASH_*, 0 for EdDSA (it hashes internally) */
+    uint8_t key;  /* the key type the scheme needs; 0 = an EC key on any curve */
 } scheme_info;
 
 static const scheme_info schemes[] = {
-    {CTLS_SIG_RSA_PKCS1_SHA1, K_PKCS1, CTLS_HASH_SHA1, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_ECDSA_SHA1, K_ECDSA, CTLS_HASH_SHA1, 0, 0},
-    {CTLS_SIG_RSA_PKCS1_SHA256, K_PKCS1, CTLS_HASH_SHA256, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_RSA_PKCS1_SHA384, K_PKCS1, CTLS_HASH_SHA384, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_RSA_PKCS1_SHA512, K_PKCS1, CTLS_HASH_SHA512, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_ECDSA_SECP256R1_SHA256, K_ECDSA, CTLS_HASH_SHA256, 0, CTLS_KEY_EC_P256},
-    {CTLS_SIG_ECDSA_SECP384R1_SHA384, K_ECDSA, CTLS_HASH_SHA384, 0, CTLS_KEY_EC_P384},
-    {CTLS_SIG_ECDSA_SECP521R1_SHA512, K_ECDSA, CTLS_HASH_SHA512, 0, CTLS_KEY_EC_P521},
-    {CTLS_SIG_RSA_PSS_RSAE_SHA256, K_PSS, CTLS_HASH_SHA256, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_RSA_PSS_RSAE_SHA384, K_PSS, CTLS_HASH_SHA384, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_RSA_PSS_RSAE_SHA512, K_PSS, CTLS_HASH_SHA512, CTLS_KEY_RSA, 0},
-    {CTLS_SIG_ED25519, K_EDDSA, 0, CTLS_KEY_ED25519, 0},
-    {CTLS_SIG_ED448, K_EDDSA, 0, CTLS_KEY_ED448, 0},
-    {CTLS_SIG_RSA_PSS_PSS_SHA256, K_PSS, CTLS_HASH_SHA256, CTLS_KEY_RSA_PSS, 0},
-    {CTLS_SIG_RSA_PSS_PSS_SHA384, K_PSS, CTLS_HASH_SHA384, CTLS_KEY_RSA_PSS, 0},
-    {CTLS_SIG_RSA_PSS_PSS_SHA512, K_PSS, CTLS_HASH_SHA512, CTLS_KEY_RSA_PSS, 0},
+    {CTLS_SIG_RSA_PKCS1_SHA1, K_PKCS1, CTLS_HASH_SHA1, CTLS_KEY_RSA},
+    {CTLS_SIG_ECDSA_SHA1, K_ECDSA, CTLS_HASH_SHA1, 0},
+    {CTLS_SIG_RSA_PKCS1_SHA256, K_PKCS1, CTLS_HASH_SHA256, CTLS_KEY_RSA},
+    {CTLS_SIG_RSA_PKCS1_SHA384, K_PKCS1, CTLS_HASH_SHA384, CTLS_KEY_RSA},
+    {CTLS_SIG_RSA_PKCS1_SHA512, K_PKCS1, CTLS_HASH_SHA512, CTLS_KEY_RSA},
+    {CTLS_SIG_ECDSA_SECP256R1_SHA256, K_ECDSA, CTLS_HASH_SHA256, 0},
+    {CTLS_SIG_ECDSA_SECP384R1_SHA384, K_ECDSA, CTLS_HASH_SHA384, 0},
+    {CTLS_SIG_ECDSA_SECP521R1_SHA512, K_ECDSA, CTLS_HASH_SHA512, 0},
+    {CTLS_SIG_RSA_PSS_RSAE_SHA256, K_PSS, CTLS_HASH_SHA256, CTLS_KEY_RSA},
+    {CTLS_SIG_RSA_PSS_RSAE_SHA384, K_PSS, CTLS_HASH_SHA384, CTLS_KEY_RSA},
+    {CTLS_SIG_RSA_PSS_RSAE_SHA512, K_PSS, CTLS_HASH_SHA512, CTLS_KEY_RSA},
+    {CTLS_SIG_ED25519, K_EDDSA, 0, CTLS_KEY_ED25519},
+    {CTLS_SIG_ED448, K_EDDSA, 0, CTLS_KEY_ED448},
+    {CTLS_SIG_RSA_PSS_PSS_SHA256, K_PSS, CTLS_HASH_SHA256, CTLS_KEY_RSA_PSS},
+    {CTLS_SIG_RSA_PSS_PSS_SHA384, K_PSS, CTLS_HASH_SHA384, CTLS_KEY_RSA_PSS},
+    {CTLS_SIG_RSA_PSS_PSS_SHA512, K_PSS, CTLS_HASH_SHA512, CTLS_KEY_RSA_PSS},
 };
 
 static const scheme_info *scheme_find(uint16_t scheme)
@@ -95,14 +94,13 @@ static const scheme_info *scheme_find(uint16_t scheme)
     return NULL;
 }
 
-/* Does the scheme fit a key of this type? Signing also binds ECDSA schemes to their curve. */
-static int scheme_fits(const scheme_info *s, int type, int signing)
+/* Does the scheme fit a key of this type? ECDSA schemes fit an EC key on any curve, for both
+ * signing and verifying: TLS 1.2 names only the hash (a P-384 key may sign
+ * ecdsa_secp256r1_sha256) and X.509 allows any pairing; the TLS 1.3 curve binding
+ * (RFC 8446 4.2.3) is checked by the handshake, which knows the version. */
+static int scheme_fits(const scheme_info *s, int type)
 {
-    if (s->kind == K_ECDSA) {
-        if (!is_ec(type)) return 0;
-        return !signing || s->curve == 0 || s->curve == type;
-    }
-    return s->key == type;
+    return s->kind == K_ECDSA ? is_ec(type) : s->key == type;
 }
 
 /* Initialise mctx for signing or verifying with scheme s. */
@@ -213,7 +211,7 @@ int ctls_sign(const ctls_privkey *k, uint16_t scheme, const uint8_t *msg, size_t
     CTLS_ENSURE(k != NULL && sig != NULL && sig_len != NULL && (msg != NULL || msg_len == 0),
                 CTLS_ERR_INVALID_ARG);
     const scheme_info *s = scheme_find(scheme);
-    CTLS_ENSURE(s != NULL && scheme_fits(s, k->type, 1), CTLS_ERR_ILLEGAL_PARAMETER);
+    CTLS_ENSURE(s != NULL && scheme_fits(s, k->type), CTLS_ERR_ILLEGAL_PARAMETER);
     int max = EVP_PKEY_get_size(k->pkey);
     CTLS_ENSURE(max > 0 && *sig_len >= (size_t)max, CTLS_ERR_INVALID_ARG);
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
@@ -279,7 +277,7 @@ int ctls_verify(const ctls_pubkey *k, uint16_t scheme, const uint8_t *msg, size_
     CTLS_ENSURE(k != NULL && (msg != NULL || msg_len == 0) && (sig != NULL || sig_len == 0),
                 CTLS_ERR_INVALID_ARG);
     const scheme_info *s = scheme_find(scheme);
-    CTLS_ENSURE(s != NULL && scheme_fits(s, k->type, 0), CTLS_ERR_ILLEGAL_PARAMETER);
+    CTLS_ENSURE(s != NULL && scheme_fits(s, k->type), CTLS_ERR_ILLEGAL_PARAMETER);
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     CTLS_ENSURE(mctx != NULL, CTLS_ERR_NOMEM);
     int rc = sig_init(mctx, k->pkey, s, 0);
