@@ -107,28 +107,30 @@ else
     not_ok "ctls-client -> s_server ALPN (rc=$CLI_RC)" $(files "$n")
 fi
 
-# ---- SNI: the server shows the good certificate only for server name "localhost" ---------------
+# ---- SNI: s_server logs the name received and switches certificates on it -------------------
+# Default context: the good chain; for SNI "other.test.example" s_server switches to bad-host
+# (wrong name, no chain), which ctls must then refuse.
 n=sni
-srv "$n" $(cert_args_ossl bad-host) -quiet -servername localhost \
-    -cert2 "$CERTS/server-ecdsa.pem" -key2 "$CERTS/server-ecdsa.key"
+srv "$n" $(cert_args_ossl server-ecdsa) -servername other.test.example \
+    -cert2 "$CERTS/bad-host.pem" -key2 "$CERTS/bad-host.key"
 cli "$n"
 srv_end
-if [ $CLI_RC -eq 0 ] && expect_summary "$TMP/$n.cli.err" verify ok; then
-    ok "ctls-client -> s_server SNI selects the certificate"
+if [ $CLI_RC -eq 0 ] && expect_summary "$TMP/$n.cli.err" verify ok &&
+    grep -qF 'Hostname in TLS extension: "localhost"' "$TMP/$n.srv.out"; then
+    ok "ctls-client -> s_server SNI localhost sent"
 else
-    not_ok "ctls-client -> s_server SNI (rc=$CLI_RC)" $(files "$n")
+    not_ok "ctls-client -> s_server SNI localhost sent (rc=$CLI_RC)" $(files "$n")
 fi
-n=sni-other
-srv "$n" $(cert_args_ossl bad-host) -quiet -servername localhost \
-    -cert2 "$CERTS/server-ecdsa.pem" -key2 "$CERTS/server-ecdsa.key"
-timeout -k 2 "$T" "$CTLS_CLIENT" --cafile "$CERTS/ca.pem" --servername wrong.example \
-    127.0.0.1 "$PORT" </dev/null >"$TMP/$n.cli.out" 2>"$TMP/$n.cli.err"
-CLI_RC=$?
+n=sni-switch
+srv "$n" $(cert_args_ossl server-ecdsa) -servername other.test.example \
+    -cert2 "$CERTS/bad-host.pem" -key2 "$CERTS/bad-host.key"
+cli "$n" --servername other.test.example
 srv_end
-if [ $CLI_RC -eq 0 ] && expect_summary "$TMP/$n.cli.err" verify ok; then
-    ok "ctls-client -> s_server --servername wrong.example gets the default certificate"
+if [ $CLI_RC -eq 1 ] && grep -q '^error: ' "$TMP/$n.cli.err" &&
+    grep -qF 'Hostname in TLS extension: "other.test.example"' "$TMP/$n.srv.out"; then
+    ok "ctls-client -> s_server --servername other.test.example selects the other certificate"
 else
-    not_ok "ctls-client -> s_server --servername wrong.example (rc=$CLI_RC)" $(files "$n")
+    not_ok "ctls-client -> s_server --servername other.test.example (rc=$CLI_RC)" $(files "$n")
 fi
 
 # ---- 1 MiB each way ----------------------------------------------------------------------------
@@ -136,7 +138,10 @@ n=bulk
 head -c 1048576 /dev/urandom >"$TMP/up.bin"
 head -c 1048576 /dev/urandom >"$TMP/down.bin"
 PORT=$(free_port)
-BG_STDIN=$TMP/down.bin
+# s_server closes (close_notify) at its stdin EOF: let that come only after the upload arrived.
+mkfifo "$TMP/$n.sin"
+feed_until "$TMP/down.bin" "$TMP/$n.srv.out" 1048576 "$T" >"$TMP/$n.sin" &
+BG_STDIN=$TMP/$n.sin
 bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 -quiet \
     $(cert_args_ossl server-ecdsa)
 SRV=$BG_PID
@@ -157,22 +162,29 @@ else
         "$TMP/$n.cli.err" "$TMP/$n.srv.err"
 fi
 
-# ---- KeyUpdate sent by ctls (update_requested): openssl must see it and answer ----------------
+# ---- KeyUpdate sent by ctls (update_requested): openssl must take it, answer with its own
+#      KeyUpdate before its next data, and the data must flow both ways afterwards.
 n=ku-ctls
 srv "$n" $(cert_args_ossl server-ecdsa) -quiet
-# stdin: a line, but only after the KeyUpdate went out
 mkfifo "$TMP/$n.cin"
 (
-    sleep 0.5
+    sleep 0.3
     echo "after key update $n"
-    sleep 0.5
+    wait_file_text "$TMP/$n.cli.out" "server reply $n" "$T"
 ) >"$TMP/$n.cin" &
+(
+    wait_file_text "$TMP/$n.srv.out" "after key update $n" "$T"
+    echo "server reply $n" >&7
+) &
+KPID=$!
 CLI_IN=$TMP/$n.cin
 cli "$n" --key-update
+wait_pid $KPID 5 >/dev/null 2>&1
 srv_end
 if [ $CLI_RC -eq 0 ] && grep -q '<<< .*KeyUpdate' "$TMP/$n.msg" &&
-    grep -q '>>> .*KeyUpdate' "$TMP/$n.msg" && grep -qF "after key update $n" "$TMP/$n.srv.out"; then
-    ok "ctls-client KeyUpdate -> s_server (requested update answered)"
+    grep -q '>>> .*KeyUpdate' "$TMP/$n.msg" && grep -qF "after key update $n" "$TMP/$n.srv.out" &&
+    grep -qF "server reply $n" "$TMP/$n.cli.out"; then
+    ok "ctls-client KeyUpdate -> s_server (requested update answered, data both ways after)"
 else
     not_ok "ctls-client KeyUpdate -> s_server (rc=$CLI_RC)" $(files "$n") "$TMP/$n.msg"
 fi
