@@ -263,9 +263,10 @@ static int ext_key_usage(ctls_cert *c, der_rd *v)
     ctls_slice bits;
     unsigned unused;
     CTLS_GUARD(der_bits(v, &bits, &unused));
-    /* RFC 5280 4.2.1.3: at least one bit set; DER has no trailing zero octets/bits */
+    /* RFC 5280 4.2.1.3: at least one bit set. DER (X.690 11.2.2) also forbids trailing zero
+     * octets in a named bit list, but trusted roots exist that have them: tolerated. */
     CTLS_ENSURE(bits.len >= 1 && bits.len <= 2, CTLS_ERR_DECODE);
-    CTLS_ENSURE(bits.p[bits.len - 1] != 0, CTLS_ERR_DECODE);
+    CTLS_ENSURE(bits.p[0] != 0 || (bits.len == 2 && bits.p[1] != 0), CTLS_ERR_DECODE);
     unsigned ku = 0;
     for (unsigned i = 0; i < 9; i++) {
         size_t byte = i / 8;

@@ -237,7 +237,9 @@ static int cert_rules(const vctx *v, int i, int top, int *err, unsigned *flags)
 #define FAIL(e) note(err, flags, (e))
     if (c->version != 3) /* CA/B Forum 7.1.1: X.509 v3 only */
         FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
-    if (!serial_ok(c)) FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
+    /* RFC 5280 4.1.2.2 on what the peer sent; anchors are configuration (serial 0 roots
+     * such as Go Daddy Root G2 are trusted everywhere) */
+    if (!anchor && !serial_ok(c)) FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     if (c->issuer_empty) /* RFC 5280 4.1.2.4 */
         FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     if (!leaf && c->subject_empty) /* RFC 5280 4.1.2.6 */
@@ -277,8 +279,8 @@ static int cert_rules(const vctx *v, int i, int top, int *err, unsigned *flags)
     if (!c->self_issued && !c->has_aki) FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     if (c->has_aki && !c->aki_has_keyid) FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     if (anchor && c->has_aki) {
-        /* a root's AKI (when present) names its own key and nothing else */
-        if (c->aki_has_issuer_serial) FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
+        /* a self-signed root's AKI (when present) names its own key. authorityCertIssuer /
+         * serial are tolerated: several roots in the Mozilla store carry them. */
         if (c->self_issued && c->has_ski && !der_slice_eq(c->aki, c->ski.p, c->ski.len))
             FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     }

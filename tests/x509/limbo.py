@@ -12,6 +12,10 @@ Known in-scope failure (kept in scope on purpose):
   rfc5280::nc::permitted-dn-match expects SUCCESS for peer name example.com, but the leaf's
   only names are subject CN=foo and SAN DirName CN=foo. RFC 9525 6.1 matches DNS names
   against subjectAltName dNSName entries only, so ctls rejects it (hostname mismatch).
+  webpki::aki::root-with-aki-all-fields expects a root whose AKI carries
+  authorityCertIssuer/serial to be rejected; ctls tolerates those fields in trust anchors
+  because roots in the Mozilla/Debian store (Certigna, QuoVadis Root CA 2, Go Daddy and
+  Starfield Class 2) carry them.
 """
 import json
 import os
