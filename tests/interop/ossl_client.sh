@@ -149,12 +149,23 @@ else
         "$TMP/$n.srv.err" "$TMP/$n.scli.err"
 fi
 
-# ---- KeyUpdate sent by ctls-server (update_requested) ------------------------------------------
+# ---- KeyUpdate sent by ctls-server (update_requested): s_client must take it, answer with its
+#      own KeyUpdate before its next data (it writes only after the server's line arrived).
 n=ku-ctls
-exchange "$n" "${ECDSA[@]}" --key-update -- -tls1_3
+mkfifo "$TMP/$n.cin"
+(
+    wait_file_text "$TMP/$n.scli.out" "hello from ctls-server $n" "$T"
+    echo "hello from s_client $n"
+) >"$TMP/$n.cin" &
+SCLI_IN=$TMP/$n.cin
+server_in "$n"
+ctls_srv "$n" "${ECDSA[@]}" --key-update
+scli "$n" -quiet -tls1_3
+wait_pid "$SRV" 10
+SRV_RC=$?
 if exchanged "$n" && grep -q '<<< .*KeyUpdate' "$TMP/$n.msg" &&
     grep -q '>>> .*KeyUpdate' "$TMP/$n.msg"; then
-    ok "ctls-server KeyUpdate -> s_client (requested update answered)"
+    ok "ctls-server KeyUpdate -> s_client (requested update answered, data both ways after)"
 else
     not_ok "ctls-server KeyUpdate -> s_client (server rc=$SRV_RC)" $(files "$n") "$TMP/$n.msg"
 fi
