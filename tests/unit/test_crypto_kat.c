@@ -3,6 +3,7 @@
  * the TLS 1.2 PRF SHA-256 vector from the IETF TLS list, RFC 8439 2.8.2 (ChaCha20-Poly1305),
  * McGrew-Viega GCM test cases 4 and 16, RFC 7748 6.1 (X25519). Test keys below were made once
  * with the openssl CLI (throwaway keys, never used anywhere else). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -932,6 +933,90 @@ TEST(bad_pem_and_spki)
     CHECK_EQ(ctls_pubkey_from_spki(NULL, 10, &p), CTLS_ERR_INVALID_ARG);
 }
 
+/* A key after another PEM block (a combined cert+key file) is found; every truncation and
+ * single-bit corruption of each SPKI is handled without a crash. */
+TEST(pem_combined_and_spki_robustness)
+{
+    const char *pub = "-----BEGIN PUBLIC KEY-----\n"
+                      "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n"
+                      "-----END PUBLIC KEY-----\n";
+    size_t n1 = strlen(pub), n2 = strlen(KEY_P256_SEC1);
+    char *both = malloc(n1 + n2 + 1);
+    memcpy(both, pub, n1);
+    memcpy(both + n1, KEY_P256_SEC1, n2 + 1);
+    ctls_privkey *k = NULL;
+    CHECK_EQ(ctls_privkey_from_pem(both, n1 + n2, &k), 0);
+    CHECK_EQ(ctls_privkey_type(k), CTLS_KEY_EC_P256);
+    ctls_privkey_free(k);
+    free(both);
+
+    const char *spkis[] = {SPKI_P256, SPKI_P384, SPKI_RSA, SPKI_RSA_PSS, SPKI_ED25519};
+    for (size_t i = 0; i < sizeof spkis / sizeof spkis[0]; i++) {
+        uint8_t der[600];
+        long n = th_unhex(spkis[i], der, sizeof der);
+        for (long l = 0; l < n; l++) {
+            ctls_pubkey *p = NULL;
+            CHECK_EQ(ctls_pubkey_from_spki(der, (size_t)l, &p), CTLS_ERR_BAD_KEY);
+            ctls_pubkey_free(p);
+        }
+        for (long bit = 0; bit < n * 8; bit += 3) {
+            ctls_pubkey *p = NULL;
+            der[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+            int rc = ctls_pubkey_from_spki(der, (size_t)n, &p);
+            CHECK(rc == 0 || rc == CTLS_ERR_BAD_KEY || rc == CTLS_ERR_UNSUPPORTED);
+            CHECK((rc == 0) == (p != NULL));
+            if (p) { /* a key that still parses must simply fail to verify junk */
+                uint8_t junk[64] = {1};
+                int vr = ctls_verify(p, CTLS_SIG_RSA_PSS_RSAE_SHA256, junk, 8, junk, 64);
+                CHECK(vr == CTLS_ERR_DECRYPT_ERROR || vr == CTLS_ERR_ILLEGAL_PARAMETER);
+            }
+            ctls_pubkey_free(p);
+            der[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        }
+    }
+}
+
+/* First use from several threads at once (the once-only fetch), then shared keys. */
+static ctls_privkey *g_shared_key;
+static ctls_pubkey *g_shared_pub;
+
+static void *worker(void *arg)
+{
+    int *bad = arg;
+    for (int i = 0; i < 20; i++) {
+        uint8_t prk[32], okm[32], sig[CTLS_MAX_SIG_LEN], ct[64], key[16] = {(uint8_t)i};
+        uint8_t nonce[12] = {0};
+        size_t sl = sizeof sig;
+        ctls_aead *a = NULL;
+        if (ctls_hkdf_extract(CTLS_HASH_SHA256, NULL, 0, key, 16, prk) ||
+            ctls_hkdf_expand_label(CTLS_HASH_SHA256, prk, 32, "key", NULL, 0, okm, 32) ||
+            ctls_aead_new(CTLS_AEAD_AES_128_GCM, okm, 16, &a) ||
+            ctls_aead_seal(a, nonce, NULL, 0, prk, 32, ct) ||
+            ctls_aead_open(a, nonce, NULL, 0, ct, 48, ct) || memcmp(ct, prk, 32) != 0 ||
+            ctls_sign(g_shared_key, CTLS_SIG_ECDSA_SECP256R1_SHA256, prk, 32, sig, &sl) ||
+            ctls_verify(g_shared_pub, CTLS_SIG_ECDSA_SECP256R1_SHA256, prk, 32, sig, sl))
+            (*bad)++;
+        ctls_aead_free(a);
+    }
+    return NULL;
+}
+
+TEST(threads)
+{
+    g_shared_key = load_key(KEY_P256_SEC1);
+    g_shared_pub = load_pub(SPKI_P256);
+    pthread_t th[4];
+    int bad[4] = {0};
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(pthread_create(&th[i], NULL, worker, &bad[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_EQ(bad[i], 0);
+    }
+    ctls_privkey_free(g_shared_key);
+    ctls_pubkey_free(g_shared_pub);
+}
+
 TEST(provider_name)
 {
     const char *n = ctls_crypto_provider_name();
@@ -941,6 +1026,7 @@ TEST(provider_name)
 
 int main(void)
 {
+    RUN(threads); /* first: the once-only fetch races here */
     RUN(hash_basic);
     RUN(hash_incremental_peek_dup);
     RUN(hmac_rfc4231);
@@ -960,6 +1046,7 @@ int main(void)
     RUN(key_types_and_matching);
     RUN(sign_scheme_mismatch);
     RUN(bad_pem_and_spki);
+    RUN(pem_combined_and_spki_robustness);
     RUN(provider_name);
     return th_summary();
 }
