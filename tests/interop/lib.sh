@@ -278,3 +278,13 @@ ctls_srv() {
     PORT=1
     return 1
 }
+
+# hold_stdin NAME: makes BG_STDIN a fifo that stays open (no EOF) for the whole test, for peers
+# that close the connection at their stdin EOF (openssl s_server does, even with -quiet).
+hold_stdin() {
+    rm -f "$TMP/$1.hold"
+    mkfifo "$TMP/$1.hold"
+    (exec sleep $((T + 30))) >"$TMP/$1.hold" &
+    BG_PIDS+=("$!")
+    BG_STDIN=$TMP/$1.hold
+}

@@ -221,6 +221,7 @@ fi
 # ---- resumption with a ticket ------------------------------------------------------------------
 n=resume
 PORT=$(free_port)
+hold_stdin "$n"
 bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 2 -tls1_3 -quiet \
     $(cert_args_ossl server-ecdsa)
 SRV=$BG_PID
@@ -253,6 +254,7 @@ fi
 # ---- TLS 1.2 (a smoke test; the 1.3 matrix above is the main course) ---------------------------
 n=tls12
 PORT=$(free_port)
+hold_stdin "$n"
 bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_2 -quiet \
     $(cert_args_ossl server-ecdsa)
 SRV=$BG_PID

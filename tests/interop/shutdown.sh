@@ -15,6 +15,7 @@ child_of() { pgrep -P "$1" | head -n 1; }
 # 1. ctls-client closes first: stdin EOF -> close_notify; s_server answers with its own.
 n=client-closes-first
 PORT=$(free_port)
+hold_stdin "$n"
 bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 -quiet \
     -msg -msgfile "$TMP/$n.msg" $(cert_args_ossl server-ecdsa)
 SRV=$BG_PID

@@ -15,7 +15,7 @@ run() {
     local name=$1 cert=$2 host=$3
     shift 3
     PORT=$(free_port)
-    BG_STDIN=/dev/null
+    hold_stdin "$name"
     bg "$name.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 -quiet \
         $(cert_args_ossl "$cert")
     SRV=$BG_PID
@@ -73,6 +73,7 @@ expect_fail no-serverauth-eku bad-eku CERT_BAD_USAGE
 # Without --cafile the system store is used, which does not know the test root.
 n=system-store
 PORT=$(free_port)
+hold_stdin "$n"
 bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 -quiet \
     $(cert_args_ossl server-ecdsa)
 SRV=$BG_PID
@@ -90,6 +91,7 @@ fi
 # --insecure connects to anything, with a warning.
 n=insecure
 PORT=$(free_port)
+hold_stdin "$n"
 bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 -quiet \
     $(cert_args_ossl bad-selfsigned)
 SRV=$BG_PID
