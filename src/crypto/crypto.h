@@ -21,7 +21,8 @@ int ctls_hash(int alg, const void *data, size_t len, uint8_t *out);
 typedef struct ctls_hash_ctx ctls_hash_ctx;
 int ctls_hash_new(int alg, ctls_hash_ctx **out);
 int ctls_hash_update(ctls_hash_ctx *h, const void *data, size_t len);
-/* The digest of everything so far; h stays usable (a transcript hash is read many times). */
+/* The digest of everything so far; h stays usable (a transcript hash is read many times).
+ * Like every call on one h, not to be made from two threads at once (it uses scratch state). */
 int ctls_hash_peek(const ctls_hash_ctx *h, uint8_t *out);
 int ctls_hash_dup(const ctls_hash_ctx *h, ctls_hash_ctx **out);
 int ctls_hash_alg(const ctls_hash_ctx *h);
@@ -129,12 +130,17 @@ int ctls_privkey_type(const ctls_privkey *k);
 int ctls_privkey_bits(const ctls_privkey *k);
 /* 1 when the certificate's SubjectPublicKeyInfo (DER) is this key's public half. */
 int ctls_privkey_matches_spki(const ctls_privkey *k, const uint8_t *spki, size_t spki_len);
-/* Sign msg (the whole message; hashing is done here) with scheme. *sig_len in: capacity. */
+/* Sign msg (the whole message; hashing is done here) with scheme. *sig_len in: capacity (at
+ * least the key's maximum signature size; CTLS_MAX_SIG_LEN always suffices), out: length.
+ * A scheme that does not fit the key is CTLS_ERR_ILLEGAL_PARAMETER; ECDSA schemes fit an EC
+ * key on any curve (the TLS 1.3 curve binding is the handshake's check). */
 int ctls_sign(const ctls_privkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
               uint8_t *sig, size_t *sig_len);
 void ctls_privkey_free(ctls_privkey *k);
 
-/* A public key from a SubjectPublicKeyInfo (DER). CTLS_ERR_BAD_KEY if unparsable. */
+/* A public key from a SubjectPublicKeyInfo (DER). CTLS_ERR_BAD_KEY if unparsable (or with
+ * trailing bytes); CTLS_ERR_UNSUPPORTED for a well-formed key of a type or curve with no
+ * CTLS_KEY_* value (DSA, secp256k1, ...). */
 typedef struct ctls_pubkey ctls_pubkey;
 int ctls_pubkey_from_spki(const uint8_t *spki, size_t len, ctls_pubkey **out);
 int ctls_pubkey_type(const ctls_pubkey *k);

@@ -235,8 +235,10 @@ int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint
         rc = CTLS_ERR_CRYPTO;
         goto done;
     }
-    /* validate_peer = 1: a full public-key check (on curve, not infinity, in the group). */
-    if (EVP_PKEY_derive_set_peer_ex(dc, pk, 1) <= 0) goto done;
+    /* No second validation: peer_key's import already refused off-curve points and
+     * infinity, and P-256/P-384 have cofactor 1, so every such point is in the group. The
+     * full check would add a scalar multiplication by the order to every handshake. */
+    if (EVP_PKEY_derive_set_peer_ex(dc, pk, 0) <= 0) goto done;
     /* X25519: OpenSSL fails an all-zero result (RFC 7748 6.1, a low-order peer point); that
      * and any other failure here come from the peer's value. */
     if (EVP_PKEY_derive(dc, secret, &n) <= 0 || n != fl) goto done;
