@@ -18,7 +18,5 @@ const EC_GROUP *ctls_ossl_ec_group(uint16_t group);
 
 /* Key material: the test hook when set, else RAND_priv_bytes. */
 int ctls_ossl_random_priv(void *buf, size_t len);
-/* 1 when the random test hook is installed. */
-int ctls_ossl_random_hooked(void);
 
 #endif
