@@ -642,7 +642,7 @@ static void print_row(const char *label, const double v[NLIBS], const cell *cell
                        : (have_ceiling && cell_ok(cells[L_CEIL]) && v[L_CTLS] >= frac * v[L_CEIL]);
         snprintf(mark, sizeof(mark), " %s", pass ? "ok" : "MISS");
     }
-    printf("%-44s %9s %9s %9s %9s %8s %8s %8s  %s%s\n", label, have_ceiling ? s[L_CEIL] : "-",
+    printf("%-44s %9s %9s %9s %9s %9s %9s %9s  %s%s\n", label, have_ceiling ? s[L_CEIL] : "-",
            s[L_CTLS], s[L_OSSL], s[L_GNUTLS], r[0], r[1], r[2], target ? target : "", mark);
 }
 
@@ -653,8 +653,8 @@ static void print_table(void)
     printf("machine: %ld x %s, load average %s; median of %d run(s); rates per CPU-second of the "
            "benchmark thread\n\n",
            machine_nproc, machine_cpu, machine_load, opt.runs);
-    printf("%-44s %9s %9s %9s %9s %8s %8s %8s  %s\n", "figure", "ceiling", "ctls", "openssl",
-           "gnutls", "c/ossl", "c/gnutls", "c/ceil", "target");
+    printf("%-44s %9s %9s %9s %9s %9s %9s %9s  %s\n", "figure", "ceiling", "ctls", "openssl",
+           "gnutls", "ctls/ossl", "ctls/gtls", "ctls/ceil", "target");
     for (size_t fi = 0; fi < NFIGS; fi++) {
         const figure *f = &FIGS[fi];
         const cell *cells[NLIBS];
@@ -873,6 +873,7 @@ int main(int argc, char **argv)
         print_json();
     else
         print_table();
+    fflush(stdout);
     fprintf(stderr, "ctls-bench: %.1f s\n", now_wall() - t0);
     return 0;
 }
