@@ -1,0 +1,18 @@
+/* Fuzz target: a TLS 1.3 client after its ClientHello, fed the "server's" records. The input is
+ * an option byte (fuzz_common.h FZ_OPT_*) then chunks; protected chunks are sealed with the
+ * client's current read keys, so mutations reach EncryptedExtensions, Certificate (and the
+ * X.509 checks), CertificateVerify, Finished and the post-handshake messages. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1) return 0;
+    fz_rng_reset();
+    ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, data[0]));
+    if (!c) return 0;
+    ctls_conn_set_server_name(c, "fuzz.example");
+    fz_run_chunks(c, data + 1, size - 1);
+    fz_report(c);
+    ctls_conn_free(c);
+    return 0;
+}

@@ -1,0 +1,247 @@
+/* Shared by the fuzz targets and the corpus generator: the deterministic mode (fixed
+ * randomness per role, fixed verification time, a fixed Ed25519 PKI), the configurations, and
+ * the "chunk" input format that lets a fuzzer talk through the record protection.
+ *
+ * Chunk format (fuzz_client, fuzz_server): one option byte, then chunks
+ *     ctrl(1) len(2, big endian) payload(len)
+ * ctrl 0x00: payload is raw wire bytes (any framing).
+ * ctrl 0x80|T: payload is the plaintext of one record of content type T. While the
+ *     connection has read keys, the harness protects it with a copy of those keys (the record
+ *     the peer would have sent); before that it is framed as a plaintext record of type T.
+ * ctrl T (0 < T < 0x80): a plaintext record of type T, never protected.
+ * With fixed randomness and Ed25519 signatures a whole handshake is reproducible, so recorded
+ * plaintext flights (fuzz/gen_corpus.c) replay exactly and mutations reach every state. */
+#ifndef CTLS_FUZZ_COMMON_H
+#define CTLS_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ctls/ctls.h>
+
+#include "api/internal.h"
+#include "crypto/crypto.h"
+#include "fuzz_keys.h"
+#include "record/record.h"
+
+/* ---- fixed randomness: one stream per role, reset for every input ---- */
+typedef struct {
+    uint64_t s;
+} fz_rng;
+
+static fz_rng fz_rng_client, fz_rng_server;
+
+static inline int fz_rng_fill(void *ctx, void *buf, size_t len)
+{
+    fz_rng *r = ctx;
+    uint8_t *p = buf;
+    for (size_t i = 0; i < len; i++) {
+        /* splitmix64, one byte per step: plenty for a test stream */
+        uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        p[i] = (uint8_t)(z ^ (z >> 31));
+    }
+    return 0;
+}
+
+static inline void fz_rng_reset(void)
+{
+    fz_rng_client.s = 0xC11E47;
+    fz_rng_server.s = 0x5E4E4;
+}
+
+/* Route ctls_random to the stream of the connection about to run. */
+static inline void fz_use(ctls_conn *c)
+{
+    ctls_random_set_test_hook(fz_rng_fill,
+                              c->role == CTLS_CLIENT ? &fz_rng_client : &fz_rng_server);
+}
+
+/* ---- configurations (built once per process; read-only afterwards) ---- */
+enum {
+    FZ_OPT_CLIENT_AUTH = 1, /* server demands a certificate; client has one */
+    FZ_OPT_HRR = 2,         /* server prefers secp256r1, client shares x25519: HelloRetryRequest */
+    FZ_OPT_ALPN = 4,        /* both sides configure ALPN */
+};
+
+static ctls_config *fz_cfg_cache[2][8];
+
+static inline ctls_config *fz_config(int role, unsigned opt)
+{
+    opt &= 7;
+    ctls_config **slot = &fz_cfg_cache[role == CTLS_SERVER][opt];
+    if (*slot) return *slot;
+    ctls_config *cfg = ctls_config_new(role);
+    if (!cfg) abort();
+    ctls_config_set_verify_time(cfg, FUZZ_NOW);
+    ctls_config_set_session_tickets(cfg, 2);
+    if (role == CTLS_SERVER) {
+        if (ctls_config_add_cert_chain_mem(cfg, fuzz_server_pem, sizeof fuzz_server_pem - 1,
+                                           fuzz_server_key, sizeof fuzz_server_key - 1) != 0)
+            abort();
+        if (opt & FZ_OPT_CLIENT_AUTH) ctls_config_set_verify(cfg, CTLS_VERIFY_REQUIRE_PEER);
+        if (opt & FZ_OPT_HRR) ctls_config_set_groups(cfg, "secp256r1");
+    } else {
+        if (opt & FZ_OPT_CLIENT_AUTH)
+            if (ctls_config_add_cert_chain_mem(cfg, fuzz_client_pem, sizeof fuzz_client_pem - 1,
+                                               fuzz_client_key, sizeof fuzz_client_key - 1) != 0)
+                abort();
+        ctls_config_set_groups(cfg, "x25519:secp256r1:secp384r1");
+        /* Verification runs (and is fuzzed) but never stops the handshake: on the pause the
+         * harness accepts the peer whatever the result. */
+        ctls_config_set_break_on_server_auth(cfg, 1);
+    }
+    if (opt & FZ_OPT_ALPN)
+        ctls_config_set_alpn(cfg, role == CTLS_SERVER ? "h2,http/1.1" : "http/1.1,h2");
+    *slot = cfg;
+    return cfg;
+}
+
+/* Trust anchors are loaded lazily from memory: ctls_config has no "trust from memory" call,
+ * so the PEM goes through a file once per process. */
+static inline void fz_config_trust(ctls_config *cfg)
+{
+    static char path[64];
+    if (!path[0]) {
+        strcpy(path, "/tmp/ctls-fuzz-ca-XXXXXX");
+        int fd = mkstemp(path);
+        if (fd < 0) abort();
+        if (write(fd, fuzz_ca_pem, sizeof fuzz_ca_pem - 1) != (ssize_t)(sizeof fuzz_ca_pem - 1))
+            abort();
+        close(fd);
+    }
+    if (ctls_config_load_trust_file(cfg, path) != 0) abort();
+}
+
+static inline ctls_config *fz_config_full(int role, unsigned opt)
+{
+    opt &= 7;
+    int fresh = fz_cfg_cache[role == CTLS_SERVER][opt] == NULL;
+    ctls_config *cfg = fz_config(role, opt);
+    if (fresh) fz_config_trust(cfg);
+    return cfg;
+}
+
+/* ---- driving a connection ---- */
+static uint8_t fz_scratch[16384];
+
+/* Throw away what the connection wants to send. */
+static inline void fz_drain(ctls_conn *c)
+{
+    const void *p;
+    size_t n;
+    while ((n = ctls_conn_output(c, &p)) > 0)
+        ctls_conn_consume_output(c, n);
+}
+
+/* Run the handshake (accepting the peer on a pause), then read application data, until the
+ * connection waits for input or fails. Returns 0 while the connection is usable. */
+static inline int fz_drive(ctls_conn *c)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        fz_use(c);
+        int rc;
+        if (ctls_state(c) != CTLS_STATE_CONNECTED && ctls_state(c) != CTLS_STATE_CLOSED) {
+            rc = ctls_handshake(c);
+            if (rc == CTLS_PAUSED_SERVER_AUTH) {
+                ctls_accept_peer(c);
+                continue;
+            }
+            if (rc == 0) continue;
+        } else {
+            ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
+            if (n > 0) {
+                /* echo a little back: exercises the write side under current keys */
+                (void)ctls_write(c, fz_scratch, n > 64 ? 64 : (size_t)n);
+                continue;
+            }
+            rc = (int)n;
+            if (n == 0) {
+                (void)ctls_shutdown(c);
+                rc = CTLS_WANT_READ;
+            }
+        }
+        fz_drain(c);
+        if (rc == CTLS_WANT_READ || rc == CTLS_WANT_WRITE) return 0;
+        return -1;
+    }
+    fz_drain(c);
+    return 0;
+}
+
+/* Feed bytes; 0 if all were taken. */
+static inline int fz_feed(ctls_conn *c, const uint8_t *p, size_t n)
+{
+    while (n) {
+        size_t used = 0;
+        if (ctls_conn_feed(c, p, n, &used) != 0 || used == 0) return -1;
+        p += used;
+        n -= used;
+        if (n && fz_drive(c) != 0) return -1;
+    }
+    return 0;
+}
+
+/* One chunk: build the record it describes in out (capacity cap); returns its length. */
+static inline size_t fz_build_record(ctls_conn *c, uint8_t ctrl, const uint8_t *p, size_t n,
+                                     uint8_t *out, size_t cap)
+{
+    if (ctrl == 0) {
+        if (n > cap) n = cap;
+        memcpy(out, p, n);
+        return n;
+    }
+    uint8_t type = ctrl & 0x7f;
+    if ((ctrl & 0x80) && c->rd.aead) {
+        size_t max = REC_MAX_CIPHER - 1 - CTLS_AEAD_TAG_LEN;
+        if (n > max) n = max;
+        rec_keys k = c->rd; /* same key and IV, current sequence number; never freed here */
+        if (rec_seal13(&k, type, p, n, out) != 0) return 0;
+        return REC_HEADER_LEN + n + 1 + CTLS_AEAD_TAG_LEN;
+    }
+    if (n > 0xffff) n = 0xffff;
+    out[0] = type;
+    out[1] = 0x03;
+    out[2] = 0x03;
+    out[3] = (uint8_t)(n >> 8);
+    out[4] = (uint8_t)n;
+    memcpy(out + REC_HEADER_LEN, p, n);
+    return REC_HEADER_LEN + n;
+}
+
+static uint8_t fz_rec[REC_HEADER_LEN + 0xffff + 64];
+
+/* Run the chunks of data (after the option byte) against c. */
+static inline void fz_run_chunks(ctls_conn *c, const uint8_t *data, size_t size)
+{
+    if (fz_drive(c) != 0) return;
+    while (size >= 3) {
+        uint8_t ctrl = data[0];
+        size_t n = (size_t)data[1] << 8 | data[2];
+        data += 3;
+        size -= 3;
+        if (n > size) n = size;
+        size_t rl = fz_build_record(c, ctrl, data, n, fz_rec, sizeof fz_rec);
+        data += n;
+        size -= n;
+        if (fz_feed(c, fz_rec, rl) != 0 || fz_drive(c) != 0) return;
+    }
+    (void)ctls_conn_feed_eof(c);
+    (void)fz_drive(c);
+}
+
+/* CTLS_FUZZ_VERBOSE=1: say how far an input got (corpus debugging with the replay runner). */
+static inline void fz_report(ctls_conn *c)
+{
+    if (!getenv("CTLS_FUZZ_VERBOSE")) return;
+    int st = ctls_state(c);
+    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d\n",
+            c->role == CTLS_CLIENT ? "client" : "server", st,
+            st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c));
+}
+
+#endif

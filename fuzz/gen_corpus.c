@@ -1,0 +1,225 @@
+/* Seed corpus generator: runs real TLS 1.3 handshakes between a ctls client and server in the
+ * fuzzers' deterministic mode (fuzz_common.h) and writes what each side received:
+ *   OUTDIR/fuzz_client/<name>  option byte + the server's records as chunks (plaintext)
+ *   OUTDIR/fuzz_server/<name>  option byte + the client's records as chunks (plaintext)
+ *   OUTDIR/fuzz_record/<name>  option byte + the client's raw wire bytes
+ *   OUTDIR/fuzz_msg/<name>     selector byte + one handshake message body
+ * Each handshake also carries application data both ways, a KeyUpdate with update_requested
+ * and close_notify. Usage: gen_corpus OUTDIR (fuzz/corpus in the repository). */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "fuzz_common.h"
+
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+} gbuf;
+
+static void gb_add(gbuf *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2 + 256;
+        b->p = realloc(b->p, b->cap);
+        if (!b->p) abort();
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+static const char *g_out;
+
+static void write_file(const char *target, const char *name, const void *p, size_t n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", g_out, target);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) abort();
+    snprintf(path, sizeof path, "%s/%s/%s", g_out, target, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "gen_corpus: cannot write %s\n", path);
+        exit(1);
+    }
+}
+
+static int g_msgs;
+
+/* Every complete handshake message in a plaintext handshake payload, as a fuzz_msg input. */
+static void emit_msgs(const uint8_t *p, size_t n)
+{
+    while (n >= 4) {
+        size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        if (body + 4 > n) return;
+        uint8_t sel = p[0] == 20 ? 3 : p[0] == 24 ? 6 : p[0];
+        uint8_t *m = malloc(body + 1);
+        m[0] = sel;
+        memcpy(m + 1, p + 4, body);
+        char name[32];
+        snprintf(name, sizeof name, "msg%03d_t%d", g_msgs++, p[0]);
+        write_file("fuzz_msg", name, m, body + 1);
+        free(m);
+        p += 4 + body;
+        n -= 4 + body;
+    }
+}
+
+/* Run c until it waits for input (handshake, then reads); returns <0 on failure. */
+static int step(ctls_conn *c)
+{
+    for (;;) {
+        fz_use(c);
+        if (ctls_state(c) == CTLS_STATE_HANDSHAKE || ctls_state(c) == CTLS_STATE_IDLE) {
+            int rc = ctls_handshake(c);
+            if (rc == CTLS_PAUSED_SERVER_AUTH) {
+                ctls_accept_peer(c);
+                continue;
+            }
+            if (rc == 0) continue;
+            return rc == CTLS_WANT_READ ? 0 : rc;
+        }
+        ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
+        if (n > 0) continue;
+        return n == CTLS_WANT_READ || n == 0 ? 0 : (int)n;
+    }
+}
+
+/* Move every pending record from -> to, one record at a time, recording what to saw. */
+static int transfer(ctls_conn *from, ctls_conn *to, gbuf *chunks, gbuf *raw)
+{
+    const void *pv;
+    size_t n;
+    while ((n = ctls_conn_output(from, &pv)) >= REC_HEADER_LEN) {
+        const uint8_t *p = pv;
+        size_t rl = REC_HEADER_LEN + ((size_t)p[3] << 8 | p[4]);
+        if (rl > n) return -1;
+        if (raw) gb_add(raw, p, rl);
+        uint8_t hdr[3];
+        if (to->rd.aead && p[0] == CT_APPLICATION_DATA) {
+            uint8_t *copy = malloc(rl);
+            memcpy(copy, p, rl);
+            rec_keys k = to->rd;
+            uint8_t type;
+            size_t plen;
+            if (rec_open13(&k, copy, copy + REC_HEADER_LEN, rl - REC_HEADER_LEN, &type, &plen) !=
+                0) {
+                fprintf(stderr, "gen_corpus: cannot open a record\n");
+                return -1;
+            }
+            hdr[0] = 0x80 | type;
+            hdr[1] = (uint8_t)(plen >> 8);
+            hdr[2] = (uint8_t)plen;
+            gb_add(chunks, hdr, 3);
+            gb_add(chunks, copy + REC_HEADER_LEN, plen);
+            if (type == CT_HANDSHAKE) emit_msgs(copy + REC_HEADER_LEN, plen);
+            free(copy);
+        } else {
+            /* plaintext on the wire (ClientHello, ServerHello, HRR, CCS): never protected */
+            hdr[0] = p[0];
+            hdr[1] = p[3];
+            hdr[2] = p[4];
+            gb_add(chunks, hdr, 3);
+            gb_add(chunks, p + REC_HEADER_LEN, rl - REC_HEADER_LEN);
+            if (p[0] == CT_HANDSHAKE) emit_msgs(p + REC_HEADER_LEN, rl - REC_HEADER_LEN);
+        }
+        size_t used = 0;
+        if (ctls_conn_feed(to, p, rl, &used) != 0 || used != rl) return -1;
+        ctls_conn_consume_output(from, rl);
+        if (step(to) != 0) {
+            fprintf(stderr, "gen_corpus: peer failed\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int one(unsigned opt)
+{
+    fz_rng_reset();
+    ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, opt));
+    ctls_conn *s = ctls_conn_new(fz_config_full(CTLS_SERVER, opt));
+    ctls_conn_set_server_name(c, "fuzz.example");
+    gbuf cc = {0}, sc = {0}, raw = {0};
+    uint8_t o = (uint8_t)opt;
+    gb_add(&cc, &o, 1);
+    gb_add(&sc, &o, 1);
+    gb_add(&raw, &o, 1);
+    int rc = step(s);
+    for (int i = 0; i < 8 && rc == 0; i++) {
+        if (rc == 0) rc = step(c);
+        if (rc == 0) rc = transfer(c, s, &sc, &raw);
+        if (rc == 0) rc = transfer(s, c, &cc, NULL);
+        if (ctls_state(c) == CTLS_STATE_CONNECTED && ctls_state(s) == CTLS_STATE_CONNECTED) break;
+    }
+    if (rc == 0 && (ctls_state(c) != CTLS_STATE_CONNECTED || ctls_state(s) != CTLS_STATE_CONNECTED))
+        rc = -1;
+    /* application data both ways, a KeyUpdate asking for one back, then close_notify */
+    static const char ping[] = "ping", pong[] = "pong";
+    if (rc == 0) {
+        fz_use(c);
+        rc = ctls_write(c, ping, 4) == 4 ? 0 : -1;
+    }
+    if (rc == 0) rc = transfer(c, s, &sc, &raw);
+    if (rc == 0) {
+        fz_use(s);
+        rc = ctls_write(s, pong, 4) == 4 ? 0 : -1;
+    }
+    if (rc == 0) rc = transfer(s, c, &cc, NULL);
+    if (rc == 0) {
+        fz_use(c);
+        rc = ctls_key_update(c, 1);
+    }
+    if (rc == 0) rc = transfer(c, s, &sc, &raw);
+    if (rc == 0) rc = transfer(s, c, &cc, NULL);
+    if (rc == 0) {
+        fz_use(c);
+        rc = ctls_write(c, ping, 4) == 4 ? 0 : -1;
+    }
+    if (rc == 0) rc = ctls_shutdown(c) == 0 ? 0 : -1;
+    if (rc == 0) rc = transfer(c, s, &sc, &raw);
+    if (rc == 0) {
+        fz_use(s);
+        rc = ctls_shutdown(s) == 1 ? 0 : -1;
+    }
+    if (rc == 0) rc = transfer(s, c, &cc, NULL);
+    if (rc == 0) {
+        char name[32];
+        snprintf(name, sizeof name, "hs_opt%u", opt);
+        write_file("fuzz_client", name, cc.p, cc.n);
+        write_file("fuzz_server", name, sc.p, sc.n);
+        write_file("fuzz_record", name, raw.p, raw.n);
+        /* the same flight fed byte by byte and in 16-byte pieces (fuzz_record's split) */
+        raw.p[0] = (uint8_t)(opt | 0x10);
+        snprintf(name, sizeof name, "hs_opt%u_split1", opt);
+        write_file("fuzz_record", name, raw.p, raw.n);
+        raw.p[0] = (uint8_t)(opt | 0x50);
+        snprintf(name, sizeof name, "hs_opt%u_split16", opt);
+        write_file("fuzz_record", name, raw.p, raw.n);
+    } else {
+        fprintf(stderr, "gen_corpus: handshake with options %u failed: %s / %s\n", opt,
+                ctls_strerror(ctls_state(c) == CTLS_STATE_ABORTED ? ctls_handshake(c) : 0),
+                ctls_strerror(ctls_state(s) == CTLS_STATE_ABORTED ? ctls_handshake(s) : 0));
+    }
+    free(cc.p);
+    free(sc.p);
+    free(raw.p);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: gen_corpus OUTDIR\n");
+        return 2;
+    }
+    g_out = argv[1];
+    if (mkdir(g_out, 0755) != 0 && errno != EEXIST) return 1;
+    static const unsigned opts[] = {0, 1, 2, 4, 7};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        bad |= one(opts[i]) != 0;
+    ctls_random_set_test_hook(NULL, NULL);
+    return bad;
+}
