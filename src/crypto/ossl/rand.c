@@ -15,11 +15,6 @@ void ctls_random_set_test_hook(ctls_random_hook_fn fn, void *ctx)
     g_hook_ctx = fn ? ctx : NULL;
 }
 
-int ctls_ossl_random_hooked(void)
-{
-    return g_hook != NULL;
-}
-
 static int random_fill(void *buf, size_t len, int priv)
 {
     CTLS_ENSURE(buf != NULL || len == 0, CTLS_ERR_INVALID_ARG);
