@@ -1,15 +1,77 @@
 #include "core/buf.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "core/err.h"
 #include "core/mem.h"
 
+/* A small per-thread cache of released buffers. Connections release their record buffers
+ * when they go idle (so an idle connection holds none), and steady traffic then reuses the
+ * same storage instead of allocating per record. Cached buffers are wiped before caching. */
+#define CACHE_SLOTS 2
+#define CACHE_MAX_CAP (64 * 1024)
+
+typedef struct {
+    uint8_t *p[CACHE_SLOTS];
+    size_t cap[CACHE_SLOTS];
+} buf_cache;
+
+static _Thread_local buf_cache tcache;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_destroy(void *arg)
+{
+    buf_cache *c = arg;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        ctls_free(c->p[i]);
+        c->p[i] = NULL;
+        c->cap[i] = 0;
+    }
+}
+
+static void cache_init(void)
+{
+    (void)pthread_key_create(&cache_key, cache_destroy);
+}
+
+/* Take a cached buffer of at least n bytes, or NULL. */
+static uint8_t *cache_take(size_t n, size_t *cap)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (tcache.p[i] && tcache.cap[i] >= n) {
+            uint8_t *p = tcache.p[i];
+            *cap = tcache.cap[i];
+            tcache.p[i] = NULL;
+            tcache.cap[i] = 0;
+            return p;
+        }
+    return NULL;
+}
+
+/* Keep a (wiped) buffer for reuse; returns 0 if there was no room (the caller frees it). */
+static int cache_put(uint8_t *p, size_t cap)
+{
+    if (cap > CACHE_MAX_CAP) return 0;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (!tcache.p[i]) {
+            /* register the thread-exit cleanup once per thread */
+            pthread_once(&cache_once, cache_init);
+            if (pthread_getspecific(cache_key) != &tcache &&
+                pthread_setspecific(cache_key, &tcache) != 0)
+                return 0;
+            tcache.p[i] = p;
+            tcache.cap[i] = cap;
+            return 1;
+        }
+    return 0;
+}
+
 int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at)
 {
     size_t have = b->len - b->off;
-    if (n > max || have > max - n)
-        return CTLS_ERR_LIMIT;
+    if (n > max || have > max - n) return CTLS_ERR_LIMIT;
     if (b->len + n <= b->cap) {
         *at = b->p + b->len;
         return 0;
@@ -25,14 +87,12 @@ int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at)
     size_t ncap = b->cap ? b->cap : 1024;
     while (ncap < have + n)
         ncap *= 2;
-    uint8_t *np = ctls_malloc(ncap);
-    if (!np)
-        return CTLS_ERR_NOMEM;
-    if (have)
-        memcpy(np, b->p + b->off, have);
+    uint8_t *np = cache_take(ncap, &ncap);
+    if (!np && !(np = ctls_malloc(ncap))) return CTLS_ERR_NOMEM;
+    if (have) memcpy(np, b->p + b->off, have);
     if (b->p) {
         ctls_wipe(b->p, b->cap);
-        ctls_free(b->p);
+        if (!cache_put(b->p, b->cap)) ctls_free(b->p);
     }
     b->p = np;
     b->cap = ncap;
@@ -46,8 +106,7 @@ int buf_append(ctls_buf *b, const void *p, size_t n, size_t max)
 {
     uint8_t *at;
     CTLS_GUARD(buf_reserve(b, n, max, &at));
-    if (n)
-        memcpy(at, p, n);
+    if (n) memcpy(at, p, n);
     b->len += n;
     return 0;
 }
@@ -66,7 +125,7 @@ void buf_free(ctls_buf *b)
 {
     if (b->p) {
         ctls_wipe(b->p, b->cap);
-        ctls_free(b->p);
+        if (!cache_put(b->p, b->cap)) ctls_free(b->p);
     }
     b->p = NULL;
     b->off = b->len = b->cap = 0;
@@ -74,6 +133,5 @@ void buf_free(ctls_buf *b)
 
 void buf_trim(ctls_buf *b)
 {
-    if (b->p && b->len == b->off)
-        buf_free(b);
+    if (b->p && b->len == b->off) buf_free(b);
 }
