@@ -28,11 +28,11 @@ extern "C" {
 /* ---- status codes ---------------------------------------------------------------------- */
 #define CTLS_OK 0
 /* non-fatal */
-#define CTLS_WANT_READ (-1)             /* the transport has no data yet: call again */
-#define CTLS_WANT_WRITE (-2)            /* the transport cannot take more yet: call again */
-#define CTLS_INTERRUPTED (-3)           /* a system call was interrupted (EINTR): call again */
-#define CTLS_PAUSED_SERVER_AUTH (-4)    /* client: the server's chain is in; accept or reject */
-#define CTLS_PAUSED_CERT_REQUESTED (-5) /* client: the server asked for a certificate */
+#define CTLS_WANT_READ (-1)                 /* the transport has no data yet: call again */
+#define CTLS_WANT_WRITE (-2)                /* the transport cannot take more yet: call again */
+#define CTLS_INTERRUPTED (-3)               /* a system call was interrupted (EINTR): call again */
+#define CTLS_PAUSED_SERVER_AUTH (-4)        /* client: the server's chain is in; accept or reject */
+#define CTLS_PAUSED_CERT_REQUESTED (-5)     /* client: the server asked for a certificate */
 #define CTLS_ERR_RENEGOTIATION_REFUSED (-6) /* TLS 1.2 server: the client refused (warning) */
 
 /* fatal: general */
@@ -285,13 +285,13 @@ CTLS_API int ctls_conn_set_certificate_file(ctls_conn *conn, const char *chain_p
                                             const char *key_pem);
 
 /* ---- negotiated parameters ------------------------------------------------------------- */
-CTLS_API int ctls_version(ctls_conn *conn);                 /* CTLS_TLS1_2 / _3, 0 before */
-CTLS_API const char *ctls_cipher_suite_name(ctls_conn *conn); /* IANA name or NULL */
-CTLS_API const char *ctls_group_name(ctls_conn *conn);      /* "x25519", ... or NULL */
+CTLS_API int ctls_version(ctls_conn *conn);                       /* CTLS_TLS1_2 / _3, 0 before */
+CTLS_API const char *ctls_cipher_suite_name(ctls_conn *conn);     /* IANA name or NULL */
+CTLS_API const char *ctls_group_name(ctls_conn *conn);            /* "x25519", ... or NULL */
 CTLS_API const char *ctls_signature_scheme_name(ctls_conn *conn); /* peer's CertificateVerify */
-CTLS_API const char *ctls_alpn_selected(ctls_conn *conn);   /* NULL when none */
-CTLS_API const char *ctls_server_name(ctls_conn *conn);     /* server: SNI received, or NULL */
-CTLS_API int ctls_alert_received(ctls_conn *conn);          /* last alert from the peer, or -1 */
+CTLS_API const char *ctls_alpn_selected(ctls_conn *conn);         /* NULL when none */
+CTLS_API const char *ctls_server_name(ctls_conn *conn); /* server: SNI received, or NULL */
+CTLS_API int ctls_alert_received(ctls_conn *conn);      /* last alert from the peer, or -1 */
 
 /* ---- sessions and post-handshake ------------------------------------------------------- */
 /* The newest usable session (caller frees), or NULL. */

@@ -8,18 +8,15 @@
 
 static int cfg_writable(const ctls_config *cfg)
 {
-    if (!cfg)
-        return CTLS_ERR_INVALID_ARG;
+    if (!cfg) return CTLS_ERR_INVALID_ARG;
     return __atomic_load_n(&cfg->used, __ATOMIC_ACQUIRE) ? CTLS_ERR_BAD_STATE : 0;
 }
 
 ctls_config *ctls_config_new(int role)
 {
-    if (role != CTLS_CLIENT && role != CTLS_SERVER)
-        return NULL;
+    if (role != CTLS_CLIENT && role != CTLS_SERVER) return NULL;
     ctls_config *cfg = ctls_calloc(1, sizeof *cfg);
-    if (!cfg)
-        return NULL;
+    if (!cfg) return NULL;
     cfg->refs = 1;
     cfg->role = role;
     cfg->min_version = CTLS_TLS1_2;
@@ -46,8 +43,7 @@ void cfg_cert_clear(cfg_cert *c)
 
 void ctls_config_free(ctls_config *cfg)
 {
-    if (!cfg || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0)
-        return;
+    if (!cfg || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
     for (size_t i = 0; i < cfg->n_certs; i++)
         cfg_cert_clear(&cfg->certs[i]);
     ctls_store_free(cfg->store);
@@ -72,16 +68,14 @@ int ctls_config_set_versions(ctls_config *cfg, int min, int max)
 /* Split list at sep and call fn for each non-empty token (max 63 characters). */
 static int for_each_token(const char *list, char sep, int (*fn)(void *, const char *), void *arg)
 {
-    if (!list)
-        return CTLS_ERR_INVALID_ARG;
+    if (!list) return CTLS_ERR_INVALID_ARG;
     char tok[64];
     const char *p = list;
     int count = 0;
     while (*p) {
         const char *e = strchr(p, sep);
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n >= sizeof tok)
-            return CTLS_ERR_INVALID_ARG;
+        if (n >= sizeof tok) return CTLS_ERR_INVALID_ARG;
         memcpy(tok, p, n);
         tok[n] = 0;
         if (n) {
@@ -89,8 +83,7 @@ static int for_each_token(const char *list, char sep, int (*fn)(void *, const ch
             count++;
         }
         p += n;
-        if (*p)
-            p++;
+        if (*p) p++;
     }
     return count ? 0 : CTLS_ERR_INVALID_ARG;
 }
@@ -103,10 +96,8 @@ typedef struct {
 static int add_u16(u16set *s, uint16_t v)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (s->v[i] == v)
-            return 0;
-    if (s->n >= s->max)
-        return CTLS_ERR_LIMIT;
+        if (s->v[i] == v) return 0;
+    if (s->n >= s->max) return CTLS_ERR_LIMIT;
     s->v[s->n++] = v;
     return 0;
 }
@@ -114,8 +105,7 @@ static int add_u16(u16set *s, uint16_t v)
 static int suite_tok(void *arg, const char *tok)
 {
     const algs_suite *s = algs_suite_by_name(tok);
-    if (!s)
-        return algs_suite_is_refused_name(tok) ? CTLS_ERR_UNSUPPORTED : CTLS_ERR_INVALID_ARG;
+    if (!s) return algs_suite_is_refused_name(tok) ? CTLS_ERR_UNSUPPORTED : CTLS_ERR_INVALID_ARG;
     return add_u16(arg, s->id);
 }
 
@@ -132,8 +122,7 @@ int ctls_config_set_cipher_suites(ctls_config *cfg, const char *list)
 static int group_tok(void *arg, const char *tok)
 {
     uint16_t g;
-    if (algs_group_by_name(tok, &g) < 0)
-        return CTLS_ERR_INVALID_ARG;
+    if (algs_group_by_name(tok, &g) < 0) return CTLS_ERR_INVALID_ARG;
     return add_u16(arg, g);
 }
 
@@ -150,8 +139,7 @@ int ctls_config_set_groups(ctls_config *cfg, const char *list)
 static int sig_tok(void *arg, const char *tok)
 {
     uint16_t v;
-    if (algs_sig_by_name(tok, &v) < 0)
-        return CTLS_ERR_INVALID_ARG;
+    if (algs_sig_by_name(tok, &v) < 0) return CTLS_ERR_INVALID_ARG;
     return add_u16(arg, v);
 }
 
@@ -174,8 +162,7 @@ static int alpn_tok(void *arg, const char *tok)
 {
     alpnbuf *a = arg;
     size_t n = strlen(tok);
-    if (n > 255 || a->n + 1 + n > sizeof a->b)
-        return CTLS_ERR_INVALID_ARG;
+    if (n > 255 || a->n + 1 + n > sizeof a->b) return CTLS_ERR_INVALID_ARG;
     a->b[a->n++] = (uint8_t)n;
     memcpy(a->b + a->n, tok, n);
     a->n += n;
@@ -197,16 +184,12 @@ int cfg_cert_load(cfg_cert *c, const void *chain_pem, size_t chain_len, const vo
 {
     memset(c, 0, sizeof *c);
     int rc = ctls_pem_decode(chain_pem, chain_len, "CERTIFICATE", &c->chain);
-    if (rc == 0 && c->chain.count == 0)
-        rc = CTLS_ERR_NO_CERT;
-    if (rc == 0)
-        rc = ctls_cert_parse(c->chain.der[0], c->chain.len[0], &c->leaf);
-    if (rc == 0)
-        rc = ctls_privkey_from_pem(key_pem, key_len, &c->key);
+    if (rc == 0 && c->chain.count == 0) rc = CTLS_ERR_NO_CERT;
+    if (rc == 0) rc = ctls_cert_parse(c->chain.der[0], c->chain.len[0], &c->leaf);
+    if (rc == 0) rc = ctls_privkey_from_pem(key_pem, key_len, &c->key);
     if (rc == 0) {
         ctls_slice spki = ctls_cert_spki(c->leaf);
-        if (!ctls_privkey_matches_spki(c->key, spki.p, spki.len))
-            rc = CTLS_ERR_BAD_KEY;
+        if (!ctls_privkey_matches_spki(c->key, spki.p, spki.len)) rc = CTLS_ERR_BAD_KEY;
     }
     if (rc < 0) {
         cfg_cert_clear(c);
@@ -220,10 +203,8 @@ int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_pem, size
                                    const void *key_pem, size_t key_len)
 {
     CTLS_GUARD(cfg_writable(cfg));
-    if (!chain_pem || !key_pem)
-        return CTLS_ERR_INVALID_ARG;
-    if (cfg->n_certs >= CFG_MAX_CERTS)
-        return CTLS_ERR_LIMIT;
+    if (!chain_pem || !key_pem) return CTLS_ERR_INVALID_ARG;
+    if (cfg->n_certs >= CFG_MAX_CERTS) return CTLS_ERR_LIMIT;
     CTLS_GUARD(cfg_cert_load(&cfg->certs[cfg->n_certs], chain_pem, chain_len, key_pem, key_len));
     cfg->n_certs++;
     return 0;
@@ -232,15 +213,12 @@ int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_pem, size
 int ctls_config_add_cert_chain_file(ctls_config *cfg, const char *chain_pem, const char *key_pem)
 {
     CTLS_GUARD(cfg_writable(cfg));
-    if (!chain_pem || !key_pem)
-        return CTLS_ERR_INVALID_ARG;
+    if (!chain_pem || !key_pem) return CTLS_ERR_INVALID_ARG;
     uint8_t *a = NULL, *b = NULL;
     size_t al, bl;
     int rc = ctls_read_file(chain_pem, &a, &al);
-    if (rc == 0)
-        rc = ctls_read_file(key_pem, &b, &bl);
-    if (rc == 0)
-        rc = ctls_config_add_cert_chain_mem(cfg, a, al, b, bl);
+    if (rc == 0) rc = ctls_read_file(key_pem, &b, &bl);
+    if (rc == 0) rc = ctls_config_add_cert_chain_mem(cfg, a, al, b, bl);
     ctls_free(a);
     ctls_free_secret(b, b ? bl : 0);
     return rc;
@@ -248,16 +226,14 @@ int ctls_config_add_cert_chain_file(ctls_config *cfg, const char *chain_pem, con
 
 static int cfg_store(ctls_config *cfg)
 {
-    if (!cfg->store && !(cfg->store = ctls_store_new()))
-        return CTLS_ERR_NOMEM;
+    if (!cfg->store && !(cfg->store = ctls_store_new())) return CTLS_ERR_NOMEM;
     return 0;
 }
 
 int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path)
 {
     CTLS_GUARD(cfg_writable(cfg));
-    if (!pem_path)
-        return CTLS_ERR_INVALID_ARG;
+    if (!pem_path) return CTLS_ERR_INVALID_ARG;
     CTLS_GUARD(cfg_store(cfg));
     CTLS_GUARD(ctls_store_add_pem_file(cfg->store, pem_path));
     cfg->trust_explicit = 1;
@@ -267,8 +243,7 @@ int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path)
 int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir)
 {
     CTLS_GUARD(cfg_writable(cfg));
-    if (!dir)
-        return CTLS_ERR_INVALID_ARG;
+    if (!dir) return CTLS_ERR_INVALID_ARG;
     CTLS_GUARD(cfg_store(cfg));
     CTLS_GUARD(ctls_store_add_dir(cfg->store, dir));
     cfg->trust_explicit = 1;
@@ -279,8 +254,7 @@ int ctls_config_load_system_trust(ctls_config *cfg)
 {
     CTLS_GUARD(cfg_writable(cfg));
     CTLS_GUARD(cfg_store(cfg));
-    if (!cfg->system_loaded)
-        CTLS_GUARD(ctls_store_add_system(cfg->store));
+    if (!cfg->system_loaded) CTLS_GUARD(ctls_store_add_system(cfg->store));
     cfg->system_loaded = 1;
     cfg->trust_explicit = 1;
     return 0;
@@ -294,13 +268,10 @@ int cfg_trust(ctls_config *cfg, const ctls_trust_store **out)
      * unless anchors were configured explicitly. */
     if (!cfg->trust_explicit && !cfg->system_loaded) {
         rc = cfg_store(cfg);
-        if (rc == 0)
-            rc = ctls_store_add_system(cfg->store);
-        if (rc == 0)
-            cfg->system_loaded = 1;
+        if (rc == 0) rc = ctls_store_add_system(cfg->store);
+        if (rc == 0) cfg->system_loaded = 1;
     }
-    if (rc == 0 && !cfg->store)
-        rc = cfg_store(cfg);
+    if (rc == 0 && !cfg->store) rc = cfg_store(cfg);
     *out = cfg->store;
     pthread_mutex_unlock(&cfg->lock);
     return rc;
@@ -339,8 +310,7 @@ int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on)
 int ctls_config_set_session_tickets(ctls_config *cfg, int count)
 {
     CTLS_GUARD(cfg_writable(cfg));
-    if (count < 0 || count > 16)
-        return CTLS_ERR_INVALID_ARG;
+    if (count < 0 || count > 16) return CTLS_ERR_INVALID_ARG;
     cfg->tickets = count;
     return 0;
 }
@@ -348,8 +318,7 @@ int ctls_config_set_session_tickets(ctls_config *cfg, int count)
 int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds)
 {
     CTLS_GUARD(cfg_writable(cfg));
-    if (unix_seconds < 0)
-        return CTLS_ERR_INVALID_ARG;
+    if (unix_seconds < 0) return CTLS_ERR_INVALID_ARG;
     cfg->verify_time = unix_seconds;
     return 0;
 }

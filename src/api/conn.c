@@ -13,11 +13,9 @@
 
 ctls_conn *ctls_conn_new(ctls_config *cfg)
 {
-    if (!cfg)
-        return NULL;
+    if (!cfg) return NULL;
     ctls_conn *c = ctls_calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     __atomic_add_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL);
     __atomic_store_n(&cfg->used, 1, __ATOMIC_RELEASE);
     c->cfg = cfg;
@@ -31,8 +29,7 @@ ctls_conn *ctls_conn_new(ctls_config *cfg)
 
 void ctls_conn_free(ctls_conn *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     hs_state_free(c);
     rec_keys_clear(&c->rd);
     rec_keys_clear(&c->wr);
@@ -56,15 +53,13 @@ void ctls_conn_free(ctls_conn *c)
 
 int conn_fail(ctls_conn *c, int err)
 {
-    if (c->fatal)
-        return c->fatal;
+    if (c->fatal) return c->fatal;
     c->fatal = err;
     c->state = CTLS_STATE_ABORTED;
     /* The peer's own alert, a dead transport or a timeout get no alert back. */
     if (err != CTLS_ERR_ALERT_RECEIVED && err != CTLS_ERR_IO && err != CTLS_ERR_TRUNCATED &&
         err != CTLS_ERR_TIMEOUT && err != CTLS_ERR_NOMEM) {
-        if (rec_send_alert(c, 2, ctls_err_to_alert(err)) == 0)
-            (void)io_flush(c);
+        if (rec_send_alert(c, 2, ctls_err_to_alert(err)) == 0) (void)io_flush(c);
     }
     hs_state_free(c);
     return err;
@@ -73,22 +68,17 @@ int conn_fail(ctls_conn *c, int err)
 /* Record the outcome of a public call: direction for WANT_*, poisoning for fatal errors. */
 static int conn_status(ctls_conn *c, int rc)
 {
-    if (rc == CTLS_WANT_READ || rc == CTLS_WANT_WRITE)
-        c->last_direction = rc;
-    if (ctls_is_fatal(rc))
-        return conn_fail(c, rc);
+    if (rc == CTLS_WANT_READ || rc == CTLS_WANT_WRITE) c->last_direction = rc;
+    if (ctls_is_fatal(rc)) return conn_fail(c, rc);
     return rc;
 }
 
 int ctls_conn_set_server_name(ctls_conn *c, const char *host)
 {
-    if (!c || !host || !*host || strlen(host) > 255)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->role != CTLS_CLIENT || c->state != CTLS_STATE_IDLE)
-        return CTLS_ERR_BAD_STATE;
+    if (!c || !host || !*host || strlen(host) > 255) return CTLS_ERR_INVALID_ARG;
+    if (c->role != CTLS_CLIENT || c->state != CTLS_STATE_IDLE) return CTLS_ERR_BAD_STATE;
     char *d = ctls_strdup(host);
-    if (!d)
-        return CTLS_ERR_NOMEM;
+    if (!d) return CTLS_ERR_NOMEM;
     ctls_free(c->sni);
     c->sni = d;
     return 0;
@@ -96,13 +86,10 @@ int ctls_conn_set_server_name(ctls_conn *c, const char *host)
 
 int ctls_conn_set_peer_id(ctls_conn *c, const void *id, size_t len)
 {
-    if (!c || !id || !len || len > 1024)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->role != CTLS_CLIENT || c->state != CTLS_STATE_IDLE)
-        return CTLS_ERR_BAD_STATE;
+    if (!c || !id || !len || len > 1024) return CTLS_ERR_INVALID_ARG;
+    if (c->role != CTLS_CLIENT || c->state != CTLS_STATE_IDLE) return CTLS_ERR_BAD_STATE;
     char *d = ctls_memdup(id, len);
-    if (!d)
-        return CTLS_ERR_NOMEM;
+    if (!d) return CTLS_ERR_NOMEM;
     ctls_free(c->peer_id);
     c->peer_id = d;
     c->peer_id_len = len;
@@ -111,13 +98,10 @@ int ctls_conn_set_peer_id(ctls_conn *c, const void *id, size_t len)
 
 int ctls_conn_set_handshake_timeout(ctls_conn *c, unsigned ms)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->hs_done)
-        return CTLS_ERR_BAD_STATE;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->hs_done) return CTLS_ERR_BAD_STATE;
     c->hs_timeout_ms = ms;
-    if (c->state == CTLS_STATE_HANDSHAKE)
-        c->hs_deadline_ms = ms ? conn_now_ms() + ms : 0;
+    if (c->state == CTLS_STATE_HANDSHAKE) c->hs_deadline_ms = ms ? conn_now_ms() + ms : 0;
     return 0;
 }
 
@@ -135,46 +119,38 @@ static int drive_handshake(ctls_conn *c)
         int rc = c->role == CTLS_CLIENT ? client13_step(c) : server13_step(c);
         if (rc == CTLS_WANT_READ) {
             CTLS_GUARD(io_flush(c));
-            if (c->eof && buf_size(&c->in) == 0)
-                return CTLS_ERR_TRUNCATED;
-            if (c->eof)
-                return CTLS_ERR_DECODE; /* EOF in the middle of a record */
+            if (c->eof && buf_size(&c->in) == 0) return CTLS_ERR_TRUNCATED;
+            if (c->eof) return CTLS_ERR_DECODE; /* EOF in the middle of a record */
             CTLS_GUARD(io_fill(c));
             continue;
         }
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
 }
 
 int ctls_handshake(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
-    if (c->state == CTLS_STATE_CLOSED)
-        return CTLS_ERR_BAD_STATE;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
+    if (c->state == CTLS_STATE_CLOSED) return CTLS_ERR_BAD_STATE;
     if (c->state == CTLS_STATE_IDLE) {
-        if (c->role == CTLS_SERVER && c->cfg->n_certs == 0)
-            return CTLS_ERR_NO_CERT;
+        if (c->role == CTLS_SERVER && c->cfg->n_certs == 0) return CTLS_ERR_NO_CERT;
         c->state = CTLS_STATE_HANDSHAKE;
-        if (c->hs_timeout_ms)
-            c->hs_deadline_ms = conn_now_ms() + c->hs_timeout_ms;
+        if (c->hs_timeout_ms) c->hs_deadline_ms = conn_now_ms() + c->hs_timeout_ms;
     }
-    if (c->hs_done && c->state == CTLS_STATE_CONNECTED)
-        return conn_status(c, io_flush(c));
+    if (c->hs_done && c->state == CTLS_STATE_CONNECTED) return conn_status(c, io_flush(c));
     /* Calling again after CTLS_PAUSED_SERVER_AUTH without a reject means accept. */
-    if (c->paused == CTLS_PAUSED_SERVER_AUTH)
-        c->peer_accepted = 1;
+    if (c->paused == CTLS_PAUSED_SERVER_AUTH) c->peer_accepted = 1;
     c->paused = 0;
     int rc = drive_handshake(c);
-    if (rc == CTLS_PAUSED_SERVER_AUTH || rc == CTLS_PAUSED_CERT_REQUESTED)
-        c->paused = rc;
+    if (rc == CTLS_PAUSED_SERVER_AUTH || rc == CTLS_PAUSED_CERT_REQUESTED) c->paused = rc;
     return conn_status(c, rc);
 }
 
-int ctls_direction(ctls_conn *c) { return c ? c->last_direction : CTLS_ERR_INVALID_ARG; }
+int ctls_direction(ctls_conn *c)
+{
+    return c ? c->last_direction : CTLS_ERR_INVALID_ARG;
+}
 
 /* ---- data ---- */
 
@@ -183,14 +159,11 @@ static int drain_post_handshake(ctls_conn *c)
 {
     for (;;) {
         size_t have = buf_size(&c->hs_in);
-        if (have < MSG_HEADER_LEN)
-            return 0;
+        if (have < MSG_HEADER_LEN) return 0;
         const uint8_t *p = buf_data(&c->hs_in);
         size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
-        if (body > MSG_MAX_LEN)
-            return CTLS_ERR_LIMIT;
-        if (have < MSG_HEADER_LEN + body)
-            return 0;
+        if (body > MSG_MAX_LEN) return CTLS_ERR_LIMIT;
+        if (have < MSG_HEADER_LEN + body) return 0;
         CTLS_GUARD(post13_handle(c, p[0], p, MSG_HEADER_LEN + body));
         hs_consume_message(c, MSG_HEADER_LEN + body);
     }
@@ -201,17 +174,14 @@ static int drain_post_handshake(ctls_conn *c)
 static int read_records(ctls_conn *c)
 {
     while (c->app_len == 0) {
-        if (c->shutdown_flags & CTLS_RECEIVED_SHUTDOWN)
-            return 0;
+        if (c->shutdown_flags & CTLS_RECEIVED_SHUTDOWN) return 0;
         uint8_t t;
         size_t off, n, rec;
         int rc = rec_read(c, &t, &off, &n, &rec);
         if (rc == CTLS_WANT_READ) {
             int f = io_flush(c); /* e.g. a KeyUpdate answer */
-            if (f < 0 && f != CTLS_WANT_WRITE)
-                return f;
-            if (c->eof)
-                return CTLS_ERR_TRUNCATED; /* EOF without close_notify */
+            if (f < 0 && f != CTLS_WANT_WRITE) return f;
+            if (c->eof) return CTLS_ERR_TRUNCATED; /* EOF without close_notify */
             rc = io_fill(c);
             if (rc == CTLS_WANT_READ) {
                 buf_trim(&c->in); /* going idle: hold no buffers */
@@ -245,28 +215,22 @@ static int read_records(ctls_conn *c)
         }
         buf_consume(&c->in, rec);
         CTLS_GUARD(rc);
-        if (t == CT_HANDSHAKE)
-            CTLS_GUARD(drain_post_handshake(c));
+        if (t == CT_HANDSHAKE) CTLS_GUARD(drain_post_handshake(c));
     }
     return 0;
 }
 
 ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
 {
-    if (!c || (!buf && len))
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
+    if (!c || (!buf && len)) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
     if (c->state == CTLS_STATE_IDLE || !c->hs_done) {
         int rc = ctls_handshake(c);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
-    if (len == 0)
-        return 0;
+    if (len == 0) return 0;
     int rc = read_records(c);
-    if (rc < 0)
-        return conn_status(c, rc);
+    if (rc < 0) return conn_status(c, rc);
     if (c->app_len == 0) {
         /* RFC 8446 6.1 close_notify: a clean end of the stream, reported on every call. */
         if ((c->shutdown_flags & CTLS_SENT_SHUTDOWN) || c->cfg->quiet_shutdown)
@@ -277,28 +241,22 @@ ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
     memcpy(buf, buf_data(&c->in) + c->app_off, n);
     c->app_off += n;
     c->app_len -= n;
-    if (c->app_len == 0)
-        buf_consume(&c->in, c->app_rec);
+    if (c->app_len == 0) buf_consume(&c->in, c->app_rec);
     return (ssize_t)n;
 }
 
 ssize_t ctls_write(ctls_conn *c, const void *buf, size_t len)
 {
-    if (!c || (!buf && len))
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
-    if (c->shutdown_flags & CTLS_SENT_SHUTDOWN)
-        return CTLS_ERR_SHUTDOWN;
+    if (!c || (!buf && len)) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
+    if (c->shutdown_flags & CTLS_SENT_SHUTDOWN) return CTLS_ERR_SHUTDOWN;
     if (c->state == CTLS_STATE_IDLE || !c->hs_done) {
         int rc = ctls_handshake(c);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
     /* Earlier records first: nothing is accepted while they cannot leave. */
     int rc = io_flush(c);
-    if (rc < 0)
-        return conn_status(c, rc);
+    if (rc < 0) return conn_status(c, rc);
     if (c->transport == TRANSPORT_MEMORY && buf_size(&c->out) >= MEMORY_OUT_SOFT_MAX)
         return conn_status(c, CTLS_WANT_WRITE);
     const uint8_t *p = buf;
@@ -306,21 +264,17 @@ ssize_t ctls_write(ctls_conn *c, const void *buf, size_t len)
     while (done < len) {
         if (c->wr.seq >= KEY_UPDATE_AFTER_RECORDS) {
             rc = post13_send_key_update(c, 0);
-            if (rc < 0)
-                return conn_status(c, rc);
+            if (rc < 0) return conn_status(c, rc);
         }
         size_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
         rc = rec_write(c, CT_APPLICATION_DATA, p + done, n);
-        if (rc < 0)
-            return conn_status(c, rc);
+        if (rc < 0) return conn_status(c, rc);
         done += n;
         rc = io_flush(c);
         if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED)
             break; /* accepted: ctls delivers the rest of c->out later */
-        if (rc < 0)
-            return conn_status(c, rc);
-        if (c->transport == TRANSPORT_MEMORY && buf_size(&c->out) >= MEMORY_OUT_SOFT_MAX)
-            break;
+        if (rc < 0) return conn_status(c, rc);
+        if (c->transport == TRANSPORT_MEMORY && buf_size(&c->out) >= MEMORY_OUT_SOFT_MAX) break;
     }
     return (ssize_t)done;
 }
@@ -329,12 +283,9 @@ ssize_t ctls_write(ctls_conn *c, const void *buf, size_t len)
 
 int ctls_shutdown(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
-    if (!c->hs_done)
-        return CTLS_ERR_BAD_STATE;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
+    if (!c->hs_done) return CTLS_ERR_BAD_STATE;
     if (c->cfg->quiet_shutdown) {
         c->shutdown_flags |= CTLS_SENT_SHUTDOWN | CTLS_RECEIVED_SHUTDOWN;
         c->state = CTLS_STATE_CLOSED;
@@ -343,26 +294,22 @@ int ctls_shutdown(ctls_conn *c)
     int first = 0;
     if (!(c->shutdown_flags & CTLS_SENT_SHUTDOWN)) {
         int rc = rec_send_alert(c, 1, CTLS_ALERT_CLOSE_NOTIFY);
-        if (rc < 0)
-            return conn_status(c, rc);
+        if (rc < 0) return conn_status(c, rc);
         c->shutdown_flags |= CTLS_SENT_SHUTDOWN;
         first = 1;
     }
     int rc = io_flush(c);
-    if (rc < 0)
-        return conn_status(c, rc);
+    if (rc < 0) return conn_status(c, rc);
     if (c->shutdown_flags & CTLS_RECEIVED_SHUTDOWN) {
         c->state = CTLS_STATE_CLOSED;
         return 1;
     }
-    if (first)
-        return 0;
+    if (first) return 0;
     /* A later call waits for the peer's close_notify; application data arriving meanwhile is
      * discarded (use ctls_read to receive it instead). */
     for (;;) {
         rc = read_records(c);
-        if (rc < 0)
-            return conn_status(c, rc);
+        if (rc < 0) return conn_status(c, rc);
         if (c->app_len) {
             buf_consume(&c->in, c->app_rec);
             c->app_len = 0;
@@ -375,27 +322,33 @@ int ctls_shutdown(ctls_conn *c)
     }
 }
 
-int ctls_shutdown_flags(ctls_conn *c) { return c ? c->shutdown_flags : 0; }
+int ctls_shutdown_flags(ctls_conn *c)
+{
+    return c ? c->shutdown_flags : 0;
+}
 
 int ctls_state(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
+    if (!c) return CTLS_ERR_INVALID_ARG;
     return c->fatal ? CTLS_STATE_ABORTED : c->state;
 }
 
 /* ---- verification and peer ---- */
 
-unsigned ctls_verify_result(ctls_conn *c) { return c ? c->verify_flags : CTLS_CERT_INVALID_CHAIN; }
+unsigned ctls_verify_result(ctls_conn *c)
+{
+    return c ? c->verify_flags : CTLS_CERT_INVALID_CHAIN;
+}
 
-size_t ctls_peer_cert_count(ctls_conn *c) { return c ? c->peer_chain.count : 0; }
+size_t ctls_peer_cert_count(ctls_conn *c)
+{
+    return c ? c->peer_chain.count : 0;
+}
 
 int ctls_peer_cert_der(ctls_conn *c, size_t i, const uint8_t **der, size_t *len)
 {
-    if (!c || !der || !len)
-        return CTLS_ERR_INVALID_ARG;
-    if (i >= c->peer_chain.count)
-        return CTLS_ERR_INVALID_ARG;
+    if (!c || !der || !len) return CTLS_ERR_INVALID_ARG;
+    if (i >= c->peer_chain.count) return CTLS_ERR_INVALID_ARG;
     *der = c->peer_chain.der[i];
     *len = c->peer_chain.len[i];
     return 0;
@@ -403,38 +356,35 @@ int ctls_peer_cert_der(ctls_conn *c, size_t i, const uint8_t **der, size_t *len)
 
 int ctls_accept_peer(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->paused != CTLS_PAUSED_SERVER_AUTH)
-        return CTLS_ERR_BAD_STATE;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->paused != CTLS_PAUSED_SERVER_AUTH) return CTLS_ERR_BAD_STATE;
     c->peer_accepted = 1;
     return 0;
 }
 
 int ctls_reject_peer(ctls_conn *c, int alert)
 {
-    if (!c || alert < 0 || alert > 255)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->paused != CTLS_PAUSED_SERVER_AUTH)
-        return CTLS_ERR_BAD_STATE;
+    if (!c || alert < 0 || alert > 255) return CTLS_ERR_INVALID_ARG;
+    if (c->paused != CTLS_PAUSED_SERVER_AUTH) return CTLS_ERR_BAD_STATE;
     c->paused = 0;
     c->peer_rejected = 1;
     c->verify_flags |= CTLS_CERT_REJECTED;
     /* The application's alert, not the generic one for CTLS_ERR_CERT_REJECTED. */
-    if (rec_send_alert(c, 2, alert) == 0)
-        (void)io_flush(c);
+    if (rec_send_alert(c, 2, alert) == 0) (void)io_flush(c);
     c->fatal = CTLS_ERR_CERT_REJECTED;
     c->state = CTLS_STATE_ABORTED;
     hs_state_free(c);
     return 0;
 }
 
-size_t ctls_acceptable_ca_count(ctls_conn *c) { return c ? c->acceptable_cas.count : 0; }
+size_t ctls_acceptable_ca_count(ctls_conn *c)
+{
+    return c ? c->acceptable_cas.count : 0;
+}
 
 int ctls_acceptable_ca_der(ctls_conn *c, size_t i, const uint8_t **dn, size_t *len)
 {
-    if (!c || !dn || !len || i >= c->acceptable_cas.count)
-        return CTLS_ERR_INVALID_ARG;
+    if (!c || !dn || !len || i >= c->acceptable_cas.count) return CTLS_ERR_INVALID_ARG;
     *dn = c->acceptable_cas.der[i];
     *len = c->acceptable_cas.len[i];
     return 0;
@@ -442,20 +392,15 @@ int ctls_acceptable_ca_der(ctls_conn *c, size_t i, const uint8_t **dn, size_t *l
 
 int ctls_conn_set_certificate_file(ctls_conn *c, const char *chain_pem, const char *key_pem)
 {
-    if (!c || !chain_pem || !key_pem)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->hs_done || c->fatal)
-        return CTLS_ERR_BAD_STATE;
+    if (!c || !chain_pem || !key_pem) return CTLS_ERR_INVALID_ARG;
+    if (c->hs_done || c->fatal) return CTLS_ERR_BAD_STATE;
     uint8_t *a = NULL, *b = NULL;
     size_t al = 0, bl = 0;
     int rc = ctls_read_file(chain_pem, &a, &al);
-    if (rc == 0)
-        rc = ctls_read_file(key_pem, &b, &bl);
+    if (rc == 0) rc = ctls_read_file(key_pem, &b, &bl);
     cfg_cert *cc = NULL;
-    if (rc == 0 && !(cc = ctls_calloc(1, sizeof *cc)))
-        rc = CTLS_ERR_NOMEM;
-    if (rc == 0)
-        rc = cfg_cert_load(cc, a, al, b, bl);
+    if (rc == 0 && !(cc = ctls_calloc(1, sizeof *cc))) rc = CTLS_ERR_NOMEM;
+    if (rc == 0) rc = cfg_cert_load(cc, a, al, b, bl);
     ctls_free(a);
     ctls_free_secret(b, bl);
     if (rc < 0) {
@@ -472,7 +417,10 @@ int ctls_conn_set_certificate_file(ctls_conn *c, const char *chain_pem, const ch
 
 /* ---- negotiated parameters ---- */
 
-int ctls_version(ctls_conn *c) { return c ? c->version : 0; }
+int ctls_version(ctls_conn *c)
+{
+    return c ? c->version : 0;
+}
 
 const char *ctls_cipher_suite_name(ctls_conn *c)
 {
@@ -480,32 +428,40 @@ const char *ctls_cipher_suite_name(ctls_conn *c)
     return s ? s->name : NULL;
 }
 
-const char *ctls_group_name(ctls_conn *c) { return c ? algs_group_name(c->group) : NULL; }
-const char *ctls_signature_scheme_name(ctls_conn *c) { return c ? algs_sig_name(c->peer_sig) : NULL; }
-const char *ctls_alpn_selected(ctls_conn *c) { return c ? c->alpn : NULL; }
+const char *ctls_group_name(ctls_conn *c)
+{
+    return c ? algs_group_name(c->group) : NULL;
+}
+const char *ctls_signature_scheme_name(ctls_conn *c)
+{
+    return c ? algs_sig_name(c->peer_sig) : NULL;
+}
+const char *ctls_alpn_selected(ctls_conn *c)
+{
+    return c ? c->alpn : NULL;
+}
 
 const char *ctls_server_name(ctls_conn *c)
 {
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     return c->sni;
 }
 
-int ctls_alert_received(ctls_conn *c) { return c ? c->alert_received : -1; }
+int ctls_alert_received(ctls_conn *c)
+{
+    return c ? c->alert_received : -1;
+}
 
 /* ---- post-handshake ---- */
 
 int ctls_key_update(ctls_conn *c, int request_peer)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
     if (!c->hs_done || c->version != CTLS_TLS1_3 || (c->shutdown_flags & CTLS_SENT_SHUTDOWN))
         return CTLS_ERR_BAD_STATE;
     int rc = post13_send_key_update(c, !!request_peer);
-    if (rc == 0)
-        rc = io_flush(c);
+    if (rc == 0) rc = io_flush(c);
     if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED)
         rc = 0; /* queued: leaves with the next call */
     return conn_status(c, rc);
@@ -513,23 +469,17 @@ int ctls_key_update(ctls_conn *c, int request_peer)
 
 int ctls_renegotiate(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
     /* TLS 1.3 has no renegotiation (RFC 8446 4.1.2); TLS 1.2 is not implemented yet. */
-    if (!c->hs_done || c->role != CTLS_SERVER)
-        return CTLS_ERR_BAD_STATE;
+    if (!c->hs_done || c->role != CTLS_SERVER) return CTLS_ERR_BAD_STATE;
     return CTLS_ERR_UNSUPPORTED;
 }
 
 int ctls_request_client_auth(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->fatal)
-        return c->fatal;
-    if (!c->hs_done || c->role != CTLS_SERVER)
-        return CTLS_ERR_BAD_STATE;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->fatal) return c->fatal;
+    if (!c->hs_done || c->role != CTLS_SERVER) return CTLS_ERR_BAD_STATE;
     return CTLS_ERR_UNSUPPORTED; /* post-handshake authentication: not implemented yet */
 }

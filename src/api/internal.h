@@ -68,8 +68,8 @@ typedef struct hs_state hs_state; /* the role's handshake state, freed when it c
 struct ctls_conn {
     ctls_config *cfg;
     int role;
-    int state;  /* CTLS_STATE_* */
-    int fatal;  /* sticky fatal status, 0 while healthy */
+    int state; /* CTLS_STATE_* */
+    int fatal; /* sticky fatal status, 0 while healthy */
     int last_direction;
     /* transport */
     int transport;
@@ -78,25 +78,26 @@ struct ctls_conn {
     ctls_pull_fn pull;
     ctls_pull_timeout_fn pull_timeout;
     void *io_ctx;
-    int eof;     /* the transport reported EOF */
+    int eof; /* the transport reported EOF */
     unsigned hs_timeout_ms;
     int64_t hs_deadline_ms; /* monotonic; 0 = none */
     /* record layer */
-    ctls_buf in;  /* raw bytes from the peer */
-    ctls_buf out; /* raw bytes for the peer */
+    ctls_buf in;    /* raw bytes from the peer */
+    ctls_buf out;   /* raw bytes for the peer */
     ctls_buf hs_in; /* handshake message bytes received, not yet processed */
     rec_keys rd, wr;
-    int ccs_allowed;     /* RFC 8446 5: a dummy change_cipher_spec may arrive now */
-    int empty_records;   /* consecutive empty records (flood limit) */
-    int warning_alerts;  /* consecutive warning alerts (flood limit) */
-    int key_updates;     /* consecutive KeyUpdates without application data */
+    int ccs_allowed;                  /* RFC 8446 5: a dummy change_cipher_spec may arrive now */
+    int empty_records;                /* consecutive empty records (flood limit) */
+    int warning_alerts;               /* consecutive warning alerts (flood limit) */
+    int key_updates;                  /* consecutive KeyUpdates without application data */
     size_t app_off, app_len, app_rec; /* decrypted application data at the front of in */
     /* negotiated */
     uint16_t version, suite, group, peer_sig;
-    int hash;      /* suite hash */
-    char *alpn;    /* selected */
-    char *sni;     /* client: the name set; server: the name received */
-    char *peer_id; size_t peer_id_len;
+    int hash;   /* suite hash */
+    char *alpn; /* selected */
+    char *sni;  /* client: the name set; server: the name received */
+    char *peer_id;
+    size_t peer_id_len;
     int resumed;
     int tickets_received;
     /* secrets kept after the handshake (TLS 1.3): traffic secrets for KeyUpdate */

@@ -13,13 +13,22 @@ typedef struct {
     size_t cap;
 } ctls_buf;
 
-static inline size_t buf_size(const ctls_buf *b) { return b->len - b->off; }
+static inline size_t buf_size(const ctls_buf *b)
+{
+    return b->len - b->off;
+}
 /* An empty, unallocated queue has p == NULL: no arithmetic on it (NULL + 0 is undefined). */
-static inline uint8_t *buf_data(const ctls_buf *b) { return b->p ? b->p + b->off : b->p; }
+static inline uint8_t *buf_data(const ctls_buf *b)
+{
+    return b->p ? b->p + b->off : b->p;
+}
 /* Room for n more bytes at the end (compacts or grows; max bounds the content size). Returns a
  * pointer to write at; call buf_commit(n) after writing. */
 int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at);
-static inline void buf_commit(ctls_buf *b, size_t n) { b->len += n; }
+static inline void buf_commit(ctls_buf *b, size_t n)
+{
+    b->len += n;
+}
 int buf_append(ctls_buf *b, const void *p, size_t n, size_t max);
 /* Drop n bytes from the front (storage is kept for reuse). */
 void buf_consume(ctls_buf *b, size_t n);

@@ -21,10 +21,8 @@ static int rd_fail(ctls_reader *r)
 /* The one place a read is checked against what is left. */
 static int rd_take(ctls_reader *r, size_t n, const uint8_t **out)
 {
-    if (r->err)
-        return r->err;
-    if (n > r->len - r->off)
-        return rd_fail(r);
+    if (r->err) return r->err;
+    if (n > r->len - r->off) return rd_fail(r);
     *out = r->p + r->off;
     r->off += n;
     return 0;
@@ -73,16 +71,21 @@ int rd_u32(ctls_reader *r, uint32_t *v)
     return 0;
 }
 
-int rd_u64(ctls_reader *r, uint64_t *v) { return rd_uint(r, 8, v); }
+int rd_u64(ctls_reader *r, uint64_t *v)
+{
+    return rd_uint(r, 8, v);
+}
 
-int rd_bytes(ctls_reader *r, size_t n, const uint8_t **out) { return rd_take(r, n, out); }
+int rd_bytes(ctls_reader *r, size_t n, const uint8_t **out)
+{
+    return rd_take(r, n, out);
+}
 
 int rd_copy(ctls_reader *r, void *dst, size_t n)
 {
     const uint8_t *p;
     CTLS_GUARD(rd_take(r, n, &p));
-    if (n)
-        memcpy(dst, p, n);
+    if (n) memcpy(dst, p, n);
     return 0;
 }
 
@@ -103,9 +106,18 @@ static int rd_vec(ctls_reader *r, size_t width, ctls_reader *sub)
     return 0;
 }
 
-int rd_vec8(ctls_reader *r, ctls_reader *sub) { return rd_vec(r, 1, sub); }
-int rd_vec16(ctls_reader *r, ctls_reader *sub) { return rd_vec(r, 2, sub); }
-int rd_vec24(ctls_reader *r, ctls_reader *sub) { return rd_vec(r, 3, sub); }
+int rd_vec8(ctls_reader *r, ctls_reader *sub)
+{
+    return rd_vec(r, 1, sub);
+}
+int rd_vec16(ctls_reader *r, ctls_reader *sub)
+{
+    return rd_vec(r, 2, sub);
+}
+int rd_vec24(ctls_reader *r, ctls_reader *sub)
+{
+    return rd_vec(r, 3, sub);
+}
 
 static int rd_vec_slice(ctls_reader *r, size_t width, size_t min, size_t max, ctls_slice *out)
 {
@@ -113,8 +125,7 @@ static int rd_vec_slice(ctls_reader *r, size_t width, size_t min, size_t max, ct
     out->p = NULL;
     out->len = 0;
     CTLS_GUARD(rd_vec(r, width, &sub));
-    if (sub.len < min || sub.len > max)
-        return rd_fail(r);
+    if (sub.len < min || sub.len > max) return rd_fail(r);
     out->p = sub.p;
     out->len = sub.len;
     return 0;
@@ -142,8 +153,7 @@ int rd_rest(ctls_reader *r, ctls_slice *out)
 
 int rd_expect_empty(const ctls_reader *r)
 {
-    if (r->err)
-        return r->err;
+    if (r->err) return r->err;
     return r->off == r->len ? 0 : CTLS_ERR_DECODE;
 }
 
@@ -166,8 +176,7 @@ void wr_init_dyn(ctls_writer *w, size_t max)
 
 void wr_free(ctls_writer *w)
 {
-    if (w->growable)
-        ctls_free(w->buf);
+    if (w->growable) ctls_free(w->buf);
     w->buf = NULL;
     w->len = w->cap = 0;
 }
@@ -175,8 +184,7 @@ void wr_free(ctls_writer *w)
 int wr_take(ctls_writer *w, uint8_t **out, size_t *len)
 {
     CTLS_GUARD(wr_status(w));
-    if (!w->growable)
-        return CTLS_ERR_INTERNAL;
+    if (!w->growable) return CTLS_ERR_INTERNAL;
     *out = w->buf;
     *len = w->len;
     w->buf = NULL;
@@ -187,14 +195,12 @@ int wr_take(ctls_writer *w, uint8_t **out, size_t *len)
 /* Make room for n more bytes: the one place the cap is enforced. */
 static int wr_room(ctls_writer *w, size_t n)
 {
-    if (w->err)
-        return w->err;
+    if (w->err) return w->err;
     if (n > w->max - w->len) {
         w->err = CTLS_ERR_LIMIT;
         return w->err;
     }
-    if (w->len + n <= w->cap)
-        return 0;
+    if (w->len + n <= w->cap) return 0;
     if (!w->growable) {
         w->err = CTLS_ERR_LIMIT;
         return w->err;
@@ -229,8 +235,14 @@ static int wr_uint(ctls_writer *w, size_t n, uint64_t v)
     return 0;
 }
 
-int wr_u8(ctls_writer *w, uint8_t v) { return wr_uint(w, 1, v); }
-int wr_u16(ctls_writer *w, uint16_t v) { return wr_uint(w, 2, v); }
+int wr_u8(ctls_writer *w, uint8_t v)
+{
+    return wr_uint(w, 1, v);
+}
+int wr_u16(ctls_writer *w, uint16_t v)
+{
+    return wr_uint(w, 2, v);
+}
 int wr_u24(ctls_writer *w, uint32_t v)
 {
     if (v > 0xffffff) {
@@ -239,15 +251,20 @@ int wr_u24(ctls_writer *w, uint32_t v)
     }
     return wr_uint(w, 3, v);
 }
-int wr_u32(ctls_writer *w, uint32_t v) { return wr_uint(w, 4, v); }
-int wr_u64(ctls_writer *w, uint64_t v) { return wr_uint(w, 8, v); }
+int wr_u32(ctls_writer *w, uint32_t v)
+{
+    return wr_uint(w, 4, v);
+}
+int wr_u64(ctls_writer *w, uint64_t v)
+{
+    return wr_uint(w, 8, v);
+}
 
 int wr_bytes(ctls_writer *w, const void *p, size_t n)
 {
     uint8_t *d;
     CTLS_GUARD(wr_reserve(w, n, &d));
-    if (n)
-        memcpy(d, p, n);
+    if (n) memcpy(d, p, n);
     return 0;
 }
 
@@ -255,15 +272,13 @@ int wr_zeros(ctls_writer *w, size_t n)
 {
     uint8_t *d;
     CTLS_GUARD(wr_reserve(w, n, &d));
-    if (n)
-        memset(d, 0, n);
+    if (n) memset(d, 0, n);
     return 0;
 }
 
 int wr_open(ctls_writer *w, int width)
 {
-    if (w->err)
-        return w->err;
+    if (w->err) return w->err;
     if (width < 1 || width > 3 || w->depth >= WR_MAX_DEPTH) {
         w->err = CTLS_ERR_INTERNAL;
         return w->err;
@@ -276,8 +291,7 @@ int wr_open(ctls_writer *w, int width)
 
 int wr_close(ctls_writer *w)
 {
-    if (w->err)
-        return w->err;
+    if (w->err) return w->err;
     if (w->depth == 0) {
         w->err = CTLS_ERR_INTERNAL;
         return w->err;
@@ -302,13 +316,21 @@ static int wr_vec(ctls_writer *w, int width, const void *p, size_t n)
     return wr_close(w);
 }
 
-int wr_vec8(ctls_writer *w, const void *p, size_t n) { return wr_vec(w, 1, p, n); }
-int wr_vec16(ctls_writer *w, const void *p, size_t n) { return wr_vec(w, 2, p, n); }
-int wr_vec24(ctls_writer *w, const void *p, size_t n) { return wr_vec(w, 3, p, n); }
+int wr_vec8(ctls_writer *w, const void *p, size_t n)
+{
+    return wr_vec(w, 1, p, n);
+}
+int wr_vec16(ctls_writer *w, const void *p, size_t n)
+{
+    return wr_vec(w, 2, p, n);
+}
+int wr_vec24(ctls_writer *w, const void *p, size_t n)
+{
+    return wr_vec(w, 3, p, n);
+}
 
 int wr_status(const ctls_writer *w)
 {
-    if (w->err)
-        return w->err;
+    if (w->err) return w->err;
     return w->depth == 0 ? 0 : CTLS_ERR_INTERNAL;
 }

@@ -30,10 +30,19 @@ typedef struct {
 } ctls_reader;
 
 void rd_init(ctls_reader *r, const uint8_t *p, size_t len);
-static inline size_t rd_remaining(const ctls_reader *r) { return r->err ? 0 : r->len - r->off; }
-static inline size_t rd_offset(const ctls_reader *r) { return r->off; }
+static inline size_t rd_remaining(const ctls_reader *r)
+{
+    return r->err ? 0 : r->len - r->off;
+}
+static inline size_t rd_offset(const ctls_reader *r)
+{
+    return r->off;
+}
 /* A pointer to the unread bytes (valid for rd_remaining bytes). */
-static inline const uint8_t *rd_cursor(const ctls_reader *r) { return r->p + r->off; }
+static inline const uint8_t *rd_cursor(const ctls_reader *r)
+{
+    return r->p + r->off;
+}
 CTLS_MUST_USE int rd_u8(ctls_reader *r, uint8_t *v);
 CTLS_MUST_USE int rd_u16(ctls_reader *r, uint16_t *v);
 CTLS_MUST_USE int rd_u24(ctls_reader *r, uint32_t *v);
@@ -63,10 +72,10 @@ CTLS_MUST_USE int rd_expect_empty(const ctls_reader *r);
 typedef struct {
     uint8_t *buf;
     size_t len;
-    size_t cap;     /* current allocation (fixed buffer: its size) */
-    size_t max;     /* hard cap */
-    int growable;   /* buffer is ours: realloc up to max */
-    int err;        /* sticky: 0, CTLS_ERR_LIMIT or CTLS_ERR_NOMEM */
+    size_t cap;   /* current allocation (fixed buffer: its size) */
+    size_t max;   /* hard cap */
+    int growable; /* buffer is ours: realloc up to max */
+    int err;      /* sticky: 0, CTLS_ERR_LIMIT or CTLS_ERR_NOMEM */
     int depth;
     size_t open_at[WR_MAX_DEPTH];
     uint8_t open_width[WR_MAX_DEPTH];

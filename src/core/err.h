@@ -8,15 +8,13 @@
 #define CTLS_GUARD(expr)                                                                           \
     do {                                                                                           \
         int ctls_guard_rc_ = (expr);                                                               \
-        if (ctls_guard_rc_ < 0)                                                                    \
-            return ctls_guard_rc_;                                                                 \
+        if (ctls_guard_rc_ < 0) return ctls_guard_rc_;                                             \
     } while (0)
 
 /* Return err when cond is false. */
 #define CTLS_ENSURE(cond, err)                                                                     \
     do {                                                                                           \
-        if (!(cond))                                                                               \
-            return (err);                                                                          \
+        if (!(cond)) return (err);                                                                 \
     } while (0)
 
 #if defined(__GNUC__)

@@ -112,7 +112,7 @@ enum {
 };
 /* Key types */
 enum {
-    CTLS_KEY_RSA = 1,     /* rsaEncryption */
+    CTLS_KEY_RSA = 1, /* rsaEncryption */
     CTLS_KEY_EC_P256 = 2,
     CTLS_KEY_EC_P384 = 3,
     CTLS_KEY_EC_P521 = 4,

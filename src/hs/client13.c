@@ -35,17 +35,14 @@ static int send_client_hello(ctls_conn *c)
     hs_state *h = c->hs;
     const ctls_config *cfg = c->cfg;
     /* TLS 1.2 is not implemented yet: offer TLS 1.3 only, never something we cannot finish. */
-    if (cfg->max_version < CTLS_TLS1_3)
-        return CTLS_ERR_UNSUPPORTED;
+    if (cfg->max_version < CTLS_TLS1_3) return CTLS_ERR_UNSUPPORTED;
     uint16_t suites[CFG_MAX_SUITES];
     size_t ns = 0;
     for (size_t i = 0; i < cfg->n_suites; i++) {
         const algs_suite *s = algs_suite_by_id(cfg->suites[i]);
-        if (s && s->tls13)
-            suites[ns++] = s->id;
+        if (s && s->tls13) suites[ns++] = s->id;
     }
-    if (ns == 0)
-        return CTLS_ERR_HANDSHAKE_FAILURE;
+    if (ns == 0) return CTLS_ERR_HANDSHAKE_FAILURE;
     if (!h->kx) {
         h->kx_group = cfg->groups[0];
         CTLS_GUARD(ctls_kx_generate(h->kx_group, &h->kx));
@@ -99,19 +96,16 @@ static int send_client_hello(ctls_conn *c)
 static int suite_offered(const ctls_config *cfg, uint16_t id)
 {
     const algs_suite *s = algs_suite_by_id(id);
-    if (!s || !s->tls13)
-        return 0;
+    if (!s || !s->tls13) return 0;
     for (size_t i = 0; i < cfg->n_suites; i++)
-        if (cfg->suites[i] == id)
-            return 1;
+        if (cfg->suites[i] == id) return 1;
     return 0;
 }
 
 static int group_offered(const ctls_config *cfg, uint16_t g)
 {
     for (size_t i = 0; i < cfg->n_groups; i++)
-        if (cfg->groups[i] == g)
-            return 1;
+        if (cfg->groups[i] == g) return 1;
     return 0;
 }
 
@@ -119,8 +113,7 @@ static int group_offered(const ctls_config *cfg, uint16_t g)
 static int on_hello_retry(ctls_conn *c, const msg_server_hello *m, const uint8_t *msg, size_t len)
 {
     hs_state *h = c->hs;
-    if (h->hrr)
-        return CTLS_ERR_UNEXPECTED_MESSAGE; /* a second HRR */
+    if (h->hrr) return CTLS_ERR_UNEXPECTED_MESSAGE; /* a second HRR */
     h->hrr = 1;
     h->hrr_suite = m->cipher_suite;
     h->suite = algs_suite_by_id(m->cipher_suite);
@@ -136,11 +129,9 @@ static int on_hello_retry(ctls_conn *c, const msg_server_hello *m, const uint8_t
         changes = 1;
     }
     if (m->ext_present & EXT_BIT(EXT_COOKIE)) {
-        if (m->cookie.len == 0 || m->cookie.len > HS_MAX_COOKIE)
-            return CTLS_ERR_ILLEGAL_PARAMETER;
+        if (m->cookie.len == 0 || m->cookie.len > HS_MAX_COOKIE) return CTLS_ERR_ILLEGAL_PARAMETER;
         h->cookie = ctls_memdup(m->cookie.p, m->cookie.len);
-        if (!h->cookie)
-            return CTLS_ERR_NOMEM;
+        if (!h->cookie) return CTLS_ERR_NOMEM;
         h->cookie_len = m->cookie.len;
         changes = 1;
     }
@@ -170,21 +161,17 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     if (m.session_id.len != h->session_id_len ||
         memcmp(m.session_id.p, h->session_id, h->session_id_len) != 0)
         return CTLS_ERR_ILLEGAL_PARAMETER;
-    if (!suite_offered(c->cfg, m.cipher_suite))
-        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (!suite_offered(c->cfg, m.cipher_suite)) return CTLS_ERR_ILLEGAL_PARAMETER;
     if (m.ext_present & ~(EXT_BIT(EXT_SUPPORTED_VERSIONS) | EXT_BIT(EXT_KEY_SHARE) |
                           EXT_BIT(EXT_COOKIE) | EXT_BIT(EXT_PRE_SHARED_KEY)))
         return CTLS_ERR_UNSUPPORTED_EXTENSION; /* not offered */
-    if (m.is_hrr)
-        return on_hello_retry(c, &m, msg, len);
+    if (m.is_hrr) return on_hello_retry(c, &m, msg, len);
     if (h->hrr && m.cipher_suite != h->hrr_suite)
         return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4 */
     if (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY))
         return CTLS_ERR_ILLEGAL_PARAMETER; /* we offered no PSK */
-    if (!(m.ext_present & EXT_BIT(EXT_KEY_SHARE)))
-        return CTLS_ERR_MISSING_EXTENSION;
-    if (m.key_share_group != h->kx_group)
-        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (!(m.ext_present & EXT_BIT(EXT_KEY_SHARE))) return CTLS_ERR_MISSING_EXTENSION;
+    if (m.key_share_group != h->kx_group) return CTLS_ERR_ILLEGAL_PARAMETER;
     h->suite = algs_suite_by_id(m.cipher_suite);
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
@@ -193,8 +180,7 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     size_t dhelen = sizeof dhe, hl;
     CTLS_GUARD(ctls_kx_derive(h->kx, m.key_share.p, m.key_share.len, dhe, &dhelen));
     int rc = ks13_init(&h->ks, h->suite->hash, NULL, 0);
-    if (rc == 0)
-        rc = ks13_advance(&h->ks, dhe, dhelen);
+    if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);
     CTLS_GUARD(rc);
     CTLS_GUARD(hs_thash(h, th, &hl));
@@ -224,18 +210,15 @@ static int on_encrypted_extensions(ctls_conn *c, const uint8_t *msg, size_t len)
     if (m.ext_present & EXT_BIT(EXT_EARLY_DATA))
         return CTLS_ERR_UNSUPPORTED_EXTENSION; /* we sent no early data */
     if (m.ext_present & EXT_BIT(EXT_ALPN)) {
-        if (!c->hs->offered_alpn)
-            return CTLS_ERR_UNSUPPORTED_EXTENSION;
+        if (!c->hs->offered_alpn) return CTLS_ERR_UNSUPPORTED_EXTENSION;
         /* RFC 7301 3.2: the protocol must be one we offered */
         ctls_slice list = {c->cfg->alpn, c->cfg->alpn_len}, name;
         int found = 0;
         while (msg_alpn_next(&list, &name))
             found |= name.len == m.alpn.len && memcmp(name.p, m.alpn.p, name.len) == 0;
-        if (!found)
-            return CTLS_ERR_ILLEGAL_PARAMETER;
+        if (!found) return CTLS_ERR_ILLEGAL_PARAMETER;
         c->alpn = ctls_calloc(1, m.alpn.len + 1);
-        if (!c->alpn)
-            return CTLS_ERR_NOMEM;
+        if (!c->alpn) return CTLS_ERR_NOMEM;
         memcpy(c->alpn, m.alpn.p, m.alpn.len);
     }
     return tr_add(&c->hs->tr, msg, len);
@@ -247,17 +230,14 @@ static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
     msg_certificate_request m;
     CTLS_GUARD(msg_certificate_request_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     /* RFC 8446 4.3.2: the context is empty during the handshake */
-    if (m.request_context.len != 0)
-        return CTLS_ERR_ILLEGAL_PARAMETER;
-    if (!(m.ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS)))
-        return CTLS_ERR_MISSING_EXTENSION;
+    if (m.request_context.len != 0) return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (!(m.ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS))) return CTLS_ERR_MISSING_EXTENSION;
     h->cert_requested = 1;
     h->cr_context_len = 0;
     ctls_slice l = m.signature_algorithms;
     uint16_t v;
     while (msg_u16_next(&l, &v))
-        if (h->n_cr_sigs < HS_MAX_PEER_SIGS)
-            h->cr_sigs[h->n_cr_sigs++] = v;
+        if (h->n_cr_sigs < HS_MAX_PEER_SIGS) h->cr_sigs[h->n_cr_sigs++] = v;
     /* Keep the acceptable CA names for ctls_acceptable_ca_*. */
     ctls_der_list_free(&c->acceptable_cas);
     if (m.ext_present & EXT_BIT(EXT_CERTIFICATE_AUTHORITIES)) {
@@ -268,12 +248,10 @@ static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
         if (n) {
             c->acceptable_cas.der = ctls_calloc(n, sizeof(uint8_t *));
             c->acceptable_cas.len = ctls_calloc(n, sizeof(size_t));
-            if (!c->acceptable_cas.der || !c->acceptable_cas.len)
-                return CTLS_ERR_NOMEM;
+            if (!c->acceptable_cas.der || !c->acceptable_cas.len) return CTLS_ERR_NOMEM;
             cas = m.certificate_authorities;
             for (size_t i = 0; i < n && msg_dn_next(&cas, &dn); i++) {
-                if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len)))
-                    return CTLS_ERR_NOMEM;
+                if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len))) return CTLS_ERR_NOMEM;
                 c->acceptable_cas.len[i] = dn.len;
                 c->acceptable_cas.count = i + 1;
             }
@@ -286,8 +264,7 @@ static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
 {
     msg_certificate m;
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 0, &m));
-    if (m.request_context.len != 0)
-        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (m.request_context.len != 0) return CTLS_ERR_ILLEGAL_PARAMETER;
     if (m.count == 0)
         return CTLS_ERR_DECODE; /* RFC 8446 4.4.2.4: the server must send a certificate */
     CTLS_GUARD(hs_take_peer_chain(c, &m));
@@ -315,8 +292,7 @@ static int send_client_flight(ctls_conn *c)
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs));
     if (h->cert_requested) {
         const cfg_cert *cert = c->conn_cert;
-        if (!cert && c->cfg->n_certs)
-            cert = &c->cfg->certs[0];
+        if (!cert && c->cfg->n_certs) cert = &c->cfg->certs[0];
         uint16_t scheme = 0;
         if (cert) {
             /* our preference order, among the schemes the server accepts */
@@ -325,12 +301,10 @@ static int send_client_flight(ctls_conn *c)
                     if (c->cfg->sigs[i] == h->cr_sigs[j] &&
                         algs_sig_fits_key13(c->cfg->sigs[i], cert->key_type))
                         scheme = c->cfg->sigs[i];
-            if (!scheme)
-                cert = NULL; /* nothing the server can verify: send none */
+            if (!scheme) cert = NULL; /* nothing the server can verify: send none */
         }
         CTLS_GUARD(hs_send_certificate(c, cert, h->cr_context, h->cr_context_len));
-        if (cert)
-            CTLS_GUARD(hs_send_certificate_verify(c, cert, scheme, CTX_CLIENT_CV));
+        if (cert) CTLS_GUARD(hs_send_certificate_verify(c, cert, scheme, CTX_CLIENT_CV));
     }
     CTLS_GUARD(hs_send_finished(c, h->c_hs));
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->c_ap));
@@ -375,8 +349,7 @@ int client13_step(ctls_conn *c)
         return 0;
     }
     if (h->st == CL_PAUSED_SERVER_AUTH) {
-        if (!c->peer_accepted && c->verify_status < 0)
-            return c->verify_status;
+        if (!c->peer_accepted && c->verify_status < 0) return c->verify_status;
         h->st = CL_WAIT_FINISHED;
         return 0;
     }
@@ -391,20 +364,16 @@ int client13_step(ctls_conn *c)
     int rc;
     switch (h->st) {
     case CL_WAIT_SH:
-        if (type != MSG_SERVER_HELLO)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_SERVER_HELLO) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_server_hello(c, msg, len);
         if (rc == 0 && c->version == CTLS_TLS1_3) {
             rc = key_change_boundary(c, len);
-            if (rc == 0)
-                rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->s_hs);
-            if (rc == 0)
-                h->st = CL_WAIT_EE;
+            if (rc == 0) rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->s_hs);
+            if (rc == 0) h->st = CL_WAIT_EE;
         }
         break;
     case CL_WAIT_EE:
-        if (type != MSG_ENCRYPTED_EXTENSIONS)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_ENCRYPTED_EXTENSIONS) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_encrypted_extensions(c, msg, len);
         h->st = CL_WAIT_CERT_CR;
         break;
@@ -421,39 +390,33 @@ int client13_step(ctls_conn *c)
         }
         __attribute__((fallthrough)); /* the Certificate itself */
     case CL_WAIT_CERT:
-        if (type != MSG_CERTIFICATE)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_CERTIFICATE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_certificate(c, msg, len);
         h->st = CL_WAIT_CV;
         break;
     case CL_WAIT_CV:
-        if (type != MSG_CERTIFICATE_VERIFY)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
-        rc = hs_check_certificate_verify(c, msg, len, CTX_SERVER_CV, c->cfg->sigs,
-                                         c->cfg->n_sigs);
+        if (type != MSG_CERTIFICATE_VERIFY) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = hs_check_certificate_verify(c, msg, len, CTX_SERVER_CV, c->cfg->sigs, c->cfg->n_sigs);
         if (rc == 0) {
             hs_consume_message(c, len);
             h->st = CL_WAIT_FINISHED;
             rc = after_server_auth(c);
-            if (rc == CTLS_PAUSED_SERVER_AUTH)
-                h->st = CL_PAUSED_SERVER_AUTH;
+            if (rc == CTLS_PAUSED_SERVER_AUTH) h->st = CL_PAUSED_SERVER_AUTH;
             return rc;
         }
         break;
     case CL_WAIT_FINISHED:
-        if (type != MSG_FINISHED)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_server_finished(c, msg, len);
-        if (rc == 0)
-            rc = key_change_boundary(c, len);
-        if (rc == 0)
-            rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->s_ap);
+        if (rc == 0) rc = key_change_boundary(c, len);
+        if (rc == 0) rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->s_ap);
         if (rc == 0) {
             hs_consume_message(c, len);
             return send_client_flight(c);
         }
         break;
-    default: return CTLS_ERR_INTERNAL;
+    default:
+        return CTLS_ERR_INTERNAL;
     }
     CTLS_GUARD(rc);
     hs_consume_message(c, len);

@@ -7,8 +7,7 @@
 
 int hs_state_new(ctls_conn *c)
 {
-    if (c->hs)
-        return 0;
+    if (c->hs) return 0;
     c->hs = ctls_calloc(1, sizeof *c->hs);
     return c->hs ? 0 : CTLS_ERR_NOMEM;
 }
@@ -16,8 +15,7 @@ int hs_state_new(ctls_conn *c)
 void hs_state_free(ctls_conn *c)
 {
     hs_state *h = c->hs;
-    if (!h)
-        return;
+    if (!h) return;
     tr_free(&h->tr);
     ctls_kx_free(h->kx);
     ctls_pubkey_free(h->peer_key);
@@ -27,17 +25,18 @@ void hs_state_free(ctls_conn *c)
     c->hs = NULL;
 }
 
-int hs_thash(hs_state *h, uint8_t *out, size_t *len) { return tr_hash(&h->tr, out, len); }
+int hs_thash(hs_state *h, uint8_t *out, size_t *len)
+{
+    return tr_hash(&h->tr, out, len);
+}
 
 int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)
 {
     ctls_writer w;
     wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
     int rc = enc(m, &w);
-    if (rc == 0)
-        rc = wr_status(&w);
-    if (rc == 0)
-        rc = hs_send(c, &c->hs->tr, w.buf, w.len);
+    if (rc == 0) rc = wr_status(&w);
+    if (rc == 0) rc = hs_send(c, &c->hs->tr, w.buf, w.len);
     wr_free(&w);
     return rc;
 }
@@ -78,10 +77,8 @@ int hs_send_certificate(ctls_conn *c, const cfg_cert *cert, const uint8_t *ctx, 
     ctls_writer w;
     wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
     int rc = msg_certificate_encode(&m, 0, &w);
-    if (rc == 0)
-        rc = wr_status(&w);
-    if (rc == 0)
-        rc = hs_send(c, &c->hs->tr, w.buf, w.len);
+    if (rc == 0) rc = wr_status(&w);
+    if (rc == 0) rc = hs_send(c, &c->hs->tr, w.buf, w.len);
     wr_free(&w);
     return rc;
 }
@@ -113,39 +110,32 @@ int hs_check_finished(ctls_conn *c, const uint8_t *base, const uint8_t *msg, siz
     msg_finished m;
     CTLS_GUARD(msg_finished_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     CTLS_GUARD(hs_thash(c->hs, th, &hl));
-    if (m.verify_data.len != hl)
-        return CTLS_ERR_DECODE;
+    if (m.verify_data.len != hl) return CTLS_ERR_DECODE;
     CTLS_GUARD(ks13_finished(c->hs->suite->hash, base, th, vd));
     /* RFC 8446 4.4.4: compared in constant time */
-    if (!ctls_ct_equal(vd, m.verify_data.p, hl))
-        return CTLS_ERR_DECRYPT_ERROR;
+    if (!ctls_ct_equal(vd, m.verify_data.p, hl)) return CTLS_ERR_DECRYPT_ERROR;
     return tr_add(&c->hs->tr, msg, len);
 }
 
 int hs_take_peer_chain(ctls_conn *c, const msg_certificate *m)
 {
     ctls_der_list_free(&c->peer_chain);
-    if (m->count == 0)
-        return 0;
+    if (m->count == 0) return 0;
     c->peer_chain.der = ctls_calloc(m->count, sizeof(uint8_t *));
     c->peer_chain.len = ctls_calloc(m->count, sizeof(size_t));
-    if (!c->peer_chain.der || !c->peer_chain.len)
-        return CTLS_ERR_NOMEM;
+    if (!c->peer_chain.der || !c->peer_chain.len) return CTLS_ERR_NOMEM;
     for (size_t i = 0; i < m->count; i++) {
         c->peer_chain.der[i] = ctls_memdup(m->certs[i].p, m->certs[i].len);
-        if (!c->peer_chain.der[i])
-            return CTLS_ERR_NOMEM;
+        if (!c->peer_chain.der[i]) return CTLS_ERR_NOMEM;
         c->peer_chain.len[i] = m->certs[i].len;
         c->peer_chain.count = i + 1;
     }
     ctls_cert *leaf = NULL;
     int rc = ctls_cert_parse(m->certs[0].p, m->certs[0].len, &leaf);
-    if (rc < 0)
-        return CTLS_ERR_BAD_CERTIFICATE;
+    if (rc < 0) return CTLS_ERR_BAD_CERTIFICATE;
     ctls_slice spki = ctls_cert_spki(leaf);
     rc = ctls_pubkey_from_spki(spki.p, spki.len, &c->hs->peer_key);
-    if (rc == 0)
-        c->hs->peer_key_type = ctls_pubkey_type(c->hs->peer_key);
+    if (rc == 0) c->hs->peer_key_type = ctls_pubkey_type(c->hs->peer_key);
     ctls_cert_free(leaf);
     return rc < 0 ? CTLS_ERR_BAD_CERTIFICATE : 0;
 }
@@ -165,8 +155,7 @@ int hs_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len, in
     size_t clen;
     CTLS_GUARD(hs_cv_content(c->hs, which, content, &clen));
     int rc = ctls_verify(c->hs->peer_key, m.scheme, content, clen, m.signature.p, m.signature.len);
-    if (rc < 0)
-        return CTLS_ERR_DECRYPT_ERROR;
+    if (rc < 0) return CTLS_ERR_DECRYPT_ERROR;
     c->peer_sig = m.scheme;
     return tr_add(&c->hs->tr, msg, len);
 }
@@ -181,8 +170,8 @@ int hs_verify_peer_chain(ctls_conn *c, int purpose)
         .purpose = purpose,
     };
     unsigned flags = 0;
-    int rc = ctls_x509_verify(store, (const uint8_t *const *)c->peer_chain.der,
-                              c->peer_chain.len, c->peer_chain.count, &p, &flags);
+    int rc = ctls_x509_verify(store, (const uint8_t *const *)c->peer_chain.der, c->peer_chain.len,
+                              c->peer_chain.count, &p, &flags);
     c->verify_flags = flags;
     c->verify_status = rc;
     return rc;
@@ -190,8 +179,7 @@ int hs_verify_peer_chain(ctls_conn *c, int purpose)
 
 int hs_send_ccs(ctls_conn *c)
 {
-    if (c->hs->sent_ccs || c->hs->session_id_len == 0)
-        return 0;
+    if (c->hs->sent_ccs || c->hs->session_id_len == 0) return 0;
     c->hs->sent_ccs = 1;
     static const uint8_t one = 1;
     /* RFC 8446 D.4: an unprotected change_cipher_spec, whatever the write keys are. */

@@ -20,7 +20,7 @@ struct hs_state {
     uint8_t random[32];
     uint8_t session_id[32];
     size_t session_id_len;
-    int hrr;                /* a HelloRetryRequest was sent / received */
+    int hrr; /* a HelloRetryRequest was sent / received */
     uint16_t hrr_suite;
     uint8_t c_hs[KS_MAX], s_hs[KS_MAX];
     /* client */

@@ -12,8 +12,7 @@
 int conn_handle_alert(ctls_conn *c, const uint8_t *p, size_t len)
 {
     /* RFC 8446 6: an alert is exactly two bytes and never fragmented. */
-    if (len != 2)
-        return CTLS_ERR_DECODE;
+    if (len != 2) return CTLS_ERR_DECODE;
     int level = p[0], desc = p[1];
     c->alert_received = desc;
     if (desc == CTLS_ALERT_CLOSE_NOTIFY) {
@@ -24,8 +23,7 @@ int conn_handle_alert(ctls_conn *c, const uint8_t *p, size_t len)
      * whatever their level. TLS 1.2 warnings (level 1) are tolerated up to a limit. */
     if (desc == CTLS_ALERT_USER_CANCELED ||
         (level == 1 && c->version == CTLS_TLS1_2 && desc != CTLS_ALERT_NO_RENEGOTIATION)) {
-        if (++c->warning_alerts > MAX_WARNING_ALERTS)
-            return CTLS_ERR_LIMIT;
+        if (++c->warning_alerts > MAX_WARNING_ALERTS) return CTLS_ERR_LIMIT;
         return 0;
     }
     if (level == 1 && desc == CTLS_ALERT_NO_RENEGOTIATION && c->version == CTLS_TLS1_2)
@@ -41,8 +39,7 @@ int hs_next_message(ctls_conn *c, uint8_t *type, const uint8_t **msg, size_t *le
         if (have >= MSG_HEADER_LEN) {
             const uint8_t *p = buf_data(&c->hs_in);
             size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
-            if (body > MSG_MAX_LEN)
-                return CTLS_ERR_LIMIT;
+            if (body > MSG_MAX_LEN) return CTLS_ERR_LIMIT;
             if (have >= MSG_HEADER_LEN + body) {
                 *type = p[0];
                 *msg = p;
@@ -75,13 +72,11 @@ int hs_next_message(ctls_conn *c, uint8_t *type, const uint8_t **msg, size_t *le
 void hs_consume_message(ctls_conn *c, size_t len)
 {
     buf_consume(&c->hs_in, len);
-    if (buf_size(&c->hs_in) == 0)
-        buf_trim(&c->hs_in);
+    if (buf_size(&c->hs_in) == 0) buf_trim(&c->hs_in);
 }
 
 int hs_send(ctls_conn *c, hs_transcript *t, const uint8_t *msg, size_t len)
 {
-    if (t)
-        CTLS_GUARD(tr_add(t, msg, len));
+    if (t) CTLS_GUARD(tr_add(t, msg, len));
     return rec_write(c, CT_HANDSHAKE, msg, len);
 }

@@ -9,8 +9,7 @@ int ks13_init(hs_ks13 *ks, int hash, const uint8_t *psk, size_t psk_len)
     uint8_t zeros[KS_MAX] = {0};
     ks->hash = hash;
     ks->hlen = ctls_hash_len(hash);
-    if (!ks->hlen)
-        return CTLS_ERR_INTERNAL;
+    if (!ks->hlen) return CTLS_ERR_INTERNAL;
     if (!psk) {
         psk = zeros;
         psk_len = ks->hlen;
@@ -43,8 +42,7 @@ int ks13_traffic_keys(int hash, int aead, const uint8_t *secret, uint8_t *key, s
                       uint8_t iv[CTLS_AEAD_NONCE_LEN])
 {
     size_t hl = ctls_hash_len(hash);
-    if (key_len != ctls_aead_key_len(aead))
-        return CTLS_ERR_INTERNAL;
+    if (key_len != ctls_aead_key_len(aead)) return CTLS_ERR_INTERNAL;
     CTLS_GUARD(ctls_hkdf_expand_label(hash, secret, hl, "key", NULL, 0, key, key_len));
     return ctls_hkdf_expand_label(hash, secret, hl, "iv", NULL, 0, iv, CTLS_AEAD_NONCE_LEN);
 }
@@ -69,4 +67,7 @@ int ks13_update_secret(int hash, uint8_t *secret)
     return 0;
 }
 
-void ks13_wipe(hs_ks13 *ks) { ctls_wipe(ks->secret, sizeof ks->secret); }
+void ks13_wipe(hs_ks13 *ks)
+{
+    ctls_wipe(ks->secret, sizeof ks->secret);
+}

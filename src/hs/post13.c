@@ -27,11 +27,9 @@ static int on_key_update(ctls_conn *c, const uint8_t *msg, size_t len)
 {
     msg_key_update m;
     CTLS_GUARD(msg_key_update_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
-    if (++c->key_updates > MAX_KEY_UPDATES)
-        return CTLS_ERR_LIMIT;
+    if (++c->key_updates > MAX_KEY_UPDATES) return CTLS_ERR_LIMIT;
     /* RFC 8446 5.1: no handshake data may follow a KeyUpdate under the old keys */
-    if (buf_size(&c->hs_in) > len)
-        return CTLS_ERR_UNEXPECTED_MESSAGE;
+    if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     const algs_suite *s;
     CTLS_GUARD(suite_of(c, &s));
     uint8_t *peer = c->role == CTLS_CLIENT ? c->s_ap : c->c_ap;
@@ -46,10 +44,10 @@ static int on_key_update(ctls_conn *c, const uint8_t *msg, size_t len)
 int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     switch (type) {
-    case MSG_KEY_UPDATE: return on_key_update(c, msg, len);
+    case MSG_KEY_UPDATE:
+        return on_key_update(c, msg, len);
     case MSG_NEW_SESSION_TICKET: {
-        if (c->role != CTLS_CLIENT)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (c->role != CTLS_CLIENT) return CTLS_ERR_UNEXPECTED_MESSAGE;
         msg_new_session_ticket m;
         CTLS_GUARD(msg_new_session_ticket_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
         /* Resumption is not implemented yet: the ticket is validated and counted. */

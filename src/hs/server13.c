@@ -20,7 +20,10 @@ typedef struct {
     ctls_slice alpn;
 } sv_choice;
 
-static int offered_u16(ctls_slice list, uint16_t v) { return msg_u16_contains(list, v); }
+static int offered_u16(ctls_slice list, uint16_t v)
+{
+    return msg_u16_contains(list, v);
+}
 
 static int choose_suite(const ctls_conn *c, const msg_client_hello *m, sv_choice *ch)
 {
@@ -46,8 +49,7 @@ static int choose_cert(const ctls_conn *c, const msg_client_hello *m, sv_choice 
             if (algs_sig_fits_key13(c->cfg->sigs[i], cc->key_type) &&
                 offered_u16(m->signature_algorithms, c->cfg->sigs[i]))
                 scheme = c->cfg->sigs[i];
-        if (!scheme)
-            continue;
+        if (!scheme) continue;
         int rank = (c->sni && ctls_cert_matches_host(cc->leaf, c->sni)) ? 1 : 0;
         if (rank > best_rank) {
             best_rank = rank;
@@ -64,8 +66,7 @@ static int choose_group(const ctls_conn *c, const msg_client_hello *m, sv_choice
     ctls_slice shares = m->key_shares, key;
     uint16_t g;
     while (msg_key_share_next(&shares, &g, &key))
-        if (!offered_u16(m->supported_groups, g))
-            return CTLS_ERR_ILLEGAL_PARAMETER;
+        if (!offered_u16(m->supported_groups, g)) return CTLS_ERR_ILLEGAL_PARAMETER;
     /* first choice: our most preferred group the client sent a share for */
     for (size_t i = 0; i < c->cfg->n_groups; i++) {
         shares = m->key_shares;
@@ -88,8 +89,7 @@ static int choose_group(const ctls_conn *c, const msg_client_hello *m, sv_choice
 
 static int choose_alpn(ctls_conn *c, const msg_client_hello *m, sv_choice *ch)
 {
-    if (!(m->ext_present & EXT_BIT(EXT_ALPN)) || !c->cfg->alpn_len)
-        return 0;
+    if (!(m->ext_present & EXT_BIT(EXT_ALPN)) || !c->cfg->alpn_len) return 0;
     /* RFC 7301 3.2: server preference; no overlap is no_application_protocol */
     ctls_slice ours = {c->cfg->alpn, c->cfg->alpn_len}, a;
     while (msg_alpn_next(&ours, &a)) {
@@ -154,8 +154,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;
     int rc = ks13_init(&h->ks, h->suite->hash, NULL, 0);
-    if (rc == 0)
-        rc = ks13_advance(&h->ks, dhe, dhelen);
+    if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);
     CTLS_GUARD(rc);
     CTLS_GUARD(hs_thash(h, th, &hl));
@@ -206,14 +205,12 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(msg_client_hello_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     /* RFC 8446 4.2.1: TLS 1.3 is negotiated only through supported_versions */
     if (!(m.ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS)) ||
-        !msg_u16_contains(m.supported_versions, CTLS_TLS1_3) ||
-        c->cfg->max_version < CTLS_TLS1_3)
+        !msg_u16_contains(m.supported_versions, CTLS_TLS1_3) || c->cfg->max_version < CTLS_TLS1_3)
         return CTLS_ERR_PROTOCOL_VERSION; /* TLS 1.2 is not implemented yet */
     /* RFC 8446 4.1.2: exactly the null compression method */
     if (m.compression_methods.len != 1 || m.compression_methods.p[0] != 0)
         return CTLS_ERR_ILLEGAL_PARAMETER;
-    if (m.legacy_version < 0x0301)
-        return CTLS_ERR_PROTOCOL_VERSION;
+    if (m.legacy_version < 0x0301) return CTLS_ERR_PROTOCOL_VERSION;
     /* RFC 8446 9.2: mandatory extensions for a (EC)DHE handshake */
     if (!(m.ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS)) ||
         !(m.ext_present & EXT_BIT(EXT_SUPPORTED_GROUPS)) ||
@@ -221,8 +218,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         return CTLS_ERR_MISSING_EXTENSION;
     if (!h->hrr && (m.ext_present & EXT_BIT(EXT_SERVER_NAME))) {
         c->sni = ctls_calloc(1, m.server_name.len + 1);
-        if (!c->sni)
-            return CTLS_ERR_NOMEM;
+        if (!c->sni) return CTLS_ERR_NOMEM;
         memcpy(c->sni, m.server_name.p, m.server_name.len);
     }
     if (h->hrr) {
@@ -251,16 +247,14 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
     /* RFC 8446 5.1: the ClientHello may not share a record with what follows a key change */
-    if (buf_size(&c->hs_in) > len)
-        return CTLS_ERR_UNEXPECTED_MESSAGE;
+    if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     c->version = CTLS_TLS1_3;
     c->suite = ch.suite;
     c->hash = h->suite->hash;
     c->group = ch.group;
     if (ch.alpn.len) {
         c->alpn = ctls_calloc(1, ch.alpn.len + 1);
-        if (!c->alpn)
-            return CTLS_ERR_NOMEM;
+        if (!c->alpn) return CTLS_ERR_NOMEM;
         memcpy(c->alpn, ch.alpn.p, ch.alpn.len);
     }
     h->cert = ch.cert;
@@ -285,14 +279,12 @@ static int on_client_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
 {
     msg_certificate m;
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 0, &m));
-    if (m.request_context.len != 0)
-        return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (m.request_context.len != 0) return CTLS_ERR_ILLEGAL_PARAMETER;
     CTLS_GUARD(tr_add(&c->hs->tr, msg, len));
     if (m.count == 0) {
         c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
         /* RFC 8446 4.4.2.4: certificate_required when one is demanded */
-        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER)
-            return CTLS_ERR_CERTIFICATE_REQUIRED;
+        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_CERTIFICATE_REQUIRED;
         return 1; /* no CertificateVerify follows */
     }
     CTLS_GUARD(hs_take_peer_chain(c, &m));
@@ -313,16 +305,14 @@ int server13_step(ctls_conn *c)
     int rc;
     switch (h->st) {
     case SV_WAIT_CH:
-        if (type != MSG_CLIENT_HELLO)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_CLIENT_HELLO) return CTLS_ERR_UNEXPECTED_MESSAGE;
         c->ccs_allowed = 1;
         rc = on_client_hello(c, msg, len);
         if (rc == 0 && c->version == CTLS_TLS1_3)
             h->st = h->client_cert_requested ? SV_WAIT_CERT : SV_WAIT_FINISHED;
         break;
     case SV_WAIT_CERT:
-        if (type != MSG_CERTIFICATE)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_CERTIFICATE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_client_certificate(c, msg, len);
         if (rc == 1) {
             rc = 0;
@@ -332,17 +322,13 @@ int server13_step(ctls_conn *c)
         }
         break;
     case SV_WAIT_CV:
-        if (type != MSG_CERTIFICATE_VERIFY)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
-        rc = hs_check_certificate_verify(c, msg, len, CTX_CLIENT_CV, c->cfg->sigs,
-                                         c->cfg->n_sigs);
-        if (rc == 0)
-            rc = hs_verify_peer_chain(c, CTLS_PURPOSE_CLIENT_AUTH);
+        if (type != MSG_CERTIFICATE_VERIFY) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = hs_check_certificate_verify(c, msg, len, CTX_CLIENT_CV, c->cfg->sigs, c->cfg->n_sigs);
+        if (rc == 0) rc = hs_verify_peer_chain(c, CTLS_PURPOSE_CLIENT_AUTH);
         h->st = SV_WAIT_FINISHED;
         break;
     case SV_WAIT_FINISHED:
-        if (type != MSG_FINISHED)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = hs_check_finished(c, h->c_hs, msg, len);
         if (rc == 0 && buf_size(&c->hs_in) > len)
             rc = CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1 */
@@ -351,7 +337,8 @@ int server13_step(ctls_conn *c)
             return finish_handshake(c);
         }
         break;
-    default: return CTLS_ERR_INTERNAL;
+    default:
+        return CTLS_ERR_INTERNAL;
     }
     CTLS_GUARD(rc);
     hs_consume_message(c, len);

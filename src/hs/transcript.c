@@ -6,15 +6,13 @@
 
 int tr_add(hs_transcript *t, const uint8_t *msg, size_t len)
 {
-    if (t->h)
-        return ctls_hash_update(t->h, msg, len);
+    if (t->h) return ctls_hash_update(t->h, msg, len);
     return buf_append(&t->pending, msg, len, TR_PENDING_MAX);
 }
 
 int tr_set_hash(hs_transcript *t, int alg)
 {
-    if (t->h)
-        return ctls_hash_alg(t->h) == alg ? 0 : CTLS_ERR_INTERNAL;
+    if (t->h) return ctls_hash_alg(t->h) == alg ? 0 : CTLS_ERR_INTERNAL;
     CTLS_GUARD(ctls_hash_new(alg, &t->h));
     int rc = ctls_hash_update(t->h, buf_data(&t->pending), buf_size(&t->pending));
     buf_free(&t->pending);
@@ -23,8 +21,7 @@ int tr_set_hash(hs_transcript *t, int alg)
 
 int tr_hash(const hs_transcript *t, uint8_t *out, size_t *len)
 {
-    if (!t->h)
-        return CTLS_ERR_INTERNAL;
+    if (!t->h) return CTLS_ERR_INTERNAL;
     *len = ctls_hash_len(ctls_hash_alg(t->h));
     return ctls_hash_peek(t->h, out);
 }

@@ -11,10 +11,8 @@
 
 int ctls_conn_set_fd(ctls_conn *c, int fd)
 {
-    if (!c || fd < 0)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->state != CTLS_STATE_IDLE)
-        return CTLS_ERR_BAD_STATE;
+    if (!c || fd < 0) return CTLS_ERR_INVALID_ARG;
+    if (c->state != CTLS_STATE_IDLE) return CTLS_ERR_BAD_STATE;
     c->transport = TRANSPORT_FD;
     c->fd = fd;
     return 0;
@@ -26,13 +24,10 @@ int fd_flush(ctls_conn *c)
         /* MSG_NOSIGNAL: a closed peer must be an error, not a SIGPIPE; fall back to write()
          * for descriptors that are not sockets. */
         ssize_t n = send(c->fd, buf_data(&c->out), buf_size(&c->out), MSG_NOSIGNAL);
-        if (n < 0 && errno == ENOTSOCK)
-            n = write(c->fd, buf_data(&c->out), buf_size(&c->out));
+        if (n < 0 && errno == ENOTSOCK) n = write(c->fd, buf_data(&c->out), buf_size(&c->out));
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return CTLS_WANT_WRITE;
-            if (errno == EINTR)
-                return CTLS_INTERRUPTED;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return CTLS_WANT_WRITE;
+            if (errno == EINTR) return CTLS_INTERRUPTED;
             return CTLS_ERR_IO;
         }
         buf_consume(&c->out, (size_t)n);
@@ -44,31 +39,24 @@ int fd_flush(ctls_conn *c)
 int fd_fill(ctls_conn *c)
 {
     int left = io_time_left(c);
-    if (left == 0)
-        return CTLS_ERR_TIMEOUT;
+    if (left == 0) return CTLS_ERR_TIMEOUT;
     if (left > 0) {
         struct pollfd p = {.fd = c->fd, .events = POLLIN};
         int r = poll(&p, 1, left);
-        if (r == 0)
-            return CTLS_ERR_TIMEOUT;
-        if (r < 0)
-            return errno == EINTR ? CTLS_INTERRUPTED : CTLS_ERR_IO;
+        if (r == 0) return CTLS_ERR_TIMEOUT;
+        if (r < 0) return errno == EINTR ? CTLS_INTERRUPTED : CTLS_ERR_IO;
     }
     size_t room = io_read_size(c);
-    if (room == 0)
-        return CTLS_ERR_INTERNAL;
+    if (room == 0) return CTLS_ERR_INTERNAL;
     uint8_t *at;
     CTLS_GUARD(buf_reserve(&c->in, room, REC_IN_MAX, &at));
     ssize_t n = read(c->fd, at, room);
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return CTLS_WANT_READ;
-        if (errno == EINTR)
-            return CTLS_INTERRUPTED;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return CTLS_WANT_READ;
+        if (errno == EINTR) return CTLS_INTERRUPTED;
         return CTLS_ERR_IO;
     }
-    if (n == 0)
-        c->eof = 1;
+    if (n == 0) c->eof = 1;
     buf_commit(&c->in, (size_t)n);
     return 0;
 }

@@ -15,11 +15,9 @@ int64_t conn_now_ms(void)
 /* Milliseconds left of the handshake timeout: -1 none, 0 expired. */
 int io_time_left(const ctls_conn *c)
 {
-    if (!c->hs_deadline_ms || c->hs_done)
-        return -1;
+    if (!c->hs_deadline_ms || c->hs_done) return -1;
     int64_t left = c->hs_deadline_ms - conn_now_ms();
-    if (left <= 0)
-        return 0;
+    if (left <= 0) return 0;
     return left > 0x7fffffff ? 0x7fffffff : (int)left;
 }
 
@@ -31,8 +29,7 @@ size_t io_read_size(const ctls_conn *c)
     if (have >= REC_HEADER_LEN) {
         const uint8_t *h = buf_data(&c->in);
         size_t rec = REC_HEADER_LEN + ((size_t)h[3] << 8 | h[4]);
-        if (rec > have && rec - have > want)
-            want = rec - have;
+        if (rec > have && rec - have > want) want = rec - have;
     }
     size_t room = REC_IN_MAX - have;
     return want < room ? want : room;
@@ -41,49 +38,47 @@ size_t io_read_size(const ctls_conn *c)
 int io_flush(ctls_conn *c)
 {
     switch (c->transport) {
-    case TRANSPORT_FD: return fd_flush(c);
-    case TRANSPORT_CALLBACKS: return cb_flush(c);
-    default: return 0; /* the application takes c->out with ctls_conn_output */
+    case TRANSPORT_FD:
+        return fd_flush(c);
+    case TRANSPORT_CALLBACKS:
+        return cb_flush(c);
+    default:
+        return 0; /* the application takes c->out with ctls_conn_output */
     }
 }
 
 int io_fill(ctls_conn *c)
 {
-    if (c->eof)
-        return 0;
+    if (c->eof) return 0;
     switch (c->transport) {
-    case TRANSPORT_FD: return fd_fill(c);
-    case TRANSPORT_CALLBACKS: return cb_fill(c);
-    default: return io_time_left(c) == 0 ? CTLS_ERR_TIMEOUT : CTLS_WANT_READ;
+    case TRANSPORT_FD:
+        return fd_fill(c);
+    case TRANSPORT_CALLBACKS:
+        return cb_fill(c);
+    default:
+        return io_time_left(c) == 0 ? CTLS_ERR_TIMEOUT : CTLS_WANT_READ;
     }
 }
 
 int ctls_conn_feed(ctls_conn *c, const void *data, size_t len, size_t *consumed)
 {
-    if (consumed)
-        *consumed = 0;
-    if (!c || (!data && len))
-        return CTLS_ERR_INVALID_ARG;
-    if (c->transport != TRANSPORT_MEMORY)
-        return CTLS_ERR_BAD_STATE;
-    if (c->eof)
-        return CTLS_ERR_BAD_STATE;
+    if (consumed) *consumed = 0;
+    if (!c || (!data && len)) return CTLS_ERR_INVALID_ARG;
+    if (c->transport != TRANSPORT_MEMORY) return CTLS_ERR_BAD_STATE;
+    if (c->eof) return CTLS_ERR_BAD_STATE;
     size_t room = REC_IN_MAX - buf_size(&c->in);
     size_t n = len < room ? len : room;
     if (n) {
         CTLS_GUARD(buf_append(&c->in, data, n, REC_IN_MAX));
     }
-    if (consumed)
-        *consumed = n;
+    if (consumed) *consumed = n;
     return 0;
 }
 
 int ctls_conn_feed_eof(ctls_conn *c)
 {
-    if (!c)
-        return CTLS_ERR_INVALID_ARG;
-    if (c->transport != TRANSPORT_MEMORY)
-        return CTLS_ERR_BAD_STATE;
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    if (c->transport != TRANSPORT_MEMORY) return CTLS_ERR_BAD_STATE;
     c->eof = 1;
     return 0;
 }
@@ -91,8 +86,7 @@ int ctls_conn_feed_eof(ctls_conn *c)
 size_t ctls_conn_output(ctls_conn *c, const void **data)
 {
     if (!c || !data) {
-        if (data)
-            *data = NULL;
+        if (data) *data = NULL;
         return 0;
     }
     *data = buf_size(&c->out) ? buf_data(&c->out) : NULL;
@@ -101,9 +95,7 @@ size_t ctls_conn_output(ctls_conn *c, const void **data)
 
 void ctls_conn_consume_output(ctls_conn *c, size_t len)
 {
-    if (!c)
-        return;
+    if (!c) return;
     buf_consume(&c->out, len);
-    if (buf_size(&c->out) == 0)
-        buf_trim(&c->out);
+    if (buf_size(&c->out) == 0) buf_trim(&c->out);
 }

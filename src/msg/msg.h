@@ -47,25 +47,25 @@ enum {
 
 /* Extension ids: our own dense index (the table in src/ext maps them to code points). */
 enum {
-    EXT_SERVER_NAME = 0,          /* 0 */
-    EXT_SUPPORTED_GROUPS,         /* 10 */
-    EXT_EC_POINT_FORMATS,         /* 11 (TLS 1.2) */
-    EXT_SIGNATURE_ALGORITHMS,     /* 13 */
-    EXT_ALPN,                     /* 16 */
-    EXT_EXTENDED_MASTER_SECRET,   /* 23 (TLS 1.2, RFC 7627) */
-    EXT_SESSION_TICKET,           /* 35 (TLS 1.2, RFC 5077) */
-    EXT_PRE_SHARED_KEY,           /* 41 */
-    EXT_EARLY_DATA,               /* 42 */
-    EXT_SUPPORTED_VERSIONS,       /* 43 */
-    EXT_COOKIE,                   /* 44 */
-    EXT_PSK_KEY_EXCHANGE_MODES,   /* 45 */
-    EXT_CERTIFICATE_AUTHORITIES,  /* 47 */
-    EXT_POST_HANDSHAKE_AUTH,      /* 49 */
-    EXT_SIGNATURE_ALGORITHMS_CERT,/* 50 */
-    EXT_KEY_SHARE,                /* 51 */
-    EXT_RENEGOTIATION_INFO,       /* 0xff01 (RFC 5746) */
-    EXT_STATUS_REQUEST,           /* 5: recognised, ignored */
-    EXT_RECORD_SIZE_LIMIT,        /* 28 (RFC 8449) */
+    EXT_SERVER_NAME = 0,           /* 0 */
+    EXT_SUPPORTED_GROUPS,          /* 10 */
+    EXT_EC_POINT_FORMATS,          /* 11 (TLS 1.2) */
+    EXT_SIGNATURE_ALGORITHMS,      /* 13 */
+    EXT_ALPN,                      /* 16 */
+    EXT_EXTENDED_MASTER_SECRET,    /* 23 (TLS 1.2, RFC 7627) */
+    EXT_SESSION_TICKET,            /* 35 (TLS 1.2, RFC 5077) */
+    EXT_PRE_SHARED_KEY,            /* 41 */
+    EXT_EARLY_DATA,                /* 42 */
+    EXT_SUPPORTED_VERSIONS,        /* 43 */
+    EXT_COOKIE,                    /* 44 */
+    EXT_PSK_KEY_EXCHANGE_MODES,    /* 45 */
+    EXT_CERTIFICATE_AUTHORITIES,   /* 47 */
+    EXT_POST_HANDSHAKE_AUTH,       /* 49 */
+    EXT_SIGNATURE_ALGORITHMS_CERT, /* 50 */
+    EXT_KEY_SHARE,                 /* 51 */
+    EXT_RENEGOTIATION_INFO,        /* 0xff01 (RFC 5746) */
+    EXT_STATUS_REQUEST,            /* 5: recognised, ignored */
+    EXT_RECORD_SIZE_LIMIT,         /* 28 (RFC 8449) */
     EXT_COUNT
 };
 #define EXT_BIT(id) (1u << (id))
@@ -91,14 +91,14 @@ typedef struct {
     ctls_slice supported_groups;     /* u16 list */
     ctls_slice signature_algorithms; /* u16 list */
     ctls_slice signature_algorithms_cert;
-    ctls_slice alpn;                 /* ProtocolNameList content: u8-prefixed names */
-    ctls_slice supported_versions;   /* u16 list (client form) */
-    ctls_slice key_shares;           /* KeyShareEntry list content; no duplicate groups */
-    ctls_slice psk_modes;            /* u8 list */
-    ctls_slice cookie;               /* cookie value */
-    ctls_slice ec_point_formats;     /* u8 list */
-    ctls_slice renegotiation_info;   /* renegotiated_connection value */
-    ctls_slice session_ticket;       /* TLS 1.2 ticket (may be empty) */
+    ctls_slice alpn;                    /* ProtocolNameList content: u8-prefixed names */
+    ctls_slice supported_versions;      /* u16 list (client form) */
+    ctls_slice key_shares;              /* KeyShareEntry list content; no duplicate groups */
+    ctls_slice psk_modes;               /* u8 list */
+    ctls_slice cookie;                  /* cookie value */
+    ctls_slice ec_point_formats;        /* u8 list */
+    ctls_slice renegotiation_info;      /* renegotiated_connection value */
+    ctls_slice session_ticket;          /* TLS 1.2 ticket (may be empty) */
     ctls_slice certificate_authorities; /* DistinguishedName list content */
     uint16_t record_size_limit;
     /* pre_shared_key (must be the last extension): identities and binders content */
@@ -139,7 +139,7 @@ extern const uint8_t msg_hrr_random[32];
 /* ---- EncryptedExtensions (RFC 8446 4.3.1) ---------------------------------------------- */
 typedef struct {
     uint32_t ext_present;
-    ctls_slice alpn;            /* the selected protocol name (exactly one in the list) */
+    ctls_slice alpn;             /* the selected protocol name (exactly one in the list) */
     ctls_slice supported_groups; /* server's preference, informational */
     uint16_t record_size_limit;
     /* server_name (empty ack) and early_data (empty) are signalled by ext_present alone */
@@ -148,8 +148,8 @@ typedef struct {
 
 /* ---- Certificate (RFC 8446 4.4.2; TLS 1.2 form when tls12) ----------------------------- */
 typedef struct {
-    ctls_slice request_context; /* TLS 1.3 only */
-    size_t count;               /* at most MSG_MAX_CHAIN, else CTLS_ERR_LIMIT */
+    ctls_slice request_context;      /* TLS 1.3 only */
+    size_t count;                    /* at most MSG_MAX_CHAIN, else CTLS_ERR_LIMIT */
     ctls_slice certs[MSG_MAX_CHAIN]; /* cert_data (DER); leaf first */
     /* CertificateEntry extensions (status_request, SCT) are checked for shape and ignored */
 } msg_certificate;
@@ -158,9 +158,9 @@ typedef struct {
 typedef struct {
     ctls_slice request_context;
     uint32_t ext_present;
-    ctls_slice signature_algorithms;      /* required (missing_extension otherwise) */
+    ctls_slice signature_algorithms; /* required (missing_extension otherwise) */
     ctls_slice signature_algorithms_cert;
-    ctls_slice certificate_authorities;   /* DistinguishedName list content */
+    ctls_slice certificate_authorities; /* DistinguishedName list content */
 } msg_certificate_request;
 
 /* ---- CertificateVerify (RFC 8446 4.4.3; same shape in TLS 1.2 with TLS 1.2 sigalgs) ----- */
@@ -191,10 +191,10 @@ typedef struct {
 
 /* ---- TLS 1.2 (RFC 5246, RFC 8422) ------------------------------------------------------ */
 typedef struct {
-    uint16_t group;       /* named_curve (curve_type 3 only) */
-    ctls_slice point;     /* ECPoint 1..255 */
-    ctls_slice params;    /* the ServerECDHParams bytes, as signed */
-    uint16_t scheme;      /* SignatureAndHashAlgorithm */
+    uint16_t group;    /* named_curve (curve_type 3 only) */
+    ctls_slice point;  /* ECPoint 1..255 */
+    ctls_slice params; /* the ServerECDHParams bytes, as signed */
+    uint16_t scheme;   /* SignatureAndHashAlgorithm */
     ctls_slice signature;
 } msg_server_key_exchange12;
 
@@ -203,8 +203,8 @@ typedef struct {
 } msg_client_key_exchange12;
 
 typedef struct {
-    ctls_slice cert_types;            /* u8 list, non-empty */
-    ctls_slice signature_algorithms;  /* u16 list */
+    ctls_slice cert_types;           /* u8 list, non-empty */
+    ctls_slice signature_algorithms; /* u16 list */
     ctls_slice certificate_authorities;
 } msg_certificate_request12;
 

@@ -12,26 +12,21 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     uint8_t t;
     uint16_t version, length;
     rd_init(&r, buf_data(&c->in), buf_size(&c->in));
-    if (rd_remaining(&r) < REC_HEADER_LEN)
-        return CTLS_WANT_READ;
+    if (rd_remaining(&r) < REC_HEADER_LEN) return CTLS_WANT_READ;
     CTLS_GUARD(rd_u8(&r, &t));
     CTLS_GUARD(rd_u16(&r, &version));
     CTLS_GUARD(rd_u16(&r, &length));
     /* An SSL 2.0 ClientHello starts with a 2-byte length with the top bit set. */
-    if (c->role == CTLS_SERVER && c->version == 0 && (t & 0x80))
-        return CTLS_ERR_PROTOCOL_VERSION;
+    if (c->role == CTLS_SERVER && c->version == 0 && (t & 0x80)) return CTLS_ERR_PROTOCOL_VERSION;
     if (t != CT_CHANGE_CIPHER_SPEC && t != CT_ALERT && t != CT_HANDSHAKE &&
         t != CT_APPLICATION_DATA)
         return CTLS_ERR_UNEXPECTED_MESSAGE;
     /* RFC 8446 5.1: legacy_record_version is 0x0303, or 0x0301 on an initial ClientHello;
      * anything not 3.x is not TLS. */
-    if ((version >> 8) != 0x03)
-        return CTLS_ERR_PROTOCOL_VERSION;
+    if ((version >> 8) != 0x03) return CTLS_ERR_PROTOCOL_VERSION;
     size_t limit = c->rd.aead ? REC_MAX_CIPHER : REC_MAX_PLAIN;
-    if (length > limit)
-        return CTLS_ERR_RECORD_OVERFLOW;
-    if (rd_remaining(&r) < length)
-        return CTLS_WANT_READ;
+    if (length > limit) return CTLS_ERR_RECORD_OVERFLOW;
+    if (rd_remaining(&r) < length) return CTLS_WANT_READ;
     uint8_t *hdr = buf_data(&c->in);
     uint8_t *body = hdr + REC_HEADER_LEN;
     size_t plen = length;
@@ -40,10 +35,8 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
 
     if (t == CT_CHANGE_CIPHER_SPEC) {
         /* RFC 8446 5: a single 0x01 byte, unprotected, only during the handshake. */
-        if (!c->ccs_allowed || length != 1 || body[0] != 0x01)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
-        if (++c->in_ccs_count > 1)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (!c->ccs_allowed || length != 1 || body[0] != 0x01) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (++c->in_ccs_count > 1) return CTLS_ERR_UNEXPECTED_MESSAGE;
         *type = t;
         *len = 1;
         return 0;
@@ -52,8 +45,7 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
         if (t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
         CTLS_GUARD(rec_open13(&c->rd, hdr, body, length, &t, &plen));
-        if (t == CT_CHANGE_CIPHER_SPEC)
-            return CTLS_ERR_UNEXPECTED_MESSAGE; /* a protected CCS */
+        if (t == CT_CHANGE_CIPHER_SPEC) return CTLS_ERR_UNEXPECTED_MESSAGE; /* a protected CCS */
         if (t != CT_ALERT && t != CT_HANDSHAKE && t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE;
     } else if (t == CT_APPLICATION_DATA) {
@@ -62,10 +54,8 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     if (plen == 0) {
         /* RFC 8446 5.1: no zero-length handshake or alert fragments; empty application data
          * is allowed, but a flood of it is not. */
-        if (t != CT_APPLICATION_DATA)
-            return CTLS_ERR_UNEXPECTED_MESSAGE;
-        if (++c->empty_records > MAX_EMPTY_RECORDS)
-            return CTLS_ERR_LIMIT;
+        if (t != CT_APPLICATION_DATA) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (++c->empty_records > MAX_EMPTY_RECORDS) return CTLS_ERR_LIMIT;
     } else {
         c->empty_records = 0;
     }

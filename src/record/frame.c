@@ -15,8 +15,7 @@ int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len)
             CTLS_GUARD(rec_seal13(&c->wr, type, data, n, at));
             buf_commit(&c->out, total);
         } else {
-            if (type == CT_APPLICATION_DATA)
-                return CTLS_ERR_INTERNAL;
+            if (type == CT_APPLICATION_DATA) return CTLS_ERR_INTERNAL;
             CTLS_GUARD(buf_reserve(&c->out, REC_HEADER_LEN + n, REC_OUT_MAX, &at));
             at[0] = type;
             /* RFC 8446 5.1: 0x0301 is allowed for the initial ClientHello for compatibility
@@ -25,8 +24,7 @@ int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len)
             at[2] = (c->role == CTLS_CLIENT && c->version == 0) ? 0x01 : 0x03;
             at[3] = (uint8_t)(n >> 8);
             at[4] = (uint8_t)n;
-            if (n)
-                memcpy(at + REC_HEADER_LEN, data, n);
+            if (n) memcpy(at + REC_HEADER_LEN, data, n);
             buf_commit(&c->out, REC_HEADER_LEN + n);
         }
         data += n;

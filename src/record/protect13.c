@@ -41,8 +41,7 @@ int rec_open13(rec_keys *k, const uint8_t *hdr, uint8_t *p, size_t len, uint8_t 
     uint8_t nonce[CTLS_AEAD_NONCE_LEN];
     if (len < CTLS_AEAD_TAG_LEN + 1)
         return CTLS_ERR_BAD_RECORD_MAC; /* RFC 8446 5.2: too short to hold tag + type */
-    if (k->seq == UINT64_MAX)
-        return CTLS_ERR_LIMIT;
+    if (k->seq == UINT64_MAX) return CTLS_ERR_LIMIT;
     rec_nonce(k, nonce);
     CTLS_GUARD(ctls_aead_open(k->aead, nonce, hdr, REC_HEADER_LEN, p, len, p));
     k->seq++;
@@ -50,20 +49,17 @@ int rec_open13(rec_keys *k, const uint8_t *hdr, uint8_t *p, size_t len, uint8_t 
     size_t n = len - CTLS_AEAD_TAG_LEN;
     while (n > 0 && p[n - 1] == 0)
         n--;
-    if (n == 0)
-        return CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.4: all padding */
+    if (n == 0) return CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.4: all padding */
     *type = p[n - 1];
     *plain_len = n - 1;
-    if (*plain_len > REC_MAX_PLAIN)
-        return CTLS_ERR_RECORD_OVERFLOW;
+    if (*plain_len > REC_MAX_PLAIN) return CTLS_ERR_RECORD_OVERFLOW;
     return 0;
 }
 
 int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out)
 {
     uint8_t nonce[CTLS_AEAD_NONCE_LEN];
-    if (k->seq == UINT64_MAX)
-        return CTLS_ERR_LIMIT;
+    if (k->seq == UINT64_MAX) return CTLS_ERR_LIMIT;
     size_t clen = len + 1 + CTLS_AEAD_TAG_LEN;
     out[0] = CT_APPLICATION_DATA; /* RFC 8446 5.2: opaque_type */
     out[1] = 0x03;
@@ -71,8 +67,7 @@ int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8
     out[3] = (uint8_t)(clen >> 8);
     out[4] = (uint8_t)clen;
     uint8_t *body = out + REC_HEADER_LEN;
-    if (len && body != data)
-        memmove(body, data, len);
+    if (len && body != data) memmove(body, data, len);
     body[len] = type;
     rec_nonce(k, nonce);
     CTLS_GUARD(ctls_aead_seal(k->aead, nonce, out, REC_HEADER_LEN, body, len + 1, body));

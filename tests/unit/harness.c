@@ -27,12 +27,9 @@ int th_summary(void)
 
 static int hexval(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
 
@@ -41,16 +38,13 @@ long th_unhex(const char *hex, unsigned char *out, size_t cap)
     size_t n = 0;
     int hi = -1;
     for (const char *p = hex; *p; p++) {
-        if (*p == ' ' || *p == '\n' || *p == '\t')
-            continue;
+        if (*p == ' ' || *p == '\n' || *p == '\t') continue;
         int v = hexval(*p);
-        if (v < 0)
-            return -1;
+        if (v < 0) return -1;
         if (hi < 0) {
             hi = v;
         } else {
-            if (n >= cap)
-                return -1;
+            if (n >= cap) return -1;
             out[n++] = (unsigned char)(hi << 4 | v);
             hi = -1;
         }
@@ -61,8 +55,7 @@ long th_unhex(const char *hex, unsigned char *out, size_t cap)
 char *th_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     size_t got;
@@ -79,10 +72,8 @@ char *th_read_file(const char *path, size_t *len)
         }
     }
     fclose(f);
-    if (!buf)
-        return NULL;
+    if (!buf) return NULL;
     buf[n] = 0;
-    if (len)
-        *len = n;
+    if (len) *len = n;
     return buf;
 }

@@ -18,7 +18,7 @@ extern const char *th_current;
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             th_failed_checks++;                                                                    \
-            fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", __FILE__, __LINE__, th_current,      \
+            fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", __FILE__, __LINE__, th_current,       \
                     #cond);                                                                        \
         }                                                                                          \
     } while (0)

@@ -44,15 +44,12 @@ static void one_handshake(const char *server_cert, const char *suites, const cha
 {
     ctls_config *sc = tp_server_config(server_cert), *cc = tp_client_config();
     CHECK(sc && cc);
-    if (!sc || !cc)
-        return;
+    if (!sc || !cc) return;
     if (suites) {
         CHECK_EQ(ctls_config_set_cipher_suites(cc, suites), 0);
     }
-    if (cgroups)
-        CHECK_EQ(ctls_config_set_groups(cc, cgroups), 0);
-    if (sgroups)
-        CHECK_EQ(ctls_config_set_groups(sc, sgroups), 0);
+    if (cgroups) CHECK_EQ(ctls_config_set_groups(cc, cgroups), 0);
+    if (sgroups) CHECK_EQ(ctls_config_set_groups(sc, sgroups), 0);
     ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
     CHECK_EQ(ctls_conn_set_server_name(c, sni ? sni : "localhost"), 0);
     int crc, src;
@@ -62,10 +59,9 @@ static void one_handshake(const char *server_cert, const char *suites, const cha
         CHECK_EQ(src, 0);
         CHECK_EQ(ctls_version(c), CTLS_TLS1_3);
         CHECK_EQ(ctls_version(s), CTLS_TLS1_3);
-        CHECK(ctls_cipher_suite_name(c) && strcmp(ctls_cipher_suite_name(c),
-                                                  ctls_cipher_suite_name(s)) == 0);
-        if (suites)
-            CHECK(strcmp(ctls_cipher_suite_name(c), suites) == 0);
+        CHECK(ctls_cipher_suite_name(c) &&
+              strcmp(ctls_cipher_suite_name(c), ctls_cipher_suite_name(s)) == 0);
+        if (suites) CHECK(strcmp(ctls_cipher_suite_name(c), suites) == 0);
         CHECK_EQ(ctls_verify_result(c), CTLS_VERIFY_OK);
         CHECK_EQ(ctls_state(c), CTLS_STATE_CONNECTED);
         CHECK_EQ(ctls_peer_cert_count(c), 2);

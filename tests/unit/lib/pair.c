@@ -13,8 +13,7 @@ static void cleanup_certdir(void)
     if (certdir_state == 1) {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", certdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "warning: could not remove %s\n", certdir);
+        if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", certdir);
     }
 }
 
@@ -25,8 +24,7 @@ const char *tp_certdir(void)
         char cmd[400];
         snprintf(cmd, sizeof cmd, "sh tests/certs/mkcerts.sh '%s' >/dev/null 2>&1", certdir);
         certdir_state = system(cmd) == 0 ? 1 : -1;
-        if (certdir_state == 1)
-            atexit(cleanup_certdir);
+        if (certdir_state == 1) atexit(cleanup_certdir);
     }
     return certdir_state == 1 ? certdir : NULL;
 }
@@ -57,8 +55,7 @@ ctls_config *tp_server_config(const char *name)
 ctls_config *tp_client_config(void)
 {
     ctls_config *cfg = ctls_config_new(CTLS_CLIENT);
-    if (!cfg)
-        return NULL;
+    if (!cfg) return NULL;
     if (ctls_config_load_trust_file(cfg, tp_cert("ca.pem")) != 0 ||
         ctls_config_set_verify_time(cfg, 1767225600) != 0) {
         ctls_config_free(cfg);
@@ -71,42 +68,35 @@ static size_t move(ctls_conn *from, ctls_conn *to, size_t max)
 {
     const void *p;
     size_t n = ctls_conn_output(from, &p);
-    if (max && n > max)
-        n = max;
-    if (!n)
-        return 0;
+    if (max && n > max) n = max;
+    if (!n) return 0;
     size_t used = 0;
-    if (ctls_conn_feed(to, p, n, &used) != 0)
-        return 0;
+    if (ctls_conn_feed(to, p, n, &used) != 0) return 0;
     ctls_conn_consume_output(from, used);
     return used;
 }
 
-size_t tp_pump(ctls_conn *a, ctls_conn *b, size_t max) { return move(a, b, max) + move(b, a, max); }
+size_t tp_pump(ctls_conn *a, ctls_conn *b, size_t max)
+{
+    return move(a, b, max) + move(b, a, max);
+}
 
 int tp_handshake_split(ctls_conn *c, ctls_conn *s, size_t max, int *crc, int *src)
 {
     int cr = 1, sr = 1;
     for (int i = 0; i < 200000; i++) {
-        if (cr != 0)
-            cr = ctls_handshake(c);
-        if (sr != 0)
-            sr = ctls_handshake(s);
+        if (cr != 0) cr = ctls_handshake(c);
+        if (sr != 0) sr = ctls_handshake(s);
         size_t moved = tp_pump(c, s, max);
-        if (cr == 0 && sr == 0 && moved == 0)
-            break;
-        if ((ctls_is_fatal(cr) || ctls_is_fatal(sr)) && moved == 0)
-            break;
-        if (cr == CTLS_PAUSED_SERVER_AUTH || cr == CTLS_PAUSED_CERT_REQUESTED)
-            break;
+        if (cr == 0 && sr == 0 && moved == 0) break;
+        if ((ctls_is_fatal(cr) || ctls_is_fatal(sr)) && moved == 0) break;
+        if (cr == CTLS_PAUSED_SERVER_AUTH || cr == CTLS_PAUSED_CERT_REQUESTED) break;
         if (moved == 0 && cr != 0 && sr != 0 && !ctls_is_fatal(cr) && !ctls_is_fatal(sr) &&
             cr == CTLS_WANT_READ && sr == CTLS_WANT_READ)
             break; /* deadlock: both wait */
     }
-    if (crc)
-        *crc = cr;
-    if (src)
-        *src = sr;
+    if (crc) *crc = cr;
+    if (src) *src = sr;
     return cr == 0 && sr == 0 ? 0 : -1;
 }
 
