@@ -89,7 +89,9 @@ typedef struct ceiling ceiling;
 /* kind: 0 = full handshake (two key pairs + two derivations, one signature, one
  * verification), 1 = resumed (two key pairs + two derivations). */
 ceiling *ceiling_new(const bench_params *p, int kind);
-int ceiling_handshake(ceiling *c); /* one handshake's public-key work; 0 or -1 */
+/* One handshake's public-key work; 0 or -1. side_s (may be NULL) gains the thread CPU time of
+ * the client's and the server's part. */
+int ceiling_handshake(ceiling *c, double side_s[2]);
 /* Bulk: AEAD seal then open of len bytes (TLS 1.3 record: 5-byte AAD, 12-byte nonce). */
 int ceiling_bulk(ceiling *c, uint8_t *buf, size_t len, uint64_t seq);
 void ceiling_free(ceiling *c);

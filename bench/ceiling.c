@@ -147,49 +147,71 @@ static int derive(EVP_PKEY *mine, EVP_PKEY *peer)
     return ok ? 0 : -1;
 }
 
-static int sign_verify(ceiling *c)
+static int sig_setup(const ceiling *c, EVP_PKEY_CTX *pctx)
 {
-    uint8_t sig[512];
-    size_t n = sizeof(sig);
+    return !c->rsa || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+                       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1);
+}
+
+static int sign(ceiling *c, uint8_t *sig, size_t *n)
+{
     EVP_PKEY_CTX *pctx = NULL;
     EVP_MD_CTX *m = EVP_MD_CTX_new();
-    int ok = m && EVP_DigestSignInit_ex(m, &pctx, "SHA256", NULL, NULL, c->sign_key, NULL) == 1;
-    if (ok && c->rsa)
-        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
-    ok = ok && EVP_DigestSign(m, sig, &n, c->content, sizeof(c->content)) == 1;
-    EVP_MD_CTX_free(m);
-    m = ok ? EVP_MD_CTX_new() : NULL;
-    ok = m && EVP_DigestVerifyInit_ex(m, &pctx, "SHA256", NULL, NULL, c->verify_key, NULL) == 1;
-    if (ok && c->rsa)
-        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
-    ok = ok && EVP_DigestVerify(m, sig, n, c->content, sizeof(c->content)) == 1;
+    int ok = m && EVP_DigestSignInit_ex(m, &pctx, "SHA256", NULL, NULL, c->sign_key, NULL) == 1 &&
+             sig_setup(c, pctx) && EVP_DigestSign(m, sig, n, c->content, sizeof(c->content)) == 1;
     EVP_MD_CTX_free(m);
     return ok ? 0 : -1;
 }
 
-int ceiling_handshake(ceiling *c)
+static int verify(ceiling *c, const uint8_t *sig, size_t n)
+{
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    int ok = m &&
+             EVP_DigestVerifyInit_ex(m, &pctx, "SHA256", NULL, NULL, c->verify_key, NULL) == 1 &&
+             sig_setup(c, pctx) && EVP_DigestVerify(m, sig, n, c->content, sizeof(c->content)) == 1;
+    EVP_MD_CTX_free(m);
+    return ok ? 0 : -1;
+}
+
+static void lap(double *side_s, int side, double *t)
+{
+    if (!side_s) return;
+    double now = now_thread_cpu();
+    side_s[side] += now - *t;
+    *t = now;
+}
+
+int ceiling_handshake(ceiling *c, double side_s[2])
 {
     EVP_PKEY *ck = NULL, *sk = NULL, *cpub = NULL, *spub = NULL;
-    uint8_t share[2][80];
-    size_t clen, slen;
+    uint8_t share[2][80], sig[512];
+    size_t clen, slen, siglen = sizeof(sig);
     int rc = -1;
+    double t = side_s ? now_thread_cpu() : 0;
+    /* client: its key pair */
     if (EVP_PKEY_keygen(c->kgen, &ck) != 1 ||
         !(clen = encode_share(c, ck, share[0], sizeof(share[0]))))
         goto out;
+    lap(side_s, SIDE_CLIENT, &t);
+    /* server: its key pair, the shared secret, the CertificateVerify signature */
     if (EVP_PKEY_keygen(c->kgen, &sk) != 1 ||
         !(slen = encode_share(c, sk, share[1], sizeof(share[1]))))
         goto out;
     if (!(cpub = decode_share(c, share[0], clen)) || derive(sk, cpub) != 0) goto out;
-    if (c->kind == 0 && sign_verify(c) != 0) goto out;
+    if (c->kind == 0 && sign(c, sig, &siglen) != 0) goto out;
+    lap(side_s, SIDE_SERVER, &t);
+    /* client: the signature's verification, the shared secret */
+    if (c->kind == 0 && verify(c, sig, siglen) != 0) goto out;
     if (!(spub = decode_share(c, share[1], slen)) || derive(ck, spub) != 0) goto out;
     rc = 0;
 out:
     EVP_PKEY_free(ck);
+    EVP_PKEY_free(spub);
+    lap(side_s, SIDE_CLIENT, &t);
     EVP_PKEY_free(sk);
     EVP_PKEY_free(cpub);
-    EVP_PKEY_free(spub);
+    lap(side_s, SIDE_SERVER, &t);
     return rc;
 }
 

@@ -315,7 +315,9 @@ static int ceiling_hs_sample(ceiling *c, double seconds, sample *out)
     memset(out, 0, sizeof(*out));
     double c0 = now_thread_cpu(), w0 = now_wall();
     do {
-        if (ceiling_handshake(c) != 0) return -1;
+        double *split = out->n % SPLIT_EVERY == 0 ? out->side : NULL;
+        out->split_n += split != NULL;
+        if (ceiling_handshake(c, split) != 0) return -1;
         out->n++;
     } while (out->n < 3 || now_thread_cpu() - c0 < seconds);
     out->cpu = now_thread_cpu() - c0;
@@ -712,7 +714,7 @@ static void print_table(void)
             if (!cell_ok(c)) continue;
             printf("  %-18s %-8s %10.0f %10.0f", f->name, LIBNAMES[l], median(c->rate, c->n),
                    median(c->wall_rate, c->n));
-            if (f->kind != FIG_BULK && l != L_CEIL)
+            if (f->kind != FIG_BULK)
                 printf(" %8.1f / %-8.1f", median(c->side_us[0], c->n), median(c->side_us[1], c->n));
             else
                 printf(" %19s", "");
@@ -793,7 +795,7 @@ static void print_json(void)
                 json_num(c, median(c->rate, c->n));
                 printf(",\"rate_wall\":");
                 json_num(c, median(c->wall_rate, c->n));
-                if (f->kind != FIG_BULK && l != L_CEIL) {
+                if (f->kind != FIG_BULK) {
                     printf(",\"client_us\":");
                     json_num(c, median(c->side_us[0], c->n));
                     printf(",\"server_us\":");
