@@ -30,7 +30,7 @@ static int rd_take(ctls_reader *r, size_t n, const uint8_t **out)
 
 static int rd_uint(ctls_reader *r, size_t n, uint64_t *v)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     CTLS_GUARD(rd_take(r, n, &p));
     uint64_t x = 0;
     for (size_t i = 0; i < n; i++)
@@ -83,7 +83,7 @@ int rd_bytes(ctls_reader *r, size_t n, const uint8_t **out)
 
 int rd_copy(ctls_reader *r, void *dst, size_t n)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     CTLS_GUARD(rd_take(r, n, &p));
     if (n) memcpy(dst, p, n);
     return 0;
@@ -91,14 +91,14 @@ int rd_copy(ctls_reader *r, void *dst, size_t n)
 
 int rd_skip(ctls_reader *r, size_t n)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     return rd_take(r, n, &p);
 }
 
 static int rd_vec(ctls_reader *r, size_t width, ctls_reader *sub)
 {
     uint64_t n;
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     rd_init(sub, NULL, 0);
     CTLS_GUARD(rd_uint(r, width, &n));
     CTLS_GUARD(rd_take(r, (size_t)n, &p));
