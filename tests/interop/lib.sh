@@ -32,6 +32,11 @@ BG_PIDS=()
 
 cleanup() {
     local p
+    # Every background job of this script too (fifo feeders, waiters): nothing may outlive the
+    # test and hold CTest's output pipe open.
+    for p in $(jobs -p); do
+        kill "$p" 2>/dev/null
+    done
     for p in "${BG_PIDS[@]}"; do
         kill "$p" 2>/dev/null
     done
@@ -287,4 +292,13 @@ hold_stdin() {
     (exec sleep $((T + 30))) >"$TMP/$1.hold" &
     BG_PIDS+=("$!")
     BG_STDIN=$TMP/$1.hold
+}
+
+# strerror CODE: the ctls_strerror text of CTLS_ERR_CODE, read from src/api/errors.c (either
+# `case X: return "...";` on one line or the return on a following line).
+strerror() {
+    awk -v want="CTLS_ERR_$1:" '
+        found && /return "/ { sub(/.*return "/, ""); sub(/";.*/, ""); print; exit }
+        index($0, "case " want) { found = 1; if ($0 ~ /return "/) { sub(/.*return "/, ""); sub(/";.*/, ""); print; exit } }
+    ' "$SRC_DIR/src/api/errors.c"
 }

@@ -5,7 +5,8 @@
 # Usage: shutdown.sh [CTLS_CLIENT [CTLS_SERVER]]
 . "$(dirname "$0")/lib.sh" "$@"
 
-TRUNC_TEXT=$(sed -n 's/.*case CTLS_ERR_TRUNCATED: return "\(.*\)";.*/\1/p' "$SRC_DIR/src/api/errors.c")
+TRUNC_TEXT=$(strerror TRUNCATED)
+[ -n "$TRUNC_TEXT" ] || TRUNC_TEXT="(no text for CTLS_ERR_TRUNCATED in src/api/errors.c)"
 
 # child_of PID: the process `timeout` runs (the real peer), to kill it without warning.
 child_of() { pgrep -P "$1" | head -n 1; }

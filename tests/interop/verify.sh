@@ -5,11 +5,6 @@
 # Usage: verify.sh [CTLS_CLIENT [CTLS_SERVER]]
 . "$(dirname "$0")/lib.sh" "$@"
 
-# strerror CODE: the ctls_strerror text of CTLS_ERR_CODE, read from the library source.
-strerror() {
-    sed -n "s/.*case CTLS_ERR_$1: return \"\(.*\)\";.*/\1/p" "$SRC_DIR/src/api/errors.c" | head -n 1
-}
-
 # run NAME CERT HOST [ctls-client args...]: s_server with CERT, ctls-client to HOST.
 run() {
     local name=$1 cert=$2 host=$3
