@@ -14,8 +14,9 @@ enum { SIDE_CLIENT = 0, SIDE_SERVER = 1, SIDE_NONE = 2 };
  * the tag to the side whose library call is running, so memory libssl / GnuTLS / ctls and
  * libcrypto allocate on behalf of a connection is charged to it. Tracking is meant for one
  * thread; the other benchmarks leave it off. */
-void heap_tracking(int on);
-int heap_tag(int side); /* returns the previous tag */
+void heap_tracking(int on); /* on: starts a fresh table of live blocks */
+int heap_ok(void);          /* 0 if the table overflowed (the figure is then void) */
+int heap_tag(int side);     /* returns the previous tag */
 int64_t heap_live(int side);
 int64_t heap_peak(int side);
 void heap_reset_peak(int side);
@@ -75,6 +76,9 @@ typedef struct bench_lib {
     /* Bulk: the client writes len bytes in one call; the server reads exactly len bytes. */
     int (*send)(void *pair, const void *buf, size_t len);
     int (*recv)(void *pair, void *buf, size_t len);
+    /* Sets up what the library keeps per thread (random generators, error queues), so that
+     * a connection's first handshake in a fresh thread is not charged for it. */
+    void (*thread_init)(void);
     /* "TLSv1.3 TLS_AES_128_GCM_SHA256 x25519" or similar, for the sanity line. */
     void (*describe)(void *pair, char *out, size_t len);
 } bench_lib;

@@ -7,6 +7,8 @@
 #include "bench.h"
 
 #include <ctls/ctls.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +269,15 @@ static void ct_describe(void *v, char *out, size_t len)
              s ? s : "?", g ? g : "?");
 }
 
+/* ctls draws on libcrypto's per-thread generators and error queue. */
+static void ct_thread_init(void)
+{
+    uint8_t b[1];
+    (void)RAND_bytes(b, 1);
+    (void)RAND_priv_bytes(b, 1);
+    ERR_clear_error();
+}
+
 static const char *ct_version(void)
 {
     return ctls_version_string ? ctls_version_string() : "not built";
@@ -288,5 +299,6 @@ const bench_lib bench_lib_ctls = {
     .session_free = ct_session_free,
     .send = ct_send,
     .recv = ct_recv,
+    .thread_init = ct_thread_init,
     .describe = ct_describe,
 };

@@ -25,6 +25,7 @@ const bench_lib bench_lib_gnutls = {
 #else
 
 #include <errno.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
 typedef struct {
@@ -274,6 +275,14 @@ static void gt_describe(void *v, char *out, size_t len)
              gnutls_cipher_get_name(gnutls_cipher_get(s)), g ? g : "no-group");
 }
 
+static void gt_thread_init(void)
+{
+    uint8_t b[1];
+    (void)gnutls_rnd(GNUTLS_RND_NONCE, b, 1);
+    (void)gnutls_rnd(GNUTLS_RND_RANDOM, b, 1);
+    (void)gnutls_rnd(GNUTLS_RND_KEY, b, 1);
+}
+
 static const char *gt_version(void)
 {
     return gnutls_check_version(NULL);
@@ -295,6 +304,7 @@ const bench_lib bench_lib_gnutls = {
     .session_free = gt_session_free,
     .send = gt_send,
     .recv = gt_recv,
+    .thread_init = gt_thread_init,
     .describe = gt_describe,
 };
 

@@ -6,6 +6,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,6 +296,14 @@ static void ossl_describe(void *v, char *out, size_t len)
              SSL_CIPHER_standard_name(SSL_get_current_cipher(s)), g ? g : "?");
 }
 
+static void ossl_thread_init(void)
+{
+    uint8_t b[1];
+    (void)RAND_bytes(b, 1);
+    (void)RAND_priv_bytes(b, 1);
+    ERR_clear_error();
+}
+
 static const char *ossl_version(void)
 {
     return OpenSSL_version(OPENSSL_VERSION);
@@ -316,5 +325,6 @@ const bench_lib bench_lib_openssl = {
     .session_free = ossl_session_free,
     .send = ossl_send,
     .recv = ossl_recv,
+    .thread_init = ossl_thread_init,
     .describe = ossl_describe,
 };
