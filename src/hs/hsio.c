@@ -54,7 +54,11 @@ int hs_next_message(ctls_conn *c, uint8_t *type, const uint8_t **msg, size_t *le
         CTLS_GUARD(rec_read(c, &t, &off, &n, &rec));
         const uint8_t *data = buf_data(&c->in) + off;
         int rc = 0;
-        if (t == CT_HANDSHAKE) {
+        if (t != CT_HANDSHAKE && buf_size(&c->hs_in) > 0) {
+            /* RFC 8446 5.1: a handshake message split over records may not be interleaved
+             * with other record types. */
+            rc = CTLS_ERR_UNEXPECTED_MESSAGE;
+        } else if (t == CT_HANDSHAKE) {
             c->warning_alerts = 0;
             rc = buf_append(&c->hs_in, data, n, HS_IN_MAX);
         } else if (t == CT_ALERT) {
