@@ -206,7 +206,9 @@ static int read_records(ctls_conn *c)
             c->app_rec = rec;
             return 0;
         }
-        if (t == CT_ALERT) {
+        if (t == CT_ALERT && buf_size(&c->hs_in)) {
+            rc = CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1: no interleaving */
+        } else if (t == CT_ALERT) {
             rc = conn_handle_alert(c, data, n);
         } else if (t == CT_HANDSHAKE) {
             rc = buf_append(&c->hs_in, data, n, MSG_HEADER_LEN + MSG_MAX_LEN);
