@@ -203,7 +203,7 @@ int main(int argc, char **argv)
     }
 
 out:
-    if (rc < 0) tool_print_error(rc);
+    if (rc < 0) tool_print_conn_error(conn, rc);
     if (conn) ctls_conn_free(conn);
     ctls_config_free(cfg);
     if (fd >= 0) close(fd);

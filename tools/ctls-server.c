@@ -213,6 +213,7 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     else
         rc = tool_pump(conn, fd, STDIN_FILENO, STDOUT_FILENO, 0);
 out:
+    if (rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED)) tool_print_conn_error(conn, rc);
     ctls_conn_free(conn);
     return rc;
 }
@@ -260,7 +261,6 @@ int main(int argc, char **argv)
         }
         rc = serve_one(cfg, fd, &o);
         close(fd);
-        if (rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED)) tool_print_error(rc);
         if (once) {
             status = rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED) ? 1 : 0;
             break;

@@ -24,6 +24,23 @@ enum {
 static const uint8_t downgrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
 static const uint8_t downgrade11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
 
+/* Tests only: see hs.h. */
+const hs_test_client_hooks *hs_test_client_hook;
+
+/* Run the test hook on a ClientHello about to be sent; adopt its random and session id. */
+static int client_hello_test_hook(hs_state *h, msg_client_hello *m)
+{
+    CTLS_GUARD(hs_test_client_hook->client_hello(hs_test_client_hook->ctx, m));
+    if (m->session_id.len > sizeof h->session_id || (m->session_id.len && !m->session_id.p))
+        return CTLS_ERR_INTERNAL;
+    if (m->session_id.len && m->session_id.p != h->session_id)
+        memmove(h->session_id, m->session_id.p, m->session_id.len);
+    h->session_id_len = m->session_id.len;
+    m->session_id = (ctls_slice){h->session_id, h->session_id_len};
+    memcpy(h->random, m->random, 32);
+    return 0;
+}
+
 static int is_ip_literal(const char *s)
 {
     uint8_t b[16];
@@ -88,6 +105,8 @@ static int send_client_hello(ctls_conn *c)
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
     }
+    if (hs_test_client_hook && hs_test_client_hook->client_hello)
+        CTLS_GUARD(client_hello_test_hook(h, &m));
     CTLS_GUARD(hs_send_encoded(c, &m, (hs_encode_fn)msg_client_hello_encode));
     c->ccs_allowed = 1;
     return 0;

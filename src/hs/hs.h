@@ -68,4 +68,28 @@ int hs_send_ccs(ctls_conn *c);
 /* Build a u16 list slice in buf from values. */
 ctls_slice hs_u16_list(uint8_t *buf, const uint16_t *v, size_t n);
 
+/* ---- test hooks ----------------------------------------------------------------------------
+ * TESTS ONLY (tests/unit/test_rfc8448.c reproduces RFC 8448 byte-exact through them). NULL in
+ * production, where each costs one pointer check. Set before a handshake starts and cleared
+ * after; not thread-safe. A hook rewrites the message about to be encoded (extension lists and
+ * order, ...); a negative return aborts the handshake with that status. Fields the state
+ * machine derives state from must not change, except where noted. */
+typedef struct {
+    /* Right before each ClientHello is encoded. May also replace random and session_id
+     * (0..32 bytes): the client adopts both (the ServerHello must then echo that session id,
+     * and an empty one means no dummy change_cipher_spec). key_shares must stay. */
+    int (*client_hello)(void *ctx, msg_client_hello *m);
+    void *ctx;
+} hs_test_client_hooks;
+extern const hs_test_client_hooks *hs_test_client_hook;
+
+typedef struct {
+    /* Right before the ServerHello (not a HelloRetryRequest) is encoded: random, order. */
+    int (*server_hello)(void *ctx, msg_server_hello *m);
+    /* Right before EncryptedExtensions is encoded: any extension the codec can carry. */
+    int (*encrypted_extensions)(void *ctx, msg_encrypted_extensions *m);
+    void *ctx;
+} hs_test_server_hooks;
+extern const hs_test_server_hooks *hs_test_server_hook;
+
 #endif

@@ -20,6 +20,9 @@ typedef struct {
     ctls_slice alpn;
 } sv_choice;
 
+/* Tests only: see hs.h. */
+const hs_test_server_hooks *hs_test_server_hook;
+
 static int offered_u16(ctls_slice list, uint16_t v)
 {
     return msg_u16_contains(list, v);
@@ -147,6 +150,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     sh.selected_version = CTLS_TLS1_3;
     sh.key_share_group = ch->group;
     sh.key_share = (ctls_slice){pub, publen};
+    if (hs_test_server_hook && hs_test_server_hook->server_hello)
+        CTLS_GUARD(hs_test_server_hook->server_hello(hs_test_server_hook->ctx, &sh));
     CTLS_GUARD(hs_send_encoded(c, &sh, (hs_encode_fn)msg_server_hello_encode));
     CTLS_GUARD(hs_send_ccs(c));
 
@@ -172,6 +177,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     }
     if (c->sni && ctls_cert_matches_host(ch->cert->leaf, c->sni))
         ee.ext_present |= EXT_BIT(EXT_SERVER_NAME); /* RFC 6066 3: the name was used */
+    if (hs_test_server_hook && hs_test_server_hook->encrypted_extensions)
+        CTLS_GUARD(hs_test_server_hook->encrypted_extensions(hs_test_server_hook->ctx, &ee));
     CTLS_GUARD(hs_send_encoded(c, &ee, (hs_encode_fn)msg_encrypted_extensions_encode));
 
     /* CertificateRequest */

@@ -40,6 +40,20 @@ else
     not_ok "ctls-client --showcerts (certs=$certs subject=$subject)" "$TMP/$n.cli.err"
 fi
 
+# ---- ALPN with nothing in common: no_application_protocol, both exit 1 ---------------------------
+n=alpn-mismatch
+ctls_srv "$n" "${ECDSA[@]}" --www --once --alpn h2
+client "$n" --request "$GET" --alpn http/1.1
+wait_pid "$SRV" 10
+SRV_RC=$?
+if [ $CLI_RC -eq 1 ] && [ $SRV_RC -eq 1 ] &&
+    grep -qxF "error: $(strerror NO_APPLICATION_PROTOCOL)" "$TMP/$n.srv.err" &&
+    grep -q '^alert: no_application_protocol (120)' "$TMP/$n.cli.err"; then
+    ok "ALPN mismatch: server sends no_application_protocol, both exit 1"
+else
+    not_ok "ALPN mismatch (rc=$CLI_RC/$SRV_RC)" "$TMP/$n.cli.err" "$TMP/$n.srv.err"
+fi
+
 # ---- the server keeps serving after failed clients ------------------------------------------------
 n=keep-serving
 ctls_srv "$n" "${ECDSA[@]}" --www

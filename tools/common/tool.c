@@ -41,6 +41,77 @@ void tool_print_error(int rc)
     fprintf(stderr, "error: %s\n", ctls_strerror(rc));
 }
 
+static const char *alert_name(int a)
+{
+    switch (a) {
+    case CTLS_ALERT_CLOSE_NOTIFY:
+        return "close_notify";
+    case CTLS_ALERT_UNEXPECTED_MESSAGE:
+        return "unexpected_message";
+    case CTLS_ALERT_BAD_RECORD_MAC:
+        return "bad_record_mac";
+    case CTLS_ALERT_RECORD_OVERFLOW:
+        return "record_overflow";
+    case CTLS_ALERT_HANDSHAKE_FAILURE:
+        return "handshake_failure";
+    case CTLS_ALERT_BAD_CERTIFICATE:
+        return "bad_certificate";
+    case CTLS_ALERT_UNSUPPORTED_CERTIFICATE:
+        return "unsupported_certificate";
+    case CTLS_ALERT_CERTIFICATE_REVOKED:
+        return "certificate_revoked";
+    case CTLS_ALERT_CERTIFICATE_EXPIRED:
+        return "certificate_expired";
+    case CTLS_ALERT_CERTIFICATE_UNKNOWN:
+        return "certificate_unknown";
+    case CTLS_ALERT_ILLEGAL_PARAMETER:
+        return "illegal_parameter";
+    case CTLS_ALERT_UNKNOWN_CA:
+        return "unknown_ca";
+    case CTLS_ALERT_ACCESS_DENIED:
+        return "access_denied";
+    case CTLS_ALERT_DECODE_ERROR:
+        return "decode_error";
+    case CTLS_ALERT_DECRYPT_ERROR:
+        return "decrypt_error";
+    case CTLS_ALERT_PROTOCOL_VERSION:
+        return "protocol_version";
+    case CTLS_ALERT_INSUFFICIENT_SECURITY:
+        return "insufficient_security";
+    case CTLS_ALERT_INTERNAL_ERROR:
+        return "internal_error";
+    case CTLS_ALERT_INAPPROPRIATE_FALLBACK:
+        return "inappropriate_fallback";
+    case CTLS_ALERT_USER_CANCELED:
+        return "user_canceled";
+    case CTLS_ALERT_NO_RENEGOTIATION:
+        return "no_renegotiation";
+    case CTLS_ALERT_MISSING_EXTENSION:
+        return "missing_extension";
+    case CTLS_ALERT_UNSUPPORTED_EXTENSION:
+        return "unsupported_extension";
+    case CTLS_ALERT_UNRECOGNIZED_NAME:
+        return "unrecognized_name";
+    case CTLS_ALERT_BAD_CERTIFICATE_STATUS_RESPONSE:
+        return "bad_certificate_status_response";
+    case CTLS_ALERT_UNKNOWN_PSK_IDENTITY:
+        return "unknown_psk_identity";
+    case CTLS_ALERT_CERTIFICATE_REQUIRED:
+        return "certificate_required";
+    case CTLS_ALERT_NO_APPLICATION_PROTOCOL:
+        return "no_application_protocol";
+    default:
+        return "unknown";
+    }
+}
+
+void tool_print_conn_error(ctls_conn *conn, int rc)
+{
+    tool_print_error(rc);
+    int a = conn && rc == CTLS_ERR_ALERT_RECEIVED ? ctls_alert_received(conn) : -1;
+    if (a >= 0) fprintf(stderr, "alert: %s (%d)\n", alert_name(a), a);
+}
+
 void tool_errorf(const char *fmt, ...)
 {
     va_list ap;

@@ -18,6 +18,8 @@ void tool_install_signals(void);
 
 /* "error: <ctls_strerror(rc)>" on stderr. */
 void tool_print_error(int rc);
+/* tool_print_error, plus "alert: NAME (N)" when the peer's fatal alert caused rc. */
+void tool_print_conn_error(ctls_conn *conn, int rc);
 /* "error: <message>" (printf style) on stderr. */
 void tool_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
