@@ -578,6 +578,7 @@ int ctls_cert_parse(const uint8_t *der, size_t len, ctls_cert **out)
 void ctls_cert_free(ctls_cert *c)
 {
     if (!c) return;
+    ctls_pubkey_free(atomic_load(&c->key_cache));
     ctls_free(c->der);
     ctls_free(c);
 }

@@ -2,6 +2,9 @@
 #ifndef CTLS_X509_CERT_H
 #define CTLS_X509_CERT_H
 
+#include <stdatomic.h>
+
+#include "crypto/crypto.h"
 #include "x509/der.h"
 #include "x509/x509.h"
 
@@ -67,6 +70,10 @@ struct ctls_cert {
     int subject_empty; /* subject Name is an empty SEQUENCE */
     int issuer_empty;
     int self_issued; /* subject == issuer (byte-wise) */
+    /* Trust anchors only: the decoded public key, made on first use and then shared by every
+     * verification (decoding an SPKI costs about as much as a signature check). Set once
+     * with compare-and-swap, so a store may be shared between threads. */
+    _Atomic(ctls_pubkey *) key_cache;
 };
 
 /* name.c */

@@ -125,6 +125,21 @@ static int node_key(pnode *n, ctls_pubkey **out)
 {
     if (!n->key && !n->key_err) {
         ctls_slice s = n->cert->spki;
+        if (n->anchor) {
+            /* the store's cache (logically const: a memo of the SPKI) */
+            ctls_cert *c = (ctls_cert *)n->cert;
+            ctls_pubkey *k = atomic_load(&c->key_cache);
+            if (!k && ctls_pubkey_from_spki(s.p, s.len, &k) == 0) {
+                ctls_pubkey *expected = NULL;
+                if (!atomic_compare_exchange_strong(&c->key_cache, &expected, k)) {
+                    ctls_pubkey_free(k); /* another thread won */
+                    k = expected;
+                }
+            }
+            if (!k) n->key_err = CTLS_ERR_CERT_UNSUPPORTED;
+            *out = k; /* owned by the certificate, not by this node */
+            return n->key_err;
+        }
         if (ctls_pubkey_from_spki(s.p, s.len, &n->key) < 0) n->key_err = CTLS_ERR_CERT_UNSUPPORTED;
     }
     *out = n->key;
@@ -495,8 +510,6 @@ int ctls_x509_verify(const ctls_trust_store *store, const uint8_t *const *chain,
     *flags = rc == 0 ? CTLS_VERIFY_OK : f;
 out:
     if (v) {
-        for (size_t i = 0; i < v->nanchors; i++)
-            ctls_pubkey_free(v->anchors[i].key);
         ctls_free(v);
     }
     if (nodes) {

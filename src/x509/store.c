@@ -170,6 +170,9 @@ int ctls_store_add_pem_file(ctls_trust_store *s, const char *path)
     return rc;
 }
 
+/* Loads every regular file of a directory (following symlinks). A c_rehash'd directory such
+ * as /etc/ssl/certs names each certificate twice (NAME.pem and HASH.0, both links to one
+ * file): each target file is read once. */
 int ctls_store_add_dir(ctls_trust_store *s, const char *dir)
 {
     CTLS_ENSURE(s != NULL && dir != NULL, CTLS_ERR_FILE);
@@ -179,18 +182,40 @@ int ctls_store_add_dir(ctls_trust_store *s, const char *dir)
     int rc = 0;
     struct dirent *e;
     char path[4096];
+    struct file_id {
+        dev_t dev;
+        ino_t ino;
+    } *seen = NULL;
+    size_t nseen = 0, capseen = 0;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (n <= 0 || (size_t)n >= sizeof path) continue;
         struct stat st;
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        size_t i = 0;
+        while (i < nseen && !(seen[i].dev == st.st_dev && seen[i].ino == st.st_ino))
+            i++;
+        if (i < nseen) continue;
+        if (nseen == capseen) {
+            size_t cap = capseen ? capseen * 2 : 256;
+            struct file_id *ns = ctls_realloc(seen, cap * sizeof *ns);
+            if (!ns) {
+                rc = CTLS_ERR_NOMEM;
+                break;
+            }
+            seen = ns;
+            capseen = cap;
+        }
+        seen[nseen].dev = st.st_dev;
+        seen[nseen++].ino = st.st_ino;
         int r = ctls_store_add_pem_file(s, path);
         if (r == CTLS_ERR_NOMEM) {
             rc = r;
             break;
         }
     }
+    ctls_free(seen);
     closedir(d);
     CTLS_GUARD(rc);
     return s->count > before ? 0 : CTLS_ERR_FILE;
