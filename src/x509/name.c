@@ -1,6 +1,7 @@
 /* Names: subjectAltName iteration, host-name matching (RFC 9525) and name constraints
  * (RFC 5280 4.2.1.10). */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "x509/cert.h"
@@ -351,6 +352,111 @@ int ctls_check_name_constraints(const ctls_cert *issuer, const ctls_cert *c, int
         struct san_nc_ctx s = {.issuer = issuer};
         CTLS_GUARD(ctls_general_names_each(c->san, san_nc_cb, &s));
         CTLS_GUARD(s.rc);
+    }
+    return 0;
+}
+
+/* ---- display ------------------------------------------------------------------------ */
+
+typedef struct {
+    char *out;
+    size_t cap, len;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && b->len + 1 < b->cap; i++)
+        b->out[b->len++] = s[i];
+    b->out[b->len] = 0;
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+static const char *attr_short_name(ctls_slice oid)
+{
+    static const struct {
+        uint8_t oid[9];
+        size_t len;
+        const char *name;
+    } tab[] = {
+        {{0x55, 0x04, 0x03}, 3, "CN"},
+        {{0x55, 0x04, 0x06}, 3, "C"},
+        {{0x55, 0x04, 0x07}, 3, "L"},
+        {{0x55, 0x04, 0x08}, 3, "ST"},
+        {{0x55, 0x04, 0x0a}, 3, "O"},
+        {{0x55, 0x04, 0x0b}, 3, "OU"},
+        {{0x55, 0x04, 0x05}, 3, "serialNumber"},
+        {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01}, 9, "emailAddress"},
+    };
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (der_slice_eq(oid, tab[i].oid, tab[i].len)) return tab[i].name;
+    return NULL;
+}
+
+static void sb_oid(sbuf *b, ctls_slice oid)
+{
+    /* dotted decimal (X.690 8.19) */
+    uint64_t v = 0;
+    int first = 1;
+    char num[32];
+    for (size_t i = 0; i < oid.len; i++) {
+        if (v > (UINT64_MAX >> 7)) return;
+        v = (v << 7) | (oid.p[i] & 0x7f);
+        if (oid.p[i] & 0x80) continue;
+        if (first) {
+            unsigned top = v < 40 ? 0 : v < 80 ? 1 : 2;
+            snprintf(num, sizeof num, "%u.%llu", top, (unsigned long long)(v - 40u * top));
+            first = 0;
+        } else {
+            snprintf(num, sizeof num, ".%llu", (unsigned long long)v);
+        }
+        sb_str(b, num);
+        v = 0;
+    }
+}
+
+int ctls_x509_name_string(ctls_slice name, char *out, size_t cap)
+{
+    CTLS_ENSURE(out != NULL && cap > 0, CTLS_ERR_INTERNAL);
+    sbuf b = {out, cap, 0};
+    out[0] = 0;
+    der_rd d, n;
+    der_init(&d, name.p, name.len);
+    if (der_enter(&d, DER_SEQUENCE, &n) < 0 || der_done(&d) < 0) return CTLS_ERR_CERT_MALFORMED;
+    int first = 1;
+    while (!der_empty(&n)) {
+        der_rd rdn;
+        if (der_enter(&n, DER_SET, &rdn) < 0) return CTLS_ERR_CERT_MALFORMED;
+        while (!der_empty(&rdn)) {
+            der_rd atv;
+            ctls_slice oid, val;
+            uint8_t tag;
+            if (der_enter(&rdn, DER_SEQUENCE, &atv) < 0 || der_oid(&atv, &oid) < 0 ||
+                der_any(&atv, &tag, &val, NULL) < 0)
+                return CTLS_ERR_CERT_MALFORMED;
+            sb_str(&b, first ? "" : ", ");
+            first = 0;
+            const char *sn = attr_short_name(oid);
+            if (sn)
+                sb_str(&b, sn);
+            else
+                sb_oid(&b, oid);
+            sb_str(&b, "=");
+            for (size_t i = 0; i < val.len; i++) {
+                uint8_t c = val.p[i];
+                char esc[8];
+                /* printable ASCII as is; UTF-8 and control bytes escaped */
+                if (c >= 0x20 && c < 0x7f && c != '\\') {
+                    sb_put(&b, (const char *)&c, 1);
+                } else {
+                    snprintf(esc, sizeof esc, "\\%02x", c);
+                    sb_str(&b, esc);
+                }
+            }
+        }
     }
     return 0;
 }

@@ -75,6 +75,10 @@ const char *ctls_x509_flag_name(unsigned bit);
 /* Loads every certificate of a PEM file as a chain (for tools and tests): *out holds
  * count DER blobs. CTLS_ERR_DECODE when the file holds no certificate and allow_empty is 0. */
 int ctls_pem_file_certs(const char *path, int allow_empty, ctls_der_list *out);
+/* A Name (DER, e.g. ctls_cert_subject_der) for display, RFC 4514 style but in written order:
+ * "CN=example.com, O=Example". Non-printable bytes are shown as \\xx. Always NUL-terminated
+ * (truncated to cap); CTLS_ERR_CERT_MALFORMED for a bad Name. */
+int ctls_x509_name_string(ctls_slice name, char *out, size_t cap);
 int ctls_cert_key_bits(const ctls_cert *c);
 int64_t ctls_cert_not_before(const ctls_cert *c);
 int64_t ctls_cert_not_after(const ctls_cert *c);

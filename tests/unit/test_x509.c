@@ -300,6 +300,19 @@ TEST(parse_test_pki)
         CHECK(in->has_ski && leaf->has_aki && der_slice_eq(leaf->aki, in->ski.p, in->ski.len));
         CHECK_EQ(in->pathlen, 0);
     }
+    /* names for display */
+    char name[128];
+    if (leaf) {
+        CHECK_EQ(ctls_x509_name_string(ctls_cert_subject_der(leaf), name, sizeof name), 0);
+        CHECK(strcmp(name, "O=ctls test, CN=server-ecdsa") == 0);
+        CHECK_EQ(ctls_x509_name_string(ctls_cert_issuer_der(leaf), name, 12), 0);
+        CHECK(strcmp(name, "O=ctls test,") == 0 || strlen(name) == 11);
+    }
+    buf odd = T(0x30, T(0x31, T(0x30, cat(T(0x06, hexb("2a0304")), str(0x0c, "a\\\x01")))));
+    CHECK_EQ(ctls_x509_name_string((ctls_slice){odd.b, odd.n}, name, sizeof name), 0);
+    CHECK(strcmp(name, "1.2.3.4=a\\5c\\01") == 0);
+    CHECK_EQ(ctls_x509_name_string((ctls_slice){(const uint8_t *)"\x30\x01", 2}, name, sizeof name),
+             CTLS_ERR_CERT_MALFORMED);
     ctls_cert_free(leaf);
     ctls_cert_free(in);
     ctls_cert *e = parse_file("bad-expired.pem", 0);
