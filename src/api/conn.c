@@ -112,6 +112,9 @@ static int drive_handshake(ctls_conn *c)
     for (;;) {
         CTLS_GUARD(io_flush(c));
         if (c->hs_done) {
+            /* a server that asked for no certificate verified nothing: say so */
+            if (c->role == CTLS_SERVER && c->cfg->verify_mode == CTLS_VERIFY_NONE)
+                c->verify_flags = CTLS_CERT_NOT_VERIFIED;
             c->state = CTLS_STATE_CONNECTED;
             buf_trim(&c->in);
             return 0;
@@ -224,13 +227,13 @@ static int read_records(ctls_conn *c)
 
 ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
 {
-    if (!c || (!buf && len)) return CTLS_ERR_INVALID_ARG;
+    /* len 0 is refused: a return of 0 always means the peer's close_notify */
+    if (!c || !buf || len == 0) return CTLS_ERR_INVALID_ARG;
     if (c->fatal) return c->fatal;
     if (c->state == CTLS_STATE_IDLE || !c->hs_done) {
         int rc = ctls_handshake(c);
         if (rc < 0) return rc;
     }
-    if (len == 0) return 0;
     int rc = read_records(c);
     if (rc < 0) return conn_status(c, rc);
     if (c->app_len == 0) {
@@ -293,12 +296,10 @@ int ctls_shutdown(ctls_conn *c)
         c->state = CTLS_STATE_CLOSED;
         return 1;
     }
-    int first = 0;
     if (!(c->shutdown_flags & CTLS_SENT_SHUTDOWN)) {
         int rc = rec_send_alert(c, 1, CTLS_ALERT_CLOSE_NOTIFY);
         if (rc < 0) return conn_status(c, rc);
         c->shutdown_flags |= CTLS_SENT_SHUTDOWN;
-        first = 1;
     }
     int rc = io_flush(c);
     if (rc < 0) return conn_status(c, rc);
@@ -306,7 +307,12 @@ int ctls_shutdown(ctls_conn *c)
         c->state = CTLS_STATE_CLOSED;
         return 1;
     }
-    if (first) return 0;
+    /* The call that gets close_notify out returns 0 (even after WANT_WRITE retries); only a
+     * later call waits for the peer's. */
+    if (!c->close_notify_sent) {
+        c->close_notify_sent = 1;
+        return 0;
+    }
     /* A later call waits for the peer's close_notify; application data arriving meanwhile is
      * discarded (use ctls_read to receive it instead). */
     for (;;) {

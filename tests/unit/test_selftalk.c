@@ -3,6 +3,7 @@
  * byte-at-a-time record splits, KeyUpdate, shutdown, and verification outcomes. */
 #include "harness.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "pair.h"
@@ -259,6 +260,101 @@ TEST(refused_versions_and_suites)
     ctls_config_free(cc);
 }
 
+/* Regressions from interop: a server that asked for no certificate reports NOT_VERIFIED; a
+ * zero-length read is an argument error (0 always means close_notify). */
+TEST(server_verify_result_and_zero_read)
+{
+    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
+    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
+    ctls_conn_set_server_name(c, "localhost");
+    int crc, src;
+    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    CHECK_EQ(ctls_verify_result(s), CTLS_CERT_NOT_VERIFIED);
+    CHECK_EQ(ctls_verify_result(c), CTLS_VERIFY_OK);
+    unsigned char b[4];
+    CHECK_EQ(ctls_read(c, b, 0), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_write(c, "ok", 2), 2); /* the connection is still usable */
+    tp_pump(c, s, 0);
+    CHECK_EQ(ctls_read(s, b, sizeof b), 2);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+}
+
+/* SSL_shutdown: a first call that could not flush (WANT_WRITE) is retried and then returns 0
+ * once close_notify is out; it does not start waiting for the peer's. */
+typedef struct {
+    unsigned char q[65536]; /* bytes waiting to be pulled by this side */
+    size_t n;
+    struct pipe_end *peer;
+    int block_push;
+} pipe_end;
+
+static ssize_t pe_push(void *ctx, const void *buf, size_t len)
+{
+    pipe_end *e = ctx;
+    pipe_end *p = (pipe_end *)e->peer;
+    if (e->block_push || p->n + len > sizeof p->q) {
+        errno = EAGAIN;
+        return -1;
+    }
+    memcpy(p->q + p->n, buf, len);
+    p->n += len;
+    return (ssize_t)len;
+}
+
+static ssize_t pe_pull(void *ctx, void *buf, size_t len)
+{
+    pipe_end *e = ctx;
+    if (e->n == 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    size_t k = len < e->n ? len : e->n;
+    memcpy(buf, e->q, k);
+    memmove(e->q, e->q + k, e->n - k);
+    e->n -= k;
+    return (ssize_t)k;
+}
+
+TEST(shutdown_retry_after_want_write)
+{
+    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
+    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
+    static pipe_end ce, se;
+    memset(&ce, 0, sizeof ce);
+    memset(&se, 0, sizeof se);
+    ce.peer = (struct pipe_end *)&se;
+    se.peer = (struct pipe_end *)&ce;
+    CHECK_EQ(ctls_conn_set_transport(c, pe_push, pe_pull, NULL, &ce), 0);
+    CHECK_EQ(ctls_conn_set_transport(s, pe_push, pe_pull, NULL, &se), 0);
+    ctls_conn_set_server_name(c, "localhost");
+    int cr = 1, sr = 1;
+    for (int i = 0; i < 100 && (cr || sr); i++) {
+        if (cr) cr = ctls_handshake(c);
+        if (sr) sr = ctls_handshake(s);
+    }
+    CHECK_EQ(cr, 0);
+    CHECK_EQ(sr, 0);
+    se.block_push = 1;
+    CHECK_EQ(ctls_shutdown(s), CTLS_WANT_WRITE);
+    CHECK_EQ(ctls_direction(s), CTLS_WANT_WRITE);
+    CHECK_EQ(ctls_shutdown_flags(s), CTLS_SENT_SHUTDOWN);
+    CHECK_EQ(ctls_shutdown(s), CTLS_WANT_WRITE); /* still blocked */
+    se.block_push = 0;
+    CHECK_EQ(ctls_shutdown(s), 0);              /* close_notify out; the peer's not seen yet */
+    CHECK_EQ(ctls_shutdown(s), CTLS_WANT_READ); /* now it waits for the peer's */
+    unsigned char b[4];
+    CHECK_EQ(ctls_read(c, b, sizeof b), 0);
+    CHECK_EQ(ctls_shutdown(c), 1);
+    CHECK_EQ(ctls_shutdown(s), 1);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -276,5 +372,7 @@ int main(void)
     RUN(truncation);
     RUN(tampered_record_is_bad_record_mac);
     RUN(refused_versions_and_suites);
+    RUN(server_verify_result_and_zero_read);
+    RUN(shutdown_retry_after_want_write);
     return th_summary();
 }
