@@ -80,10 +80,11 @@ for cert in server-ecdsa server-rsa server-p384 server-ed25519; do
 done
 
 n=c-hrr
-gsrv "$n" server-ecdsa "$PRIO13:-GROUP-ALL:+GROUP-SECP256R1"
+gsrv "$n" server-ecdsa "$PRIO13:-GROUP-ALL:+GROUP-SECP256R1" -d 4
 cli "$n" --groups x25519:secp256r1
 stop "$SRV"
-if echoed "$n" && expect_summary "$TMP/$n.cli.err" group secp256r1; then
+if echoed "$n" && expect_summary "$TMP/$n.cli.err" group secp256r1 &&
+    grep -qi "hello retry request" "$TMP/$n.srv.err"; then
     ok "ctls-client -> gnutls-serv HelloRetryRequest (x25519 share, server wants secp256r1)"
 else
     not_ok "ctls-client -> gnutls-serv HelloRetryRequest (rc=$CLI_RC)" "$TMP/$n.cli.err" \
@@ -98,6 +99,25 @@ if echoed "$n" && expect_summary "$TMP/$n.cli.err" alpn h2; then
     ok "ctls-client -> gnutls-serv ALPN"
 else
     not_ok "ctls-client -> gnutls-serv ALPN (rc=$CLI_RC)" "$TMP/$n.cli.err" "$TMP/$n.srv.err"
+fi
+
+# 1 MiB through gnutls-serv --echo: up to the server and back, compared by hash. gnutls-serv's
+# echo treats data as text (it stops at a NUL byte; --crlf keeps CRLF as is), so the payload is
+# base64 text, a little over 1 MiB.
+n=c-bulk
+head -c 786432 /dev/urandom | base64 >"$TMP/bulk.txt"
+size=$(stat -c %s "$TMP/bulk.txt")
+gsrv "$n" server-ecdsa "$PRIO13" --crlf
+feed_until "$TMP/bulk.txt" "$TMP/$n.cli.out" "$size" "$T" |
+    timeout -k 2 "$T" "$CTLS_CLIENT" --cafile "$CERTS/ca.pem" --quiet localhost "$PORT" \
+        >"$TMP/$n.cli.out" 2>"$TMP/$n.cli.err"
+CLI_RC=${PIPESTATUS[1]}
+stop "$SRV"
+if [ $CLI_RC -eq 0 ] && [ "$(sha256sum <"$TMP/bulk.txt")" = "$(sha256sum <"$TMP/$n.cli.out")" ]; then
+    ok "ctls-client <-> gnutls-serv 1 MiB each way (echo, sha256 match)"
+else
+    not_ok "ctls-client <-> gnutls-serv 1 MiB each way (rc=$CLI_RC got=$(stat -c %s "$TMP/$n.cli.out"))" \
+        "$TMP/$n.cli.err" "$TMP/$n.srv.err"
 fi
 
 # ---- gnutls-cli -> ctls-server --echo ----------------------------------------------------------
@@ -134,20 +154,38 @@ for cert in server-ecdsa server-rsa server-p384 server-ed25519; do
     fi
 done
 
-# HelloRetryRequest: gnutls-cli sends shares for its first groups; with x25519 first and the
-# server accepting only secp384r1, the server must ask again.
+# HelloRetryRequest: with only NIST curves enabled gnutls-cli sends one key share (the first,
+# secp256r1); a server that accepts only secp384r1 must ask again.
 n=s-hrr
 ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --echo --once \
     --groups secp384r1
-gcli "$n" "$PRIO13:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1"
+gcli "$n" "$PRIO13:-GROUP-ALL:+GROUP-SECP256R1:+GROUP-SECP384R1" -d 4
 wait_pid "$SRV" 10
 SRV_RC=$?
 if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && grep -qxF "hello $n" "$TMP/$n.gcli.out" &&
-    expect_summary "$TMP/$n.srv.err" group secp384r1; then
-    ok "gnutls-cli -> ctls-server group negotiation to secp384r1"
+    expect_summary "$TMP/$n.srv.err" group secp384r1 &&
+    grep -q "HELLO RETRY REQUEST" "$TMP/$n.gcli.err"; then
+    ok "gnutls-cli -> ctls-server HelloRetryRequest (secp256r1 share, server wants secp384r1)"
 else
-    not_ok "gnutls-cli -> ctls-server group negotiation (cli rc=$GCLI_RC server rc=$SRV_RC)" \
-        "$TMP/$n.srv.err" "$TMP/$n.gcli.err"
+    not_ok "gnutls-cli -> ctls-server HelloRetryRequest (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.gcli.out"
+fi
+
+n=s-bulk
+head -c 1048576 /dev/urandom >"$TMP/bulk.bin"
+ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --echo --once
+timeout -k 2 "$T" gnutls-cli -p "$PORT" --x509cafile "$CERTS/ca.pem" --verify-hostname localhost \
+    --priority "$PRIO13" --logfile "$TMP/$n.gcli.log" 127.0.0.1 <"$TMP/bulk.bin" \
+    >"$TMP/$n.gcli.out" 2>"$TMP/$n.gcli.err"
+GCLI_RC=$?
+wait_pid "$SRV" 10
+SRV_RC=$?
+if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] &&
+    [ "$(sha256sum <"$TMP/bulk.bin")" = "$(sha256sum <"$TMP/$n.gcli.out")" ]; then
+    ok "gnutls-cli <-> ctls-server --echo 1 MiB each way (sha256 match)"
+else
+    not_ok "gnutls-cli <-> ctls-server 1 MiB each way (cli rc=$GCLI_RC server rc=$SRV_RC got=$(stat -c %s "$TMP/$n.gcli.out"))" \
+        "$TMP/$n.srv.err" "$TMP/$n.gcli.err" "$TMP/$n.gcli.log"
 fi
 
 n=s-alpn
