@@ -36,21 +36,22 @@ extern "C" {
 #define CTLS_ERR_RENEGOTIATION_REFUSED (-6) /* TLS 1.2 server: the client refused (warning) */
 
 /* fatal: general */
-#define CTLS_ERR_INTERNAL (-100)    /* a bug or an unexpected library failure */
-#define CTLS_ERR_NOMEM (-101)       /* out of memory */
-#define CTLS_ERR_INVALID_ARG (-102) /* an argument is NULL, out of range or unparsable */
-#define CTLS_ERR_BAD_STATE (-103)   /* the call does not fit the connection's state */
-#define CTLS_ERR_IO (-104)          /* the transport failed (errno kept) */
-#define CTLS_ERR_TIMEOUT (-105)     /* the handshake timeout expired */
-#define CTLS_ERR_TRUNCATED (-106)   /* EOF from the peer without close_notify */
-#define CTLS_ERR_SHUTDOWN (-107)    /* write after ctls_shutdown */
-#define CTLS_ERR_UNSUPPORTED (-108) /* a feature, version or algorithm ctls refuses */
-#define CTLS_ERR_FILE (-109)        /* a file could not be read */
-#define CTLS_ERR_LIMIT (-110)       /* a size or count limit was exceeded */
-#define CTLS_ERR_CRYPTO (-111)      /* a cryptographic primitive failed */
-#define CTLS_ERR_NO_CERT (-112)     /* a server has no certificate usable for this client */
-#define CTLS_ERR_BAD_KEY (-113)     /* a private key could not be loaded or does not match */
-#define CTLS_ERR_CLOSED (-114)      /* the connection is closed */
+#define CTLS_ERR_INTERNAL (-100)       /* a bug or an unexpected library failure */
+#define CTLS_ERR_NOMEM (-101)          /* out of memory */
+#define CTLS_ERR_INVALID_ARG (-102)    /* an argument is NULL, out of range or unparsable */
+#define CTLS_ERR_BAD_STATE (-103)      /* the call does not fit the connection's state */
+#define CTLS_ERR_IO (-104)             /* the transport failed (errno kept) */
+#define CTLS_ERR_TIMEOUT (-105)        /* the handshake timeout expired */
+#define CTLS_ERR_TRUNCATED (-106)      /* EOF from the peer without close_notify */
+#define CTLS_ERR_SHUTDOWN (-107)       /* write after ctls_shutdown */
+#define CTLS_ERR_UNSUPPORTED (-108)    /* a feature, version or algorithm ctls refuses */
+#define CTLS_ERR_FILE (-109)           /* a file could not be read */
+#define CTLS_ERR_LIMIT (-110)          /* a size or count limit was exceeded */
+#define CTLS_ERR_CRYPTO (-111)         /* a cryptographic primitive failed */
+#define CTLS_ERR_NO_CERT (-112)        /* a server has no certificate usable for this client */
+#define CTLS_ERR_BAD_KEY (-113)        /* a private key could not be loaded or does not match */
+#define CTLS_ERR_CLOSED (-114)         /* the connection is closed */
+#define CTLS_ERR_NO_SERVER_NAME (-115) /* client verifies but no name was set to verify */
 
 /* fatal: protocol (each maps to the alert of the same name) */
 #define CTLS_ERR_DECODE (-200)                  /* decode_error: malformed message */

@@ -138,6 +138,11 @@ int ctls_handshake(ctls_conn *c)
     if (c->state == CTLS_STATE_CLOSED) return CTLS_ERR_BAD_STATE;
     if (c->state == CTLS_STATE_IDLE) {
         if (c->role == CTLS_SERVER && c->cfg->n_certs == 0) return CTLS_ERR_NO_CERT;
+        /* Secure by default: a verifying client checks the host name too, so it needs one.
+         * The connection stays idle: set a name (or opt out) and call again. */
+        if (c->role == CTLS_CLIENT && !c->sni && c->cfg->verify_mode != CTLS_VERIFY_NONE &&
+            !c->cfg->break_server_auth)
+            return CTLS_ERR_NO_SERVER_NAME;
         c->state = CTLS_STATE_HANDSHAKE;
         if (c->hs_timeout_ms) c->hs_deadline_ms = conn_now_ms() + c->hs_timeout_ms;
     }

@@ -10,6 +10,8 @@ int main(void)
     if (!cfg || strcmp(ctls_version_string(), "0.1.0") != 0)
         return 1;
     ctls_conn *c = ctls_conn_new(cfg);
+    if (ctls_conn_set_server_name(c, "example.com") != 0)
+        return 1;
     int rc = ctls_handshake(c); /* memory transport: the ClientHello is now pending */
     const void *out;
     size_t n = ctls_conn_output(c, &out);

@@ -282,6 +282,32 @@ TEST(server_verify_result_and_zero_read)
     ctls_config_free(sc);
 }
 
+/* Secure by default: a verifying client without a name to check does not start. */
+TEST(verifying_client_needs_a_name)
+{
+    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
+    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
+    CHECK_EQ(ctls_handshake(c), CTLS_ERR_NO_SERVER_NAME);
+    CHECK_EQ(ctls_state(c), CTLS_STATE_IDLE); /* nothing sent; fixable */
+    const void *p;
+    CHECK_EQ(ctls_conn_output(c, &p), 0);
+    CHECK_EQ(ctls_conn_set_server_name(c, "localhost"), 0);
+    int crc, src;
+    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    /* an IP literal is a name to verify (iPAddress SAN) */
+    c = ctls_conn_new(cc);
+    s = ctls_conn_new(sc);
+    CHECK_EQ(ctls_conn_set_server_name(c, "127.0.0.1"), 0);
+    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    CHECK(ctls_server_name(s) == NULL); /* not sent as SNI (RFC 6066 3) */
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+}
+
 /* SSL_shutdown: a first call that could not flush (WANT_WRITE) is retried and then returns 0
  * once close_notify is out; it does not start waiting for the peer's. */
 typedef struct {
@@ -373,6 +399,7 @@ int main(void)
     RUN(tampered_record_is_bad_record_mac);
     RUN(refused_versions_and_suites);
     RUN(server_verify_result_and_zero_read);
+    RUN(verifying_client_needs_a_name);
     RUN(shutdown_retry_after_want_write);
     return th_summary();
 }
