@@ -84,7 +84,8 @@ typedef struct {
 extern const hs_test_client_hooks *hs_test_client_hook;
 
 typedef struct {
-    /* Right before the ServerHello (not a HelloRetryRequest) is encoded: random, order. */
+    /* Right before the ServerHello (not a HelloRetryRequest) is encoded. May replace the
+     * random and the extension order; the suite, key share and session id must stay. */
     int (*server_hello)(void *ctx, msg_server_hello *m);
     /* Right before EncryptedExtensions is encoded: any extension the codec can carry. */
     int (*encrypted_extensions)(void *ctx, msg_encrypted_extensions *m);
