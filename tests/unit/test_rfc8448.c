@@ -41,7 +41,8 @@
  *   yields the RFC's NST record byte-exact.
  * - The RFC's certificate expired in 2026-07 and is self-signed: the client runs with
  *   CTLS_VERIFY_NONE (the CertificateVerify signature is still checked).
- * The tests and fuzzers own the random hook and the hs test hooks: both are cleared on exit. */
+ * The random hook, the hs test hooks and the RAND_METHOD are set only around the conns a test
+ * drives, and cleared after. */
 #define OPENSSL_SUPPRESS_DEPRECATED /* RAND_set_rand_method: the PSS salt injection below */
 #include "harness.h"
 
