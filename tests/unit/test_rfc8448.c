@@ -19,6 +19,8 @@
  *                keys) to the RFC's EE, Certificate, CertificateVerify and Finished messages;
  *                it accepts the RFC's client Finished record; it reads the RFC's application
  *                data and close_notify, and writes the RFC's application data and close_notify.
+ * *_byte_at_a_time  client_side and server_side with the peer's records fed one byte at a
+ *                time (the handshake runs after each byte): the same bytes come out.
  * server_side_fresh_salt  The same without the salt injection below: everything up to the
  *                CertificateVerify is the RFC's; the CertificateVerify verifies; the Finished
  *                and the application secrets are computed over OUR transcript by ks13_* and
@@ -475,6 +477,27 @@ static void check_output_hex(ctls_conn *c, const char *hex1, const char *hex2)
     CHECK(out.n == want.n && memcmp(out.b, want.b, out.n) == 0);
 }
 
+/* Feed the records given as hex to c, chunk bytes at a time, running the handshake after
+ * each chunk: CTLS_WANT_READ until the last byte is in. Returns the last status. */
+static int feed_handshake(ctls_conn *c, size_t chunk, const char *hex1, const char *hex2)
+{
+    bytes in = {.n = 0};
+    cat_hex(&in, hex1);
+    if (hex2) cat_hex(&in, hex2);
+    int rc = CTLS_WANT_READ;
+    size_t off = 0;
+    while (off < in.n && rc == CTLS_WANT_READ) {
+        size_t n = in.n - off < chunk ? in.n - off : chunk, used = 0;
+        CHECK_EQ(ctls_conn_feed(c, in.b + off, n, &used), 0);
+        CHECK_EQ(used, n);
+        off += n;
+        rc = ctls_handshake(c);
+        if (off < in.n) CHECK_EQ(rc, CTLS_WANT_READ);
+    }
+    CHECK_EQ(off, in.n);
+    return rc;
+}
+
 static void clear_hooks(void)
 {
     ctls_random_set_test_hook(NULL, NULL);
@@ -486,7 +509,8 @@ static void clear_hooks(void)
 
 /* ---- 3. the client ----------------------------------------------------------------------- */
 
-TEST(client_side)
+/* The client trace, the server's records fed chunk bytes at a time. */
+static void client_trace(size_t chunk)
 {
     CHECK(hs_test_client_hook == NULL); /* off unless a test sets it */
     ctls_config *cfg = ctls_config_new(CTLS_CLIENT);
@@ -520,9 +544,8 @@ TEST(client_side)
 
     /* {server} ServerHello and the encrypted flight -> {client} Finished, and no CCS (the
      * session id is empty) */
-    feed_hex(c, RFC3_SH_RECORD_HDR, RFC_SH);
-    feed_hex(c, RFC3_SERVER_FLIGHT_RECORD, NULL);
-    CHECK_EQ(ctls_handshake(c), 0);
+    CHECK_EQ(feed_handshake(c, chunk, RFC3_SH_RECORD_HDR, RFC_SH), CTLS_WANT_READ);
+    CHECK_EQ(feed_handshake(c, chunk, RFC3_SERVER_FLIGHT_RECORD, NULL), 0);
     check_output_hex(c, RFC3_CFIN_RECORD, NULL);
     CHECK_EQ(rnd.overrun, 0);
     CHECK_EQ(rnd.off, 96);
@@ -654,7 +677,8 @@ static int next_msg(const bytes *msgs, size_t *off, const uint8_t **m, size_t *l
     return 1;
 }
 
-TEST(server_side)
+/* The server trace, the client's records fed chunk bytes at a time. */
+static void server_trace(size_t chunk)
 {
     rfc_server v;
     if (server_open(&v) < 0) {
@@ -666,10 +690,9 @@ TEST(server_side)
     const RAND_METHOD *prev = RAND_get_rand_method();
 
     /* {client} ClientHello -> {server} ServerHello, EE, Certificate, CV, Finished */
-    feed_hex(s, RFC3_CH_RECORD_HDR, RFC_CH);
     g_pss.armed = 1;
     CHECK_EQ(RAND_set_rand_method(&pss_rand_method), 1);
-    CHECK_EQ(ctls_handshake(s), CTLS_WANT_READ);
+    CHECK_EQ(feed_handshake(s, chunk, RFC3_CH_RECORD_HDR, RFC_CH), CTLS_WANT_READ);
     RAND_set_rand_method(prev);
     g_pss.armed = 0;
     CHECK_EQ(g_pss.salt_used, 1);
@@ -695,8 +718,7 @@ TEST(server_side)
     CHECK_HEX(s->c_ap, 32, RFC3_C_AP_TRAFFIC);
 
     /* {client} Finished (the RFC's record) -> handshake done */
-    feed_hex(s, RFC3_CFIN_RECORD, NULL);
-    CHECK_EQ(ctls_handshake(s), 0);
+    CHECK_EQ(feed_handshake(s, chunk, RFC3_CFIN_RECORD, NULL), 0);
     clear_hooks();
     bytes out;
     take_output(s, &out);
@@ -727,6 +749,23 @@ TEST(server_side)
 
     free(app);
     server_close(&v);
+}
+
+TEST(client_side)
+{
+    client_trace(SIZE_MAX);
+}
+TEST(client_side_byte_at_a_time)
+{
+    client_trace(1);
+}
+TEST(server_side)
+{
+    server_trace(SIZE_MAX);
+}
+TEST(server_side_byte_at_a_time)
+{
+    server_trace(1);
 }
 
 /* Without the salt injection: OpenSSL draws a fresh PSS salt, so the CertificateVerify differs
@@ -846,7 +885,9 @@ int main(void)
     RUN(key_schedule);
     RUN(records);
     RUN(client_side);
+    RUN(client_side_byte_at_a_time);
     RUN(server_side);
+    RUN(server_side_byte_at_a_time);
     RUN(server_side_fresh_salt);
     RUN(server_side_fresh_salt_refuses_rfc_finished);
     clear_hooks();
