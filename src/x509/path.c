@@ -383,10 +383,15 @@ static int build(vctx *v, int depth)
         validate_path(v, depth + 1);
         if (v->best_err == 0) return 1;
     }
-    /* 2. one of the peer's intermediates issued c */
-    for (size_t i = 0; i < v->ninter; i++) {
-        pnode *n = &v->inter[i];
+    /* 2. one of the peer's intermediates issued c: first those whose subjectKeyIdentifier is
+     * c's authorityKeyIdentifier (RFC 5280 4.2.1.1: "to facilitate certification path
+     * construction"), then the others with the right name (identifiers are only a hint) */
+    for (size_t k = 0; k < 2 * v->ninter; k++) {
+        pnode *n = &v->inter[k % v->ninter];
         if (!der_slice_eq(n->cert->subject, c->issuer.p, c->issuer.len)) continue;
+        int hinted = c->aki_has_keyid && n->cert->has_ski &&
+                     der_slice_eq(c->aki, n->cert->ski.p, n->cert->ski.len);
+        if (hinted != (k < v->ninter)) continue;
         if (on_path(v, depth, n->cert)) continue; /* a loop (or the same CA twice) */
         if (!spend_candidate(v)) return 0;
         found_issuer = 1;
