@@ -224,8 +224,8 @@ static spec leaf_spec(void)
     return s;
 }
 
-/* Signs a spec with the intermediate's key: a certificate the chain code will accept. */
-static buf signed_cert(const spec *s)
+/* Signs a spec with the private key of the test PKI file key_name (P-256 keys). */
+static buf signed_by(const spec *s, const char *key_name)
 {
     buf tbs = tbs_of(s);
     uint8_t *pem = NULL;
@@ -233,12 +233,18 @@ static buf signed_cert(const spec *s)
     ctls_privkey *k = NULL;
     uint8_t sig[256];
     size_t sig_len = sizeof sig;
-    CHECK_EQ(ctls_read_file(tp_cert("int.key"), &pem, &pem_len), 0);
+    CHECK_EQ(ctls_read_file(tp_cert(key_name), &pem, &pem_len), 0);
     CHECK_EQ(ctls_privkey_from_pem(pem, pem_len, &k), 0);
     CHECK_EQ(ctls_sign(k, CTLS_SIG_ECDSA_SECP256R1_SHA256, tbs.b, tbs.n, sig, &sig_len), 0);
     ctls_privkey_free(k);
     ctls_free(pem);
     return cert_of(tbs, sig, sig_len);
+}
+
+/* Signs a spec with the intermediate's key: a certificate the chain code will accept. */
+static buf signed_cert(const spec *s)
+{
+    return signed_by(s, "int.key");
 }
 
 static int verify_signed(const spec *s, const char *host, unsigned *flags)
@@ -933,6 +939,55 @@ TEST(budget_many_duplicates)
     ctls_store_free(ca);
 }
 
+TEST(budget_pathological_mesh)
+{
+    /* Seven CAs with one name and seven keys, each key certified by every other key: 42
+     * self-issued intermediates that never reach the root. Without a budget the search
+     * explores thousands of orderings; with it, it stops after PATH_BUDGET_SIGS checks. */
+    static const char *names[] = {"int",        "server-ecdsa", "client", "bad-expired",
+                                  "bad-notyet", "bad-host",     "bad-eku"};
+    enum { K = 7 };
+    static buf certs[K * (K - 1) + 1];
+    const uint8_t *chain[K * (K - 1) + 1];
+    size_t lens[K * (K - 1) + 1];
+    char file[64];
+    size_t n = 0;
+    spec s = leaf_spec();
+    s.issuer = name_cn("mesh");
+    s.exts = ext(EXT_AKI, 0, T(0x30, T(0x80, hexb("01"))));
+    s.exts = cat(s.exts, ext(EXT_SAN, 0, T(0x30, str(0x82, "localhost"))));
+    certs[n++] = signed_by(&s, "int.key");
+    for (int i = 0; i < K; i++) {
+        for (int j = 0; j < K; j++) {
+            if (i == j) continue;
+            spec m;
+            memset(&m, 0, sizeof m);
+            snprintf(file, sizeof file, "%s.pem", names[i]);
+            m.spki = spki_of(file);
+            m.issuer = name_cn("mesh");
+            m.subject = name_cn("mesh");
+            m.exts = ext(EXT_BC, 1, hexb("30030101ff"));
+            snprintf(file, sizeof file, "%s.key", names[j]);
+            certs[n++] = signed_by(&m, file);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        chain[i] = certs[i].b, lens[i] = certs[i].n;
+    ctls_trust_store *ca = store_of("ca.pem");
+    ctls_verify_params p = {NOW, "localhost", CTLS_PURPOSE_SERVER_AUTH, 0};
+    unsigned flags;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = ctls_x509_verify(ca, chain, lens, n, &p, &flags);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    fprintf(stderr, "  mesh of %zu intermediates: rc %d in %.1f ms\n", n - 1, rc, ms);
+    CHECK_EQ(rc, CTLS_ERR_CERT_PATH_LIMIT);
+    CHECK(flags & CTLS_CERT_PATH_LIMIT);
+    CHECK(ms < 5000);
+    ctls_store_free(ca);
+}
+
 static double secs(void)
 {
     struct timespec t;
@@ -1015,6 +1070,7 @@ int main(void)
     RUN(tool_outcomes);
     RUN(store_sources);
     RUN(budget_many_duplicates);
+    RUN(budget_pathological_mesh);
     RUN(speed_parse_and_build_vs_signatures);
     return th_summary();
 }
