@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
+#include "x509/x509.h"
 
 typedef struct {
     uint8_t *p;
@@ -208,6 +209,41 @@ static int one(unsigned opt)
     return rc;
 }
 
+/* X.509 and PEM seeds: the fixed fuzz PKI as DER and as PEM for each fuzz_pem mode. */
+static void x509_seeds(void)
+{
+    static const struct {
+        const char *name, *pem;
+    } certs[] = {{"ca", fuzz_ca_pem}, {"server", fuzz_server_pem}, {"client", fuzz_client_pem}};
+    for (size_t i = 0; i < sizeof certs / sizeof certs[0]; i++) {
+        ctls_der_list l = {0};
+        if (ctls_pem_decode(certs[i].pem, strlen(certs[i].pem), "CERTIFICATE", &l) == 0 &&
+            l.count == 1) {
+            char name[32];
+            snprintf(name, sizeof name, "fuzz-%s.der", certs[i].name);
+            write_file("fuzz_x509", name, l.der[0], l.len[0]);
+        }
+        ctls_der_list_free(&l);
+    }
+    gbuf b = {0};
+    static const char *const texts[4][2] = {
+        {fuzz_server_pem, fuzz_ca_pem},
+        {fuzz_ca_pem, fuzz_client_pem},
+        {fuzz_server_pem, fuzz_ca_pem},
+        {fuzz_server_key, ""},
+    };
+    for (uint8_t sel = 0; sel < 4; sel++) {
+        b.n = 0;
+        gb_add(&b, &sel, 1);
+        gb_add(&b, texts[sel][0], strlen(texts[sel][0]));
+        gb_add(&b, texts[sel][1], strlen(texts[sel][1]));
+        char name[32];
+        snprintf(name, sizeof name, "mode%u.pem", sel);
+        write_file("fuzz_pem", name, b.p, b.n);
+    }
+    free(b.p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -220,6 +256,7 @@ int main(int argc, char **argv)
     int bad = 0;
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         bad |= one(opts[i]) != 0;
+    x509_seeds();
     ctls_random_set_test_hook(NULL, NULL);
     return bad;
 }
