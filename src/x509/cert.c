@@ -296,6 +296,8 @@ static int ext_eku(ctls_cert *c, der_rd *v)
     return 0;
 }
 
+/* Syntax is checked by ctls_general_names_each; a SAN iPAddress is an address, 4 or 16
+ * octets (RFC 5280 4.2.1.6). Subtree and AIA names need nothing more here. */
 static int check_general_name(void *ctx, uint8_t tag, ctls_slice v)
 {
     (void)ctx;
@@ -304,11 +306,18 @@ static int check_general_name(void *ctx, uint8_t tag, ctls_slice v)
     return 0;
 }
 
+static int check_san_name(void *ctx, uint8_t tag, ctls_slice v)
+{
+    (void)ctx;
+    if (tag == DER_CTX(7)) CTLS_ENSURE(v.len == 4 || v.len == 16, CTLS_ERR_DECODE);
+    return 0;
+}
+
 static int ext_san(ctls_cert *c, der_rd *v)
 {
     CTLS_GUARD(der_get(v, DER_SEQUENCE, &c->san, NULL));
     CTLS_ENSURE(c->san.len > 0, CTLS_ERR_DECODE); /* GeneralNames SIZE (1..MAX) */
-    return ctls_general_names_each(c->san, check_general_name, NULL);
+    return ctls_general_names_each(c->san, check_san_name, NULL);
 }
 
 static int check_subtrees(ctls_slice st)

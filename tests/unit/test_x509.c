@@ -437,6 +437,10 @@ TEST(parse_malformed_table)
     CHECK_EQ(parse_buf(fake_cert(&s)), CTLS_ERR_CERT_MALFORMED);
     s.exts = ext(EXT_SAN, 0, raw("example.com", 11));
     CHECK_EQ(parse_buf(fake_cert(&s)), CTLS_ERR_CERT_MALFORMED);
+    s.exts = ext(EXT_SAN, 0, T(0x30, T(0x87, hexb("7f0000")))); /* a 3-octet address */
+    CHECK_EQ(parse_buf(fake_cert(&s)), CTLS_ERR_CERT_MALFORMED);
+    s.exts = ext(EXT_SAN, 0, T(0x30, str(0x82, "caf\xc3\xa9.example"))); /* not IA5 */
+    CHECK_EQ(parse_buf(fake_cert(&s)), CTLS_ERR_CERT_MALFORMED);
     s.exts = ext(EXT_SAN, 0, T(0x30, str(0x89, "x"))); /* no GeneralName [9] */
     CHECK_EQ(parse_buf(fake_cert(&s)), CTLS_ERR_CERT_MALFORMED);
     /* basicConstraints with pathLen but no cA; keyUsage with no bit set; critical SKI */
