@@ -2,14 +2,19 @@
  *
  * Building: depth-first from the leaf. For the certificate at the top of the partial path we
  * try, in order, every trust anchor whose subject equals its issuer, then every certificate
- * the peer sent with that subject (any order; duplicates and extras are harmless). A
+ * the peer sent with that subject (any order; duplicates and extras are harmless), those
+ * whose subjectKeyIdentifier equals the child's authorityKeyIdentifier first. A
  * candidate whose (subject, key) is already on the path is skipped, which ends cycles. The
  * search is bounded by a budget of signature checks and candidates (PATH_BUDGET_*), so a
  * hostile set of cross-signed intermediates ends quickly with CTLS_ERR_CERT_PATH_LIMIT.
  *
  * Validation: every complete path (leaf .. anchor, all signatures verified) is checked
  * against RFC 5280 / web PKI rules; the first clean path wins. When none is clean we report
- * the best complete path; when no path reaches an anchor we report why the search stopped.
+ * the best complete path; when no path reaches an anchor we report why the search stopped
+ * (a bad signature, a weak or unknown algorithm, the budget or depth, a self-signed root
+ * that is not trusted, or a missing issuer), plus the leaf's own time / usage flags.
+ * Anchors are trusted as configured, but must still look like CAs (v3, critical
+ * basicConstraints cA, keyCertSign, a subjectKeyIdentifier) and be within their validity.
  *
  * Outcome priority (the return value is the first that applies; *flags gets them all):
  *   MALFORMED > UNSUPPORTED > INVALID_CHAIN > WEAK_ALGORITHM > PATH_LIMIT > NAME_CONSTRAINTS
