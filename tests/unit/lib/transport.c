@@ -67,6 +67,11 @@ static ssize_t cb_push(void *ctx, const void *buf, size_t len)
 {
     tt_end *e = ctx;
     e->pushes++;
+    if (e->eintr_pushes > 0) {
+        e->eintr_pushes--;
+        errno = EINTR;
+        return -1;
+    }
     if (e->alternate_eagain && (e->flip_push ^= 1)) {
         errno = EAGAIN;
         return -1;

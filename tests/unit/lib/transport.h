@@ -24,6 +24,7 @@ typedef struct tt_end {
     size_t chunk;         /* 0 = unlimited */
     int alternate_eagain; /* callbacks: every other push and every other pull gives EAGAIN */
     int eintr_pulls;      /* callbacks: this many next pulls give -1 / EINTR */
+    int eintr_pushes;     /* callbacks: this many next pushes give -1 / EINTR */
     long push_budget;     /* callbacks: bytes push may still take (-1 = unlimited) */
     int nb_pull_timeout;  /* callbacks: pull_timeout answers -1 / EAGAIN when nothing is there */
     unsigned limit_ms;    /* bound on one tt_call (default 10000) */
