@@ -1,7 +1,8 @@
 /* File-descriptor transport: blocking or O_NONBLOCK sockets and pipes. EAGAIN becomes
  * CTLS_WANT_READ / CTLS_WANT_WRITE, EINTR becomes CTLS_INTERRUPTED; the handshake timeout is
- * enforced with poll(). */
+ * enforced with poll() on a blocking descriptor and checked on each call on a non-blocking one. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -36,11 +37,20 @@ int fd_flush(ctls_conn *c)
     return 0;
 }
 
+/* An O_NONBLOCK descriptor must never wait in poll(): its application polls and calls again,
+ * and the deadline is checked on each call. Asked on every read (the application may switch
+ * the mode after ctls_conn_set_fd). */
+static int fd_is_blocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl >= 0 && !(fl & O_NONBLOCK);
+}
+
 int fd_fill(ctls_conn *c)
 {
     int left = io_time_left(c);
     if (left == 0) return CTLS_ERR_TIMEOUT;
-    if (left > 0) {
+    if (left > 0 && fd_is_blocking(c->fd)) {
         struct pollfd p = {.fd = c->fd, .events = POLLIN};
         int r = poll(&p, 1, left);
         if (r == 0) return CTLS_ERR_TIMEOUT;
