@@ -406,7 +406,8 @@ int ctls_acceptable_ca_der(ctls_conn *c, size_t i, const uint8_t **dn, size_t *l
 int ctls_conn_set_certificate_file(ctls_conn *c, const char *chain_pem, const char *key_pem)
 {
     if (!c || !chain_pem || !key_pem) return CTLS_ERR_INVALID_ARG;
-    if (c->hs_done || c->fatal) return CTLS_ERR_BAD_STATE;
+    /* a client certificate: a server takes its chains from the config only */
+    if (c->role != CTLS_CLIENT || c->hs_done || c->fatal) return CTLS_ERR_BAD_STATE;
     uint8_t *a = NULL, *b = NULL;
     size_t al = 0, bl = 0;
     int rc = ctls_read_file(chain_pem, &a, &al);
