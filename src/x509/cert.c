@@ -516,8 +516,15 @@ static int parse_tbs(ctls_cert *c, der_rd *t)
     CTLS_GUARD(parse_name(t, &c->issuer, &c->issuer_empty));
     der_rd val;
     CTLS_GUARD(der_enter(t, DER_SEQUENCE, &val));
+    /* RFC 5280 4.1.2.5: dates through 2049 MUST be UTCTime. Noted rather than refused at
+     * parse time: one root in the Mozilla store encodes 2011 as GeneralizedTime. */
+    int tag0 = der_peek(&val);
     CTLS_GUARD(der_time(&val, &c->not_before));
+    int tag1 = der_peek(&val);
     CTLS_GUARD(der_time(&val, &c->not_after));
+    const int64_t y2050 = 2524608000; /* 2050-01-01T00:00:00Z */
+    c->time_form_bad = (tag0 == DER_GENERALIZED_TIME && c->not_before < y2050) ||
+                       (tag1 == DER_GENERALIZED_TIME && c->not_after < y2050);
     CTLS_GUARD(der_done(&val));
     CTLS_GUARD(parse_name(t, &c->subject, &c->subject_empty));
     CTLS_GUARD(parse_spki(c, t));

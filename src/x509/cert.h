@@ -46,10 +46,11 @@ struct ctls_cert {
     ctls_slice issuer;  /* Name TLV */
     ctls_slice subject; /* Name TLV */
     int64_t not_before, not_after;
-    ctls_slice spki; /* SubjectPublicKeyInfo TLV */
-    int key_type;    /* CTLS_KEY_* or 0 */
-    int key_bits;    /* RSA modulus / EC field size / 255 for Ed25519 */
-    int weak_key;    /* a key type the web PKI forbids (DSA, P-192, ...) */
+    int time_form_bad; /* a GeneralizedTime before 2050 (RFC 5280 4.1.2.5) */
+    ctls_slice spki;   /* SubjectPublicKeyInfo TLV */
+    int key_type;      /* CTLS_KEY_* or 0 */
+    int key_bits;      /* RSA modulus / EC field size / 255 for Ed25519 */
+    int weak_key;      /* a key type the web PKI forbids (DSA, P-192, ...) */
 
     int has_ext;
     int has_bc, bc_critical, is_ca;

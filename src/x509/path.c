@@ -259,6 +259,8 @@ static int cert_rules(const vctx *v, int i, int top, int *err, unsigned *flags)
         FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     /* RFC 5280 4.1.2.2 on what the peer sent; anchors are configuration (serial 0 roots
      * such as Go Daddy Root G2 are trusted everywhere) */
+    if (!anchor && c->time_form_bad) /* RFC 5280 4.1.2.5 */
+        FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     if (!anchor && !serial_ok(c)) FAIL(CTLS_ERR_CERT_INVALID_CHAIN);
     if (c->issuer_empty) /* RFC 5280 4.1.2.4 */
         FAIL(CTLS_ERR_CERT_INVALID_CHAIN);

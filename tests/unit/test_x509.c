@@ -771,6 +771,14 @@ TEST(chain_hand_made_leaves)
     s.exts = cat(s.exts, ext(EXT_SAN, 0, T(0x30, str(0x82, "localhost"))));
     s.exts = cat(s.exts, ext(EXT_EKU, 0, T(0x30, T(0x06, hexb("551d2500")))));
     CHECK_EQ(verify_signed(&s, "localhost", &flags), CTLS_ERR_CERT_BAD_USAGE);
+    /* GeneralizedTime for a date before 2050 (RFC 5280 4.1.2.5): parses, never validates */
+    s = leaf_spec();
+    s.not_before = str(0x18, "20250101000000Z");
+    CHECK_EQ(parse_buf(signed_cert(&s)), 0);
+    CHECK_EQ(verify_signed(&s, "localhost", &flags), CTLS_ERR_CERT_INVALID_CHAIN);
+    s.not_before = str(0x17, "250101000000Z");
+    s.not_after = str(0x18, "20500101000000Z");
+    CHECK_EQ(verify_signed(&s, "localhost", &flags), 0);
     /* an IP SAN matches an IP reference only */
     s = leaf_spec();
     s.exts = ext(EXT_AKI, 0, T(0x30, T(0x80, hexb("00"))));
