@@ -388,6 +388,10 @@ int client13_step(ctls_conn *c)
         if (rc == 0 && c->version == CTLS_TLS1_3) {
             rc = key_change_boundary(c, len);
             if (rc == 0) rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->s_hs);
+            /* The server reads with our handshake keys from now on: an alert we send before
+             * our second flight (a rejected certificate, a bad EncryptedExtensions) must be
+             * protected with them too, or the server sees unexpected_message, not the alert. */
+            if (rc == 0) rc = rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs);
             if (rc == 0) h->st = CL_WAIT_EE;
         }
         break;
