@@ -2,12 +2,15 @@
  *
  *   ctls-server [options] --cert FILE --key FILE
  *
- * Connections are served one at a time. With --echo or --www the server keeps serving (a
- * failed client does not stop it) until --once, SIGINT or SIGTERM; with neither it serves one
- * connection on stdin/stdout like ctls-client.
+ * With --echo or --www the server keeps serving, each connection on its own thread (a slow or
+ * failed client does not stop the others), until --once, SIGINT or SIGTERM; with neither it
+ * serves one connection on stdin/stdout like ctls-client.
  */
 #include <ctls/ctls.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +221,59 @@ out:
     return rc;
 }
 
+/* --echo / --www serve each connection on its own thread, so a slow or silent client (one that
+ * sends half a ClientHello and stops) never blocks honest ones; the config is shared, as the
+ * API allows. */
+#define MAX_CONNECTIONS 256
+
+static int active_connections;
+
+struct worker {
+    ctls_config *cfg;
+    int fd;
+    const struct server_opts *o;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    serve_one(w->cfg, w->fd, w->o);
+    close(w->fd);
+    free(w);
+    __atomic_sub_fetch(&active_connections, 1, __ATOMIC_ACQ_REL);
+    return NULL;
+}
+
+/* Start a worker with SIGINT/SIGTERM blocked, so the signals reach the accepting thread. */
+static int spawn_worker(ctls_config *cfg, int fd, const struct server_opts *o)
+{
+    if (__atomic_load_n(&active_connections, __ATOMIC_ACQUIRE) >= MAX_CONNECTIONS) return -1;
+    struct worker *w = malloc(sizeof *w);
+    if (!w) return -1;
+    w->cfg = cfg;
+    w->fd = fd;
+    w->o = o;
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    __atomic_add_fetch(&active_connections, 1, __ATOMIC_ACQ_REL);
+    int rc = pthread_create(&t, &attr, worker_main, w);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        __atomic_sub_fetch(&active_connections, 1, __ATOMIC_ACQ_REL);
+        free(w);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct server_opts o;
@@ -259,14 +315,23 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
+        if (!once) {
+            if (spawn_worker(cfg, fd, &o) < 0) {
+                tool_errorf("too many connections: dropping one");
+                close(fd);
+            }
+            continue;
+        }
         rc = serve_one(cfg, fd, &o);
         close(fd);
-        if (once) {
-            status = rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED) ? 1 : 0;
-            break;
-        }
+        status = rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED) ? 1 : 0;
+        break;
     }
     close(lfd);
+    /* give running connections a moment to finish before the process exits */
+    for (int i = 0; i < 100 && __atomic_load_n(&active_connections, __ATOMIC_ACQUIRE) > 0; i++)
+        usleep(10000);
+    if (__atomic_load_n(&active_connections, __ATOMIC_ACQUIRE) > 0) _exit(status);
     ctls_config_free(cfg);
     return status;
 }

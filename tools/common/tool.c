@@ -495,11 +495,14 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
             pf[1].revents = 0;
             nfds = 2;
         }
-        int n = poll(pf, (nfds_t)nfds, -1);
+        /* wake up now and then: server connection threads block SIGINT/SIGTERM and learn of a
+         * stop from tool_stop, checked at the top of the loop */
+        int n = poll(pf, (nfds_t)nfds, 200);
         if (n < 0) {
             if (errno == EINTR) continue;
             return CTLS_ERR_IO;
         }
+        if (n == 0) continue;
         if (use_in && pf[1].revents) {
             ssize_t r = read(in_fd, pend, sizeof pend);
             if (r > 0) {
