@@ -1,6 +1,9 @@
 /* ctls_config: shared, reference-counted, read-only once a connection uses it. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api/internal.h"
 #include "core/mem.h"
@@ -47,6 +50,7 @@ void ctls_config_free(ctls_config *cfg)
     for (size_t i = 0; i < cfg->n_certs; i++)
         cfg_cert_clear(&cfg->certs[i]);
     ctls_store_free(cfg->store);
+    ctls_free(cfg->ca_names);
     pthread_mutex_destroy(&cfg->lock);
     ctls_free(cfg);
 }
@@ -230,6 +234,70 @@ static int cfg_store(ctls_config *cfg)
     return 0;
 }
 
+/* The names a server announces in certificate_authorities: the subjects of the anchors loaded
+ * from files (like GnuTLS; the system store is never announced). A list that would not fit
+ * is not sent at all: a partial one would mislead the client. */
+#define CFG_MAX_CA_NAMES (16 * 1024)
+
+static int ca_name_known(const ctls_config *cfg, ctls_slice dn)
+{
+    for (size_t off = 0; off + 2 <= cfg->ca_names_len;) {
+        size_t n = (size_t)cfg->ca_names[off] << 8 | cfg->ca_names[off + 1];
+        if (n == dn.len && memcmp(cfg->ca_names + off + 2, dn.p, n) == 0) return 1;
+        off += 2 + n;
+    }
+    return 0;
+}
+
+static int ca_names_add_file(ctls_config *cfg, const char *path)
+{
+    ctls_der_list l;
+    memset(&l, 0, sizeof l);
+    if (ctls_pem_file_certs(path, 1, &l) < 0) return 0; /* the store judged the file */
+    int rc = 0;
+    for (size_t i = 0; i < l.count && rc == 0 && !cfg->ca_names_overflow; i++) {
+        ctls_cert *cert = NULL;
+        if (ctls_cert_parse(l.der[i], l.len[i], &cert) < 0) continue;
+        ctls_slice dn = ctls_cert_subject_der(cert);
+        if (dn.len == 0 || dn.len > 0xffff || ca_name_known(cfg, dn)) {
+            /* nothing to add */
+        } else if (cfg->ca_names_len + 2 + dn.len > CFG_MAX_CA_NAMES) {
+            cfg->ca_names_overflow = 1;
+        } else {
+            uint8_t *p = ctls_realloc(cfg->ca_names, cfg->ca_names_len + 2 + dn.len);
+            if (!p) {
+                rc = CTLS_ERR_NOMEM;
+            } else {
+                p[cfg->ca_names_len] = (uint8_t)(dn.len >> 8);
+                p[cfg->ca_names_len + 1] = (uint8_t)dn.len;
+                memcpy(p + cfg->ca_names_len + 2, dn.p, dn.len);
+                cfg->ca_names = p;
+                cfg->ca_names_len += 2 + dn.len;
+            }
+        }
+        ctls_cert_free(cert);
+    }
+    ctls_der_list_free(&l);
+    return rc;
+}
+
+static int ca_names_add_dir(ctls_config *cfg, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int rc = 0;
+    struct dirent *e;
+    char path[4096];
+    while (rc == 0 && !cfg->ca_names_overflow && (e = readdir(d)) != NULL) {
+        struct stat st;
+        int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] == '.' || n <= 0 || (size_t)n >= sizeof path) continue;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) rc = ca_names_add_file(cfg, path);
+    }
+    closedir(d);
+    return rc;
+}
+
 int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path)
 {
     CTLS_GUARD(cfg_writable(cfg));
@@ -237,7 +305,7 @@ int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path)
     CTLS_GUARD(cfg_store(cfg));
     CTLS_GUARD(ctls_store_add_pem_file(cfg->store, pem_path));
     cfg->trust_explicit = 1;
-    return 0;
+    return cfg->role == CTLS_SERVER ? ca_names_add_file(cfg, pem_path) : 0;
 }
 
 int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir)
@@ -247,7 +315,7 @@ int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir)
     CTLS_GUARD(cfg_store(cfg));
     CTLS_GUARD(ctls_store_add_dir(cfg->store, dir));
     cfg->trust_explicit = 1;
-    return 0;
+    return cfg->role == CTLS_SERVER ? ca_names_add_dir(cfg, dir) : 0;
 }
 
 int ctls_config_load_system_trust(ctls_config *cfg)

@@ -47,6 +47,12 @@ struct ctls_config {
     int break_server_auth, break_cert_requested, quiet_shutdown;
     int tickets;
     int64_t verify_time;
+    /* server: certificate_authorities for the CertificateRequest (RFC 8446 4.2.4), the
+     * subjects of the anchors loaded from files (DistinguishedName list content); none when
+     * they would not fit (ca_names_overflow) */
+    uint8_t *ca_names;
+    size_t ca_names_len;
+    int ca_names_overflow;
     /* trust: explicit anchors, or the system store loaded on first use */
     pthread_mutex_t lock;
     ctls_trust_store *store;

@@ -188,6 +188,11 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
         memset(&cr, 0, sizeof cr);
         cr.ext_present = EXT_BIT(EXT_SIGNATURE_ALGORITHMS);
         cr.signature_algorithms = hs_u16_list(sigbuf, c->cfg->sigs, c->cfg->n_sigs);
+        /* RFC 8446 4.2.4: the anchors we accept client chains from */
+        if (c->cfg->ca_names_len && !c->cfg->ca_names_overflow) {
+            cr.ext_present |= EXT_BIT(EXT_CERTIFICATE_AUTHORITIES);
+            cr.certificate_authorities = (ctls_slice){c->cfg->ca_names, c->cfg->ca_names_len};
+        }
         CTLS_GUARD(hs_send_encoded(c, &cr, (hs_encode_fn)msg_certificate_request_encode));
         h->client_cert_requested = 1;
     }
