@@ -6,8 +6,10 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "pair.h"
@@ -303,8 +305,19 @@ TEST(direction_follows_the_last_call)
     CHECK_EQ(ctls_write(d.c, "abc", 3), 3); /* accepted, still queued */
     CHECK_EQ(ctls_write(d.c, "def", 3), CTLS_WANT_WRITE);
     CHECK_EQ(ctls_direction(d.c), CTLS_WANT_WRITE);
-    CHECK_EQ(ctls_read(d.c, b, sizeof b), CTLS_WANT_READ);
+    /* nothing to read and "abc" cannot leave: ctls_read waits for the transport to take it */
+    CHECK_EQ(ctls_read(d.c, b, sizeof b), CTLS_WANT_WRITE);
+    CHECK_EQ(ctls_direction(d.c), CTLS_WANT_WRITE);
+    d.ec.push_budget = -1;
+    CHECK_EQ(ctls_read(d.c, b, sizeof b), CTLS_WANT_READ); /* gone now: only input is awaited */
     CHECK_EQ(ctls_direction(d.c), CTLS_WANT_READ);
+    long r = CTLS_WANT_READ;
+    for (int i = 0; i < 1000 && nonfinal(r); i++) {
+        r = ctls_read(d.s, b, sizeof b);
+        tt_service(&d.es, r, 10);
+    }
+    CHECK_EQ(r, 3);
+    CHECK(memcmp(b, "abc", 3) == 0);
     duo_free(&d);
 }
 
@@ -625,6 +638,124 @@ TEST(fatal_is_sticky_everywhere)
     ctls_config_free(sc);
 }
 
+/* ---- accepted bytes are delivered by later calls, ctls_direction says what to wait for ---- */
+
+typedef struct {
+    tt_end e;
+    size_t n;
+    long got;
+} responder;
+
+static void respond_after_request(void *arg)
+{
+    responder *r = arg;
+    unsigned char *in = malloc(r->n);
+    if (tt_call(&r->e, TT_HANDSHAKE, NULL, 0) != 0) r->got = -1;
+    usleep(200 * 1000); /* the writer fills the socket and ctls's queue meanwhile */
+    r->got = tt_read_exact(&r->e, in, r->n, 1000, NULL);
+    free(in);
+    if (r->got == (long)r->n) tt_write_all(&r->e, "ok", 2);
+}
+
+/* The usual client loop: write the whole request (every byte accepted), then read the answer,
+ * waiting on what ctls_direction names. Bytes accepted but still queued inside ctls must leave
+ * on the following ctls_read calls; if ctls_read said CTLS_WANT_READ while they cannot leave,
+ * the application would wait for input that never comes (the peer waits for the request). */
+TEST(accepted_bytes_leave_while_reading)
+{
+    for (int kind = TT_FD_NONBLOCK; kind <= TT_CALLBACKS; kind++) {
+        duo d;
+        CHECK_EQ(duo_new(&d, kind, TT_FD_BLOCKING), 0);
+        /* a small socket buffer: the last accepted records cannot all leave at once */
+        int small = 4096;
+        CHECK_EQ(setsockopt(d.sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
+        responder r = {.n = 1 << 20};
+        r.e = d.es;
+        tt_thread t;
+        CHECK_EQ(tt_spawn(&t, (void (*)(void *))respond_after_request, &r), 0);
+        CHECK_EQ(tt_call(&d.ec, TT_HANDSHAKE, NULL, 0), 0);
+        unsigned char *req = calloc(1, r.n);
+        size_t done = 0;
+        long long deadline = tt_now_ms() + 5000;
+        while (done < r.n && tt_now_ms() < deadline) {
+            ssize_t w = ctls_write(d.c, req + done, r.n - done);
+            if (w > 0) {
+                done += (size_t)w;
+                continue;
+            }
+            CHECK_EQ(w, CTLS_WANT_WRITE);
+            tt_service(&d.ec, w, 50); /* poll for what ctls_write waits for */
+        }
+        CHECK_EQ(done, r.n);
+        /* now only read, waiting on ctls_direction like an event loop would */
+        unsigned char b[8];
+        long rd = CTLS_WANT_READ;
+        while (nonfinal(rd) && tt_now_ms() < deadline) {
+            rd = ctls_read(d.c, b, sizeof b);
+            if (rd == CTLS_WANT_READ || rd == CTLS_WANT_WRITE) {
+                CHECK_EQ(ctls_direction(d.c), rd);
+                /* wait as long as it takes for exactly that: it must come */
+                struct pollfd pf = {.fd = d.sv[0],
+                                    .events = rd == CTLS_WANT_READ ? POLLIN : POLLOUT};
+                int ready = poll(&pf, 1, 3000);
+                CHECK(ready > 0);
+                if (ready <= 0) break;
+            }
+        }
+        CHECK_EQ(rd, 2);
+        /* unblock the responder if the request never arrived whole */
+        tt_close(&d.ec, 1);
+        tt_join(&t);
+        CHECK_EQ(r.got, (long)r.n);
+        free(req);
+        d.es.fd = r.e.fd;
+        duo_free(&d);
+    }
+}
+
+/* ---- writes larger than a record are split into records of at most 16 KiB ------------ */
+
+TEST(large_writes_are_fragmented)
+{
+    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
+    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
+    ctls_conn_set_server_name(c, "localhost");
+    CHECK_EQ(tp_handshake(c, s, NULL, NULL), 0);
+    static unsigned char big[100000];
+    CHECK_EQ(ctls_write(c, big, sizeof big), (long)sizeof big); /* all accepted at once */
+    const void *out;
+    size_t n = ctls_conn_output(c, &out), off = 0, records = 0, maxlen = 0;
+    const unsigned char *p = out;
+    while (off + 5 <= n) {
+        size_t len = (size_t)p[off + 3] << 8 | p[off + 4];
+        CHECK_EQ(p[off], 23); /* protected records all say application_data */
+        if (len > maxlen) maxlen = len;
+        off += 5 + len;
+        records++;
+    }
+    CHECK_EQ(off, n);
+    CHECK(maxlen <= 16384 + 256);
+    CHECK(records >= 7); /* 100000 / 16384 = 6.1 */
+    unsigned char *in = malloc(sizeof big);
+    size_t got = 0;
+    for (int i = 0; i < 1000 && got < sizeof big; i++) {
+        tp_pump(c, s, 0);
+        long r = ctls_read(s, in + got, sizeof big - got);
+        if (r > 0) {
+            CHECK(r <= 16384); /* one record at a time: less than asked */
+            got += (size_t)r;
+        } else {
+            CHECK_EQ(r, CTLS_WANT_READ);
+        }
+    }
+    CHECK_EQ(got, sizeof big);
+    free(in);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -642,5 +773,7 @@ int main(void)
     RUN(wrong_state_table);
     RUN(null_connection);
     RUN(fatal_is_sticky_everywhere);
+    RUN(accepted_bytes_leave_while_reading);
+    RUN(large_writes_are_fragmented);
     return th_summary();
 }
