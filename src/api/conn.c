@@ -194,6 +194,9 @@ static int read_records(ctls_conn *c)
             if (rc == CTLS_WANT_READ) {
                 buf_trim(&c->in); /* going idle: hold no buffers */
                 buf_trim(&c->hs_in);
+                /* Records already accepted (ctls_write) cannot leave: the peer may be waiting
+                 * for them before it sends anything, so waiting for input could hang. */
+                if (f == CTLS_WANT_WRITE) rc = CTLS_WANT_WRITE;
             }
             CTLS_GUARD(rc);
             continue;
