@@ -756,6 +756,70 @@ TEST(large_writes_are_fragmented)
     ctls_config_free(sc);
 }
 
+/* ---- shutdown details --------------------------------------------------------------- */
+
+static void memory_pair(ctls_config **cc, ctls_config **sc, ctls_conn **c, ctls_conn **s,
+                        int quiet_client)
+{
+    *sc = tp_server_config("server-ecdsa");
+    *cc = tp_client_config();
+    if (quiet_client) CHECK_EQ(ctls_config_set_quiet_shutdown(*cc, 1), 0);
+    *c = ctls_conn_new(*cc);
+    *s = ctls_conn_new(*sc);
+    ctls_conn_set_server_name(*c, "localhost");
+    CHECK_EQ(tp_handshake(*c, *s, NULL, NULL), 0);
+}
+
+static void memory_pair_free(ctls_config *cc, ctls_config *sc, ctls_conn *c, ctls_conn *s)
+{
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+}
+
+/* The second ctls_shutdown waits for the peer's close_notify; application data that arrives
+ * first is dropped (documented; ctls_read is the way to receive it). */
+TEST(second_shutdown_drops_late_data)
+{
+    ctls_config *cc, *sc;
+    ctls_conn *c, *s;
+    memory_pair(&cc, &sc, &c, &s, 0);
+    CHECK_EQ(ctls_shutdown(c), 0);
+    CHECK_EQ(ctls_shutdown(c), CTLS_WANT_READ); /* memory transport: nothing in yet */
+    tp_pump(c, s, 0);
+    unsigned char b[8];
+    CHECK_EQ(ctls_read(s, b, sizeof b), 0);
+    CHECK_EQ(ctls_write(s, "late", 4), 4);
+    CHECK_EQ(ctls_shutdown(s), 1);
+    tp_pump(c, s, 0);
+    CHECK_EQ(ctls_shutdown(c), 1);
+    CHECK_EQ(ctls_read(c, b, sizeof b), 0); /* "late" is gone */
+    CHECK_EQ(ctls_state(c), CTLS_STATE_CLOSED);
+    memory_pair_free(cc, sc, c, s);
+}
+
+/* Quiet shutdown changes ctls_shutdown only: the peer's close_notify alone closes nothing on
+ * our side (we may still write until we shut down ourselves). */
+TEST(quiet_config_peer_close_keeps_us_open)
+{
+    ctls_config *cc, *sc;
+    ctls_conn *c, *s;
+    memory_pair(&cc, &sc, &c, &s, 1);
+    CHECK_EQ(ctls_shutdown(s), 0);
+    tp_pump(c, s, 0);
+    unsigned char b[8];
+    CHECK_EQ(ctls_read(c, b, sizeof b), 0);
+    CHECK_EQ(ctls_shutdown_flags(c), CTLS_RECEIVED_SHUTDOWN);
+    CHECK_EQ(ctls_state(c), CTLS_STATE_CONNECTED);
+    CHECK_EQ(ctls_write(c, "bye", 3), 3);
+    CHECK_EQ(ctls_shutdown(c), 1); /* quiet: nothing sent */
+    CHECK_EQ(ctls_state(c), CTLS_STATE_CLOSED);
+    tp_pump(c, s, 0);
+    CHECK_EQ(ctls_read(s, b, sizeof b), 3);
+    memory_pair_free(cc, sc, c, s);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -775,5 +839,7 @@ int main(void)
     RUN(fatal_is_sticky_everywhere);
     RUN(accepted_bytes_leave_while_reading);
     RUN(large_writes_are_fragmented);
+    RUN(second_shutdown_drops_late_data);
+    RUN(quiet_config_peer_close_keeps_us_open);
     return th_summary();
 }
