@@ -246,8 +246,8 @@ ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
     if (rc < 0) return conn_status(c, rc);
     if (c->app_len == 0) {
         /* RFC 8446 6.1 close_notify: a clean end of the stream, reported on every call. */
-        if ((c->shutdown_flags & CTLS_SENT_SHUTDOWN) || c->cfg->quiet_shutdown)
-            c->state = CTLS_STATE_CLOSED;
+        /* Closed once both directions are; quiet shutdown changes only ctls_shutdown. */
+        if (c->shutdown_flags & CTLS_SENT_SHUTDOWN) c->state = CTLS_STATE_CLOSED;
         return 0;
     }
     size_t n = len < c->app_len ? len : c->app_len;
