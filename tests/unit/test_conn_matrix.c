@@ -411,6 +411,19 @@ static void timeout_a(fx *f)
     TT_CHECK_EQ(ctls_shutdown(e->conn), CTLS_ERR_TIMEOUT);
 }
 
+/* ---- scenario: the peer hangs up during the handshake ---------------------------------- */
+
+static void hs_eof_a(fx *f)
+{
+    tt_end *e = &f->ea;
+    tt_close(&f->eb, 1); /* no ctls peer: EOF (it still takes what we send) */
+    TT_CHECK_EQ(tt_call(e, TT_HANDSHAKE, NULL, 0), CTLS_ERR_TRUNCATED);
+    TT_CHECK_EQ(ctls_state(e->conn), CTLS_STATE_ABORTED);
+    TT_CHECK_EQ(ctls_handshake(e->conn), CTLS_ERR_TRUNCATED);
+    unsigned char b[4];
+    TT_CHECK_EQ(ctls_read(e->conn, b, sizeof b), CTLS_ERR_TRUNCATED);
+}
+
 /* ---- the matrix ----------------------------------------------------------------------- */
 
 enum {
@@ -425,6 +438,7 @@ enum {
     SC_TIMEOUT,
     SC_TIMEOUT_NB,
     SC_WRITE_RULE,
+    SC_HS_EOF,
     SC_COUNT
 };
 static const char *sc_names[SC_COUNT] = {
@@ -433,7 +447,7 @@ static const char *sc_names[SC_COUNT] = {
     "shutdown: peer first",     "shutdown: both at once",
     "quiet shutdown",           "truncation",
     "hs timeout, silent peer",  "hs timeout, nb pull_timeout",
-    "write rule (WANT_WRITE)",
+    "write rule (WANT_WRITE)",  "EOF during handshake",
 };
 static int results[SC_COUNT][TT_KINDS][2]; /* 0 not run, 1 ok, -1 failed */
 
@@ -487,6 +501,9 @@ static void run_one(int sc, int kind, int role)
     case SC_WRITE_RULE:
         prepare_data(&f, MIB);
         fa = wrule_a, fb = wrule_b;
+        break;
+    case SC_HS_EOF:
+        fa = hs_eof_a;
         break;
     }
     if (fx_connect(&f) != 0) {
@@ -557,6 +574,10 @@ TEST(matrix_write_rule)
 {
     run_scenario(SC_WRITE_RULE);
 }
+TEST(matrix_handshake_eof)
+{
+    run_scenario(SC_HS_EOF);
+}
 
 static void print_matrix(void)
 {
@@ -595,6 +616,7 @@ int main(void)
     RUN(matrix_truncation);
     RUN(matrix_handshake_timeout);
     RUN(matrix_write_rule);
+    RUN(matrix_handshake_eof);
     print_matrix();
     return th_summary();
 }
