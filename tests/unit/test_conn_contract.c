@@ -820,6 +820,29 @@ TEST(quiet_config_peer_close_keeps_us_open)
     memory_pair_free(cc, sc, c, s);
 }
 
+/* The sans-I/O calls belong to the memory transport: on an fd or callbacks connection
+ * ctls_conn_output only shows what waits inside, and nothing can be fed or dropped (that
+ * would corrupt the stream). */
+TEST(sans_io_calls_on_other_transports)
+{
+    duo d;
+    CHECK_EQ(duo_new(&d, TT_CALLBACKS, TT_FD_NONBLOCK), 0);
+    d.ec.push_budget = 0;
+    CHECK_EQ(ctls_handshake(d.c), CTLS_WANT_WRITE); /* the ClientHello waits inside */
+    const void *out = NULL;
+    size_t waiting = ctls_conn_output(d.c, &out); /* a peek: how many bytes wait inside */
+    CHECK(waiting > 0 && out != NULL);
+    ctls_conn_consume_output(d.c, 10); /* not the application's to drop */
+    CHECK_EQ(ctls_conn_output(d.c, &out), waiting);
+    size_t used = 7;
+    CHECK_EQ(ctls_conn_feed(d.c, "abc", 3, &used), CTLS_ERR_BAD_STATE);
+    CHECK_EQ(used, 0);
+    CHECK_EQ(ctls_conn_feed_eof(d.c), CTLS_ERR_BAD_STATE);
+    d.ec.push_budget = -1;
+    CHECK_EQ(duo_handshake(&d, NULL, NULL), 0); /* nothing was lost */
+    duo_free(&d);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -841,5 +864,6 @@ int main(void)
     RUN(large_writes_are_fragmented);
     RUN(second_shutdown_drops_late_data);
     RUN(quiet_config_peer_close_keeps_us_open);
+    RUN(sans_io_calls_on_other_transports);
     return th_summary();
 }
