@@ -93,9 +93,12 @@ size_t ctls_conn_output(ctls_conn *c, const void **data)
     return buf_size(&c->out);
 }
 
+/* Consuming belongs to the memory transport: with an fd or callbacks ctls sends the bytes
+ * itself (ctls_conn_output only shows how many wait), and dropping them would corrupt the
+ * stream. */
 void ctls_conn_consume_output(ctls_conn *c, size_t len)
 {
-    if (!c) return;
+    if (!c || c->transport != TRANSPORT_MEMORY) return;
     buf_consume(&c->out, len);
     if (buf_size(&c->out) == 0) buf_trim(&c->out);
 }
