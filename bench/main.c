@@ -495,7 +495,7 @@ static void run_figure(size_t fi)
         cfg[l] = LIBS[l]->config_new(&f->p);
         if (cfg[l] && f->kind == FIG_RESUME) {
             sess[l] = make_session(LIBS[l], cfg[l]);
-            if (!sess[l]) row[l].state = CELL_FAIL;
+            /* no session to resume (not implemented, say): the cell stays n/a */
         }
     }
     if (f->kind == FIG_HEAP) {
