@@ -8,6 +8,7 @@
 #include "crypto/ossl/ossl.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -188,16 +189,74 @@ static int hmac_key_mac(hmac_key *k, const seg *segs, size_t nsegs, uint8_t *out
     return ok ? 0 : CTLS_ERR_CRYPTO;
 }
 
+/* One HMAC computed with a digest context reused per thread: the key schedule runs ~20 of
+ * these per handshake side, and three context allocations plus two state copies each cost
+ * more than the hashing. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static _Thread_local EVP_MD_CTX *scratch_ctx;
+
+static void scratch_free(void *p)
+{
+    EVP_MD_CTX_free(p);
+}
+static void scratch_init(void)
+{
+    (void)pthread_key_create(&scratch_key, scratch_free);
+}
+
+static EVP_MD_CTX *scratch(void)
+{
+    if (scratch_ctx) return scratch_ctx;
+    pthread_once(&scratch_once, scratch_init);
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c) return NULL;
+    if (pthread_setspecific(scratch_key, c) != 0) {
+        EVP_MD_CTX_free(c);
+        return NULL;
+    }
+    return scratch_ctx = c;
+}
+
+static int hmac_oneshot(int alg, const uint8_t *key, size_t key_len, const seg *segs, size_t nsegs,
+                        uint8_t *out)
+{
+    const EVP_MD *md = ctls_ossl_md(alg);
+    CTLS_ENSURE(md != NULL, CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE(key != NULL || key_len == 0, CTLS_ERR_INVALID_ARG);
+    size_t bs = (size_t)EVP_MD_get_block_size(md), hl = ctls_hash_len(alg);
+    uint8_t block[128], pad[128], inner[CTLS_MAX_HASH_LEN];
+    CTLS_ENSURE(bs > 0 && bs <= sizeof block, CTLS_ERR_INTERNAL);
+    EVP_MD_CTX *c = scratch();
+    if (!c) return CTLS_ERR_NOMEM;
+    memset(block, 0, sizeof block);
+    int ok = 1;
+    if (key_len > bs)
+        ok = EVP_Digest(key, key_len, block, NULL, md, NULL); /* RFC 2104: hash long keys */
+    else if (key_len)
+        memcpy(block, key, key_len);
+    for (size_t i = 0; i < bs; i++)
+        pad[i] = block[i] ^ 0x36;
+    ok = ok && EVP_DigestInit_ex2(c, md, NULL) && EVP_DigestUpdate(c, pad, bs);
+    for (size_t i = 0; ok && i < nsegs; i++)
+        if (segs[i].n) ok = EVP_DigestUpdate(c, segs[i].p, segs[i].n);
+    ok = ok && EVP_DigestFinal_ex(c, inner, NULL);
+    for (size_t i = 0; i < bs; i++)
+        pad[i] = block[i] ^ 0x5c;
+    ok = ok && EVP_DigestInit_ex2(c, md, NULL) && EVP_DigestUpdate(c, pad, bs) &&
+         EVP_DigestUpdate(c, inner, hl) && EVP_DigestFinal_ex(c, out, NULL);
+    OPENSSL_cleanse(block, sizeof block);
+    OPENSSL_cleanse(pad, sizeof pad);
+    OPENSSL_cleanse(inner, sizeof inner);
+    return ok ? 0 : CTLS_ERR_CRYPTO;
+}
+
 int ctls_hmac(int alg, const uint8_t *key, size_t key_len, const void *data, size_t len,
               uint8_t *out)
 {
     CTLS_ENSURE(out != NULL && (data != NULL || len == 0), CTLS_ERR_INVALID_ARG);
-    hmac_key k;
-    CTLS_GUARD(hmac_key_init(&k, alg, key, key_len));
     seg s = {data, len};
-    int rc = hmac_key_mac(&k, &s, 1, out);
-    hmac_key_clear(&k);
-    return rc;
+    return hmac_oneshot(alg, key, key_len, &s, 1, out);
 }
 
 /* ---- HKDF ------------------------------------------------------------------------------ */
@@ -222,6 +281,15 @@ int ctls_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
     /* RFC 5869 2.3: L <= 255*HashLen. */
     CTLS_ENSURE(out_len <= 255 * hl, CTLS_ERR_INVALID_ARG);
     if (out_len == 0) return 0;
+    if (out_len <= hl) {
+        /* one block, T(1) = HMAC(PRK, info | 0x01): the TLS 1.3 key schedule's case */
+        uint8_t t[CTLS_MAX_HASH_LEN], one = 1;
+        seg s[2] = {{info, info_len}, {&one, 1}};
+        int rc = hmac_oneshot(alg, prk, prk_len, s, 2, t);
+        if (rc == 0) memcpy(out, t, out_len);
+        OPENSSL_cleanse(t, sizeof t);
+        return rc;
+    }
     hmac_key k;
     CTLS_GUARD(hmac_key_init(&k, alg, prk, prk_len));
     uint8_t t[CTLS_MAX_HASH_LEN];
