@@ -184,6 +184,18 @@ static int one(unsigned opt)
     }
     if (rc == 0) rc = transfer(s, c, &cc, NULL);
     if (rc == 0) {
+        /* fuzz_session: the client's session, once resumption exists (NULL before) */
+        ctls_session *sess = ctls_conn_get_session(c);
+        uint8_t ser[1 << 16];
+        size_t sl = sizeof ser;
+        if (sess && ctls_session_serialize(sess, ser, &sl) == 0) {
+            char sname[32];
+            snprintf(sname, sizeof sname, "session_opt%u", opt);
+            write_file("fuzz_session", sname, ser, sl);
+        }
+        ctls_session_free(sess);
+    }
+    if (rc == 0) {
         char name[32];
         snprintf(name, sizeof name, "hs_opt%u", opt);
         write_file("fuzz_client", name, cc.p, cc.n);

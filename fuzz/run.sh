@@ -14,6 +14,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ctls-fuzz.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+# Fresh seeds from the engine as built: the committed corpus replays a handshake only while
+# the ClientHello / server flight it recorded stays byte-identical, so regenerate alongside.
+if [ -x "$BUILD/fuzz/gen_corpus" ]; then
+    "$BUILD/fuzz/gen_corpus" "$WORK/gen" >"$WORK/gen.log" 2>&1 ||
+        echo "run.sh: gen_corpus failed (see below); using the committed corpus only" >&2
+    [ -s "$WORK/gen.log" ] && head -20 "$WORK/gen.log" >&2
+fi
 fail=0
 ran=0
 for exe in "$BUILD"/fuzz/fuzz_*; do
@@ -23,6 +30,9 @@ for exe in "$BUILD"/fuzz/fuzz_*; do
     mkdir -p "$WORK/$t/corpus" "$WORK/$t/artifacts"
     [ -d "$SRC/fuzz/corpus/$t" ] && cp "$SRC/fuzz/corpus/$t"/* "$WORK/$t/corpus/" 2>/dev/null
     [ -d "$SRC/fuzz/regressions/$t" ] && cp "$SRC/fuzz/regressions/$t"/* "$WORK/$t/corpus/" 2>/dev/null
+    if [ -d "$WORK/gen/$t" ]; then
+        for f in "$WORK/gen/$t"/*; do cp "$f" "$WORK/$t/corpus/gen-$(basename "$f")"; done
+    fi
     dict=""
     [ -f "$SRC/fuzz/$t.dict" ] && dict="-dict=$SRC/fuzz/$t.dict"
     "$exe" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
