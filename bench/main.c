@@ -10,6 +10,7 @@
 #include "bench.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,6 +542,7 @@ typedef struct {
     const bench_params *p;
     pthread_barrier_t *bar;
     sample s;
+    long vcsw; /* voluntary context switches: the thread waited (a lock, say) */
     int rc;
 } thread_arg;
 
@@ -549,15 +551,19 @@ static void *thread_main(void *v)
     thread_arg *a = v;
     ceiling *c = a->L ? NULL : ceiling_new(a->p, 0);
     pthread_barrier_wait(a->bar);
+    struct rusage r0, r1;
+    getrusage(RUSAGE_THREAD, &r0);
     a->rc = a->L ? hs_sample(a->L, a->cfg, NULL, opt.hs_seconds, &a->s, NULL, 0)
                  : (c ? ceiling_hs_sample(c, opt.hs_seconds, &a->s) : -1);
+    getrusage(RUSAGE_THREAD, &r1);
+    a->vcsw = r1.ru_nvcsw - r0.ru_nvcsw;
     ceiling_free(c);
     return NULL;
 }
 
 typedef struct {
     int state;
-    double one, per_thread, wall_total;
+    double one, per_thread, wall_total, vcsw_per_k; /* vcsw per 1000 handshakes, N threads */
 } thread_result;
 
 static thread_result thread_results[NLIBS];
@@ -586,7 +592,7 @@ static void run_threads(void)
                 args[i] = (thread_arg){.L = L, .cfg = cfg, .p = &f->p, .bar = &bar};
                 pthread_create(&tids[i], NULL, thread_main, &args[i]);
             }
-            double rates[MAXRUNS * 8], wall = 0, total = 0;
+            double rates[MAXRUNS * 8], wall = 0, total = 0, vcsw = 0;
             int ok = 1, m = 0;
             for (int i = 0; i < n; i++) {
                 pthread_join(tids[i], NULL);
@@ -594,6 +600,7 @@ static void run_threads(void)
                 if (m < (int)(sizeof(rates) / sizeof(rates[0])))
                     rates[m++] = (double)args[i].s.n / args[i].s.cpu;
                 total += (double)args[i].s.n;
+                vcsw += (double)args[i].vcsw;
                 if (args[i].s.wall > wall) wall = args[i].s.wall;
             }
             pthread_barrier_destroy(&bar);
@@ -605,6 +612,7 @@ static void run_threads(void)
             else {
                 tr->per_thread = rates[m / 2];
                 tr->wall_total = total / wall;
+                tr->vcsw_per_k = total > 0 ? 1000 * vcsw / total : 0;
                 tr->state = CELL_OK;
             }
             free(args);
@@ -770,13 +778,13 @@ static void print_table(void)
         printf("\nthreads: %d threads share one config (%s); handshakes per CPU-second per "
                "thread\n",
                opt.threads, FIGS[0].name);
-        printf("  %-8s %12s %16s %8s %14s\n", "library", "1 thread", "per thread (N)", "flat",
-               "total HS/wall-s");
+        printf("  %-8s %12s %16s %8s %16s %18s\n", "library", "1 thread", "per thread (N)", "flat",
+               "total HS/wall-s", "waits/1000 HS (N)");
         for (int l = 0; l < NLIBS; l++) {
             const thread_result *t = &thread_results[l];
             if (t->state != CELL_OK) continue;
-            printf("  %-8s %12.0f %16.0f %7.0f%% %14.0f\n", LIBNAMES[l], t->one, t->per_thread,
-                   100 * t->per_thread / t->one, t->wall_total);
+            printf("  %-8s %12.0f %16.0f %7.0f%% %16.0f %18.1f\n", LIBNAMES[l], t->one,
+                   t->per_thread, 100 * t->per_thread / t->one, t->wall_total, t->vcsw_per_k);
         }
     }
 }
@@ -848,8 +856,9 @@ static void print_json(void)
         for (int l = 0; l < NLIBS; l++) {
             const thread_result *t = &thread_results[l];
             if (t->state == CELL_OK)
-                printf(",\"%s\":{\"one_thread\":%.2f,\"per_thread\":%.2f,\"total_wall\":%.2f}",
-                       LIBNAMES[l], t->one, t->per_thread, t->wall_total);
+                printf(",\"%s\":{\"one_thread\":%.2f,\"per_thread\":%.2f,\"total_wall\":%.2f,"
+                       "\"voluntary_switches_per_1000\":%.2f}",
+                       LIBNAMES[l], t->one, t->per_thread, t->wall_total, t->vcsw_per_k);
         }
         printf("}");
     }
