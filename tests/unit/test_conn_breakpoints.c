@@ -346,6 +346,26 @@ TEST(pauses_over_sockets)
     }
 }
 
+/* A client that rejects the server before it switched its own write keys (OpenSSL's client
+ * does: `openssl s_client -verify_return_error` against an untrusted server) sends its alert
+ * unprotected. The server must still report the alert, not unexpected_message (OpenSSL's
+ * server allows plaintext alerts there: ENC_READ_STATE_ALLOW_PLAIN_ALERTS). */
+TEST(server_reads_plaintext_alert_from_client_without_keys)
+{
+    pr p;
+    pr_new(&p, "server-ecdsa", 1, 0, CTLS_VERIFY_NONE);
+    int crc, src;
+    tp_handshake(p.c, p.s, &crc, &src);
+    CHECK_EQ(crc, CTLS_PAUSED_SERVER_AUTH);
+    CHECK_EQ(src, CTLS_WANT_READ); /* its flight is out; it reads with the client's keys */
+    static const unsigned char alert[] = {21, 0x03, 0x03, 0x00, 0x02, 2, CTLS_ALERT_UNKNOWN_CA};
+    size_t used;
+    CHECK_EQ(ctls_conn_feed(p.s, alert, sizeof alert, &used), 0);
+    CHECK_EQ(ctls_handshake(p.s), CTLS_ERR_ALERT_RECEIVED);
+    CHECK_EQ(ctls_alert_received(p.s), CTLS_ALERT_UNKNOWN_CA);
+    pr_free(&p);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -362,5 +382,6 @@ int main(void)
     RUN(both_pauses_in_order);
     RUN(config_certificate_without_break);
     RUN(pauses_over_sockets);
+    RUN(server_reads_plaintext_alert_from_client_without_keys);
     return th_summary();
 }
