@@ -66,13 +66,15 @@ enum {
     FZ_OPT_CLIENT_AUTH = 1, /* server demands a certificate; client has one */
     FZ_OPT_HRR = 2,         /* server prefers secp256r1, client shares x25519: HelloRetryRequest */
     FZ_OPT_ALPN = 4,        /* both sides configure ALPN */
+    FZ_OPT_TLS12 = 8,       /* both sides TLS 1.2 only */
+    FZ_OPT_MASK = 15,
 };
 
-static ctls_config *fz_cfg_cache[2][8];
+static ctls_config *fz_cfg_cache[2][FZ_OPT_MASK + 1];
 
 static inline ctls_config *fz_config(int role, unsigned opt)
 {
-    opt &= 7;
+    opt &= FZ_OPT_MASK;
     ctls_config **slot = &fz_cfg_cache[role == CTLS_SERVER][opt];
     if (*slot) return *slot;
     ctls_config *cfg = ctls_config_new(role);
@@ -82,6 +84,10 @@ static inline ctls_config *fz_config(int role, unsigned opt)
     if (role == CTLS_SERVER) {
         if (ctls_config_add_cert_chain_mem(cfg, fuzz_server_pem, sizeof fuzz_server_pem - 1,
                                            fuzz_server_key, sizeof fuzz_server_key - 1) != 0)
+            abort();
+        if ((opt & FZ_OPT_TLS12) &&
+            ctls_config_add_cert_chain_mem(cfg, fuzz_server12_pem, sizeof fuzz_server12_pem - 1,
+                                           fuzz_server12_key, sizeof fuzz_server12_key - 1) != 0)
             abort();
         if (opt & FZ_OPT_CLIENT_AUTH) ctls_config_set_verify(cfg, CTLS_VERIFY_REQUIRE_PEER);
         if (opt & FZ_OPT_HRR) ctls_config_set_groups(cfg, "secp256r1");
@@ -95,6 +101,7 @@ static inline ctls_config *fz_config(int role, unsigned opt)
          * harness accepts the peer whatever the result. */
         ctls_config_set_break_on_server_auth(cfg, 1);
     }
+    if (opt & FZ_OPT_TLS12) (void)ctls_config_set_versions(cfg, CTLS_TLS1_2, CTLS_TLS1_2);
     if (opt & FZ_OPT_ALPN)
         ctls_config_set_alpn(cfg, role == CTLS_SERVER ? "h2,http/1.1" : "http/1.1,h2");
     *slot = cfg;
@@ -119,7 +126,7 @@ static inline void fz_config_trust(ctls_config *cfg)
 
 static inline ctls_config *fz_config_full(int role, unsigned opt)
 {
-    opt &= 7;
+    opt &= FZ_OPT_MASK;
     int fresh = fz_cfg_cache[role == CTLS_SERVER][opt] == NULL;
     ctls_config *cfg = fz_config(role, opt);
     if (fresh) fz_config_trust(cfg);
