@@ -62,6 +62,12 @@ int ctls_aead_new(int alg, const uint8_t *key, size_t key_len, ctls_aead **out);
 /* out receives len + CTLS_AEAD_TAG_LEN bytes (ciphertext || tag). out may equal in. */
 int ctls_aead_seal(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out);
+/* The same for the concatenation in || trailer (e.g. TLS 1.3 record data and its content
+ * type) without first copying them together; out receives len + trailer_len + TAG bytes and
+ * must not overlap in or trailer. */
+int ctls_aead_seal2(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                    size_t aad_len, const uint8_t *in, size_t len, const uint8_t *trailer,
+                    size_t trailer_len, uint8_t *out);
 /* in is ciphertext || tag (len >= CTLS_AEAD_TAG_LEN); out receives len - TAG bytes. out may
  * equal in. A bad tag is CTLS_ERR_BAD_RECORD_MAC (and out is zeroed). */
 int ctls_aead_open(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,

@@ -67,10 +67,14 @@ int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8
     out[3] = (uint8_t)(clen >> 8);
     out[4] = (uint8_t)clen;
     uint8_t *body = out + REC_HEADER_LEN;
-    if (len && body != data) memmove(body, data, len);
-    body[len] = type;
     rec_nonce(k, nonce);
-    CTLS_GUARD(ctls_aead_seal(k->aead, nonce, out, REC_HEADER_LEN, body, len + 1, body));
+    if (body == data) {
+        body[len] = type;
+        CTLS_GUARD(ctls_aead_seal(k->aead, nonce, out, REC_HEADER_LEN, body, len + 1, body));
+    } else {
+        /* straight from the caller's buffer: no copy of the plaintext first */
+        CTLS_GUARD(ctls_aead_seal2(k->aead, nonce, out, REC_HEADER_LEN, data, len, &type, 1, body));
+    }
     k->seq++;
     return 0;
 }

@@ -1024,6 +1024,38 @@ TEST(provider_name)
     CHECK(strstr(n, "libcrypto") != NULL);
 }
 
+/* ctls_aead_seal2 (data and a trailer sealed without joining them) equals ctls_aead_seal of
+ * the concatenation, for every AEAD and lengths around the block size. */
+TEST(aead_seal2_matches_seal)
+{
+    const int algs[] = {CTLS_AEAD_AES_128_GCM, CTLS_AEAD_AES_256_GCM, CTLS_AEAD_CHACHA20_POLY1305};
+    uint8_t key[32], nonce[12], aad[5] = {23, 3, 3, 0, 0}, in[300], joined[301], a[320], b[320];
+    for (size_t i = 0; i < sizeof key; i++)
+        key[i] = (uint8_t)(i * 3 + 1);
+    for (size_t i = 0; i < sizeof nonce; i++)
+        nonce[i] = (uint8_t)(i + 7);
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = (uint8_t)(i * 13);
+    for (size_t k = 0; k < 3; k++) {
+        ctls_aead *x = NULL;
+        CHECK_EQ(ctls_aead_new(algs[k], key, ctls_aead_key_len(algs[k]), &x), 0);
+        const size_t lens[] = {0, 1, 15, 16, 17, 63, 64, 65, 299};
+        for (size_t j = 0; j < sizeof lens / sizeof lens[0]; j++) {
+            size_t n = lens[j];
+            uint8_t type = 23;
+            memcpy(joined, in, n);
+            joined[n] = type;
+            CHECK_EQ(ctls_aead_seal(x, nonce, aad, sizeof aad, joined, n + 1, a), 0);
+            CHECK_EQ(ctls_aead_seal2(x, nonce, aad, sizeof aad, in, n, &type, 1, b), 0);
+            CHECK_MEM(a, b, n + 1 + CTLS_AEAD_TAG_LEN);
+            /* and it opens */
+            CHECK_EQ(ctls_aead_open(x, nonce, aad, sizeof aad, b, n + 1 + CTLS_AEAD_TAG_LEN, b), 0);
+            CHECK_MEM(b, joined, n + 1);
+        }
+        ctls_aead_free(x);
+    }
+}
+
 int main(void)
 {
     RUN(threads); /* first: the once-only fetch races here */
@@ -1048,5 +1080,6 @@ int main(void)
     RUN(bad_pem_and_spki);
     RUN(pem_combined_and_spki_robustness);
     RUN(provider_name);
+    RUN(aead_seal2_matches_seal);
     return th_summary();
 }

@@ -72,6 +72,34 @@ int ctls_aead_seal(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const
     return 0;
 }
 
+int ctls_aead_seal2(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                    size_t aad_len, const uint8_t *in, size_t len, const uint8_t *trailer,
+                    size_t trailer_len, uint8_t *out)
+{
+    CTLS_ENSURE(a != NULL && nonce != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE((aad != NULL || aad_len == 0) && (in != NULL || len == 0) &&
+                    (trailer != NULL || trailer_len == 0),
+                CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE(len <= INT_MAX - 64 && trailer_len <= 64 && aad_len <= INT_MAX,
+                CTLS_ERR_INVALID_ARG);
+    int n = 0, m = 0, fin = 0;
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1)) return CTLS_ERR_CRYPTO;
+    if (aad_len && !EVP_CipherUpdate(a->ctx, NULL, &n, aad, (int)aad_len)) return CTLS_ERR_CRYPTO;
+    n = 0;
+    if (len && !EVP_CipherUpdate(a->ctx, out, &n, in, (int)len)) return CTLS_ERR_CRYPTO;
+    /* GCM and ChaCha20-Poly1305 are stream modes: every update emits all its bytes */
+    if ((size_t)n != len) return CTLS_ERR_CRYPTO;
+    if (trailer_len && !EVP_CipherUpdate(a->ctx, out + len, &m, trailer, (int)trailer_len))
+        return CTLS_ERR_CRYPTO;
+    size_t total = len + trailer_len;
+    if (!EVP_CipherFinal_ex(a->ctx, out + len + (size_t)m, &fin) ||
+        len + (size_t)m + (size_t)fin != total)
+        return CTLS_ERR_CRYPTO;
+    if (!EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, CTLS_AEAD_TAG_LEN, out + total))
+        return CTLS_ERR_CRYPTO;
+    return 0;
+}
+
 int ctls_aead_open(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out)
 {
