@@ -879,6 +879,26 @@ TEST(shutdown_after_queued_data_keeps_order)
     duo_free(&d);
 }
 
+/* Timeout 0 means none: setting it back to 0 before the handshake starts disarms it. */
+TEST(handshake_timeout_zero_is_none)
+{
+    ctls_config *cc = tp_client_config();
+    ctls_conn *c = ctls_conn_new(cc);
+    ctls_conn_set_server_name(c, "localhost");
+    CHECK_EQ(ctls_conn_set_handshake_timeout(c, 50), 0);
+    CHECK_EQ(ctls_conn_set_handshake_timeout(c, 0), 0);
+    CHECK_EQ(ctls_handshake(c), CTLS_WANT_READ);
+    usleep(120 * 1000);
+    CHECK_EQ(ctls_handshake(c), CTLS_WANT_READ);
+    /* armed during the handshake: counted from the setter */
+    CHECK_EQ(ctls_conn_set_handshake_timeout(c, 50), 0);
+    CHECK_EQ(ctls_handshake(c), CTLS_WANT_READ);
+    usleep(120 * 1000);
+    CHECK_EQ(ctls_handshake(c), CTLS_ERR_TIMEOUT);
+    ctls_conn_free(c);
+    ctls_config_free(cc);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -902,5 +922,6 @@ int main(void)
     RUN(quiet_config_peer_close_keeps_us_open);
     RUN(sans_io_calls_on_other_transports);
     RUN(shutdown_after_queued_data_keeps_order);
+    RUN(handshake_timeout_zero_is_none);
     return th_summary();
 }
