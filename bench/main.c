@@ -357,6 +357,10 @@ static int bulk_sample(const bench_lib *L, void *cfg, ceiling *ceil, size_t tota
     out->cpu = now_thread_cpu() - c0;
     out->wall = now_wall() - w0;
     out->n = records * RECORD;
+    if (L && memcmp(src, dst, RECORD) != 0) { /* the last record, untimed */
+        fprintf(stderr, "%s: bulk data did not arrive intact\n", L->name);
+        goto fail;
+    }
     if (pair) L->pair_free(pair);
     return 0;
 fail:
