@@ -8,6 +8,7 @@
 #include "api/internal.h"
 #include "core/mem.h"
 #include "hs/algs.h"
+#include "session/session.h"
 
 static int cfg_writable(const ctls_config *cfg)
 {
@@ -51,6 +52,7 @@ void ctls_config_free(ctls_config *cfg)
         cfg_cert_clear(&cfg->certs[i]);
     ctls_store_free(cfg->store);
     ctls_free(cfg->ca_names);
+    sess_cfg_free(cfg);
     pthread_mutex_destroy(&cfg->lock);
     ctls_free(cfg);
 }

@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "hs/algs.h"
 #include "msg/msg.h"
+#include "session/session.h"
 
 #define WRITE_CHUNK (4 * REC_MAX_PLAIN)
 #define MEMORY_OUT_SOFT_MAX (256 * 1024)
@@ -41,6 +42,7 @@ void ctls_conn_free(ctls_conn *c)
     ctls_free(c->peer_id);
     ctls_der_list_free(&c->peer_chain);
     ctls_der_list_free(&c->acceptable_cas);
+    sess_conn_free(c); /* sessions handed out are copies: they stay valid */
     if (c->conn_cert) {
         cfg_cert_clear(c->conn_cert);
         ctls_free(c->conn_cert);
@@ -56,6 +58,7 @@ int conn_fail(ctls_conn *c, int err)
     if (c->fatal) return c->fatal;
     c->fatal = err;
     c->state = CTLS_STATE_ABORTED;
+    sess_conn_failed(c); /* a failed connection (truncation included) keeps no session */
     /* The peer's own alert, a dead transport or a timeout get no alert back. */
     if (err != CTLS_ERR_ALERT_RECEIVED && err != CTLS_ERR_IO && err != CTLS_ERR_TRUNCATED &&
         err != CTLS_ERR_TIMEOUT && err != CTLS_ERR_NOMEM) {
@@ -110,7 +113,11 @@ int ctls_conn_set_handshake_timeout(ctls_conn *c, unsigned ms)
 static int drive_handshake(ctls_conn *c)
 {
     for (;;) {
-        CTLS_GUARD(io_flush(c));
+        int frc = io_flush(c);
+        /* DESIGN 2: the server's tickets are sent in the call that completes the handshake;
+         * if the transport cannot take them yet they leave with the next call */
+        if (frc == CTLS_WANT_WRITE && tickets_only_pending(c)) frc = 0;
+        CTLS_GUARD(frc);
         if (c->hs_done) {
             /* a server that asked for no certificate verified nothing: say so */
             if (c->role == CTLS_SERVER && c->cfg->verify_mode == CTLS_VERIFY_NONE)

@@ -57,6 +57,9 @@ struct ctls_config {
     pthread_mutex_t lock;
     ctls_trust_store *store;
     int trust_explicit, system_loaded;
+    /* sessions (src/session/): ticket key, client session store; created on first use under
+     * lock */
+    struct sess_cfg *sess;
 };
 
 /* Record protection state of one direction. */
@@ -106,6 +109,7 @@ struct ctls_conn {
     size_t peer_id_len;
     int resumed;
     int tickets_received;
+    struct sess_conn *sess; /* sessions offered / received (src/session/session.h) */
     /* secrets kept after the handshake (TLS 1.3): traffic secrets for KeyUpdate */
     uint8_t c_ap[KS_MAX], s_ap[KS_MAX], res_master[KS_MAX];
     /* peer */

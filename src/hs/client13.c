@@ -5,6 +5,7 @@
 
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "session/session.h"
 
 enum {
     CL_START = 0,
@@ -45,6 +46,55 @@ static int is_ip_literal(const char *s)
 {
     uint8_t b[16];
     return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+/* RFC 8446 4.2.11: offer the session's ticket as the only PskIdentity (its binder is
+ * patched in by encode_client_hello). ids is a growable writer the slices point into. */
+static int offer_psk(ctls_conn *c, msg_client_hello *m, ctls_writer *ids, uint8_t *binders,
+                     const ctls_session **out)
+{
+    hs_state *h = c->hs;
+    /* RFC 8446 4.1.4: after a HelloRetryRequest only a PSK of its suite's hash */
+    const ctls_session *s = sess_client_offer(c, h->hrr ? h->suite->hash : 0);
+    h->psk_offered = s != NULL;
+    *out = s;
+    if (!s) return 0;
+    /* RFC 8446 4.2.11.1: obfuscated_ticket_age = age in ms + ticket_age_add (mod 2^32) */
+    uint32_t age = (uint32_t)(sess_wall_ms() - s->received_ms) + s->age_add;
+    CTLS_GUARD(wr_vec16(ids, s->ticket, s->ticket_len));
+    CTLS_GUARD(wr_u32(ids, age));
+    CTLS_GUARD(wr_status(ids));
+    size_t hl = ctls_hash_len(s->hash);
+    binders[0] = (uint8_t)hl; /* a zero placeholder of the right length */
+    memset(binders + 1, 0, hl);
+    m->ext_present |= EXT_BIT(EXT_PRE_SHARED_KEY);
+    m->psk_identities = (ctls_slice){ids->buf, ids->len};
+    m->psk_binders = (ctls_slice){binders, 1 + hl};
+    return 0;
+}
+
+/* Encode the ClientHello, compute the binder over the truncated message and patch it in
+ * (RFC 8446 4.2.11.2), then send it (transcript + records). */
+static int encode_client_hello(ctls_conn *c, const msg_client_hello *m, const ctls_session *s)
+{
+    hs_state *h = c->hs;
+    ctls_writer w;
+    wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
+    int rc = msg_client_hello_encode(m, &w);
+    if (rc == 0) rc = wr_status(&w);
+    if (rc == 0 && s && (m->ext_present & EXT_BIT(EXT_PRE_SHARED_KEY))) {
+        /* pre_shared_key is last and its binders list ends the message: u16 list length,
+         * u8 binder length, binder (msg.h) */
+        size_t hl = ctls_hash_len(s->hash);
+        if (w.len < 2 + 1 + hl || m->psk_binders.len != 1 + hl)
+            rc = CTLS_ERR_INTERNAL;
+        else
+            rc = psk_binder(s->hash, s->psk, s->psk_len, &h->tr, w.buf, w.len - 2 - 1 - hl,
+                            w.buf + w.len - hl);
+    }
+    if (rc == 0) rc = hs_send(c, &h->tr, w.buf, w.len);
+    wr_free(&w);
+    return rc;
 }
 
 static int send_client_hello(ctls_conn *c)
@@ -105,9 +155,16 @@ static int send_client_hello(ctls_conn *c)
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
     }
-    if (hs_test_client_hook && hs_test_client_hook->client_hello)
-        CTLS_GUARD(client_hello_test_hook(h, &m));
-    CTLS_GUARD(hs_send_encoded(c, &m, (hs_encode_fn)msg_client_hello_encode));
+    ctls_writer ids;
+    uint8_t binders[1 + KS_MAX];
+    const ctls_session *psk = NULL;
+    wr_init_dyn(&ids, 2 + SESS_MAX_TICKET + 4);
+    int rc = offer_psk(c, &m, &ids, binders, &psk);
+    if (rc == 0 && hs_test_client_hook && hs_test_client_hook->client_hello)
+        rc = client_hello_test_hook(h, &m);
+    if (rc == 0) rc = encode_client_hello(c, &m, psk);
+    wr_free(&ids);
+    CTLS_GUARD(rc);
     c->ccs_allowed = 1;
     return 0;
 }
@@ -187,8 +244,15 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     if (m.is_hrr) return on_hello_retry(c, &m, msg, len);
     if (h->hrr && m.cipher_suite != h->hrr_suite)
         return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4 */
-    if (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY))
-        return CTLS_ERR_ILLEGAL_PARAMETER; /* we offered no PSK */
+    const ctls_session *psk = NULL;
+    if (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY)) {
+        /* RFC 8446 4.2.11: a PSK we offered (one identity: index 0), with a suite of its
+         * hash; else illegal_parameter */
+        psk = c->sess ? c->sess->offer : NULL;
+        if (!h->psk_offered || !psk || m.psk_identity != 0 ||
+            algs_suite_by_id(m.cipher_suite)->hash != psk->hash)
+            return CTLS_ERR_ILLEGAL_PARAMETER;
+    }
     if (!(m.ext_present & EXT_BIT(EXT_KEY_SHARE))) return CTLS_ERR_MISSING_EXTENSION;
     if (m.key_share_group != h->kx_group) return CTLS_ERR_ILLEGAL_PARAMETER;
     h->suite = algs_suite_by_id(m.cipher_suite);
@@ -198,10 +262,17 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     uint8_t dhe[CTLS_KX_MAX_SECRET], th[CTLS_MAX_HASH_LEN];
     size_t dhelen = sizeof dhe, hl;
     CTLS_GUARD(ctls_kx_derive(h->kx, m.key_share.p, m.key_share.len, dhe, &dhelen));
-    int rc = ks13_init(&h->ks, h->suite->hash, NULL, 0);
+    /* RFC 8446 7.1: Early Secret from the PSK when the server accepted it, else from zeros
+     * (a refused session is silently a full handshake) */
+    int rc = psk ? ks13_init(&h->ks, h->suite->hash, psk->psk, psk->psk_len)
+                 : ks13_init(&h->ks, h->suite->hash, NULL, 0);
     if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);
     CTLS_GUARD(rc);
+    if (psk) {
+        h->psk_selected = 1;
+        CTLS_GUARD(sess_client_resumed(c));
+    }
     CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "c hs traffic", th, h->c_hs));
     CTLS_GUARD(ks13_derive(&h->ks, "s hs traffic", th, h->s_hs));
@@ -354,6 +425,7 @@ int client13_step(ctls_conn *c)
 {
     if (!c->hs) {
         CTLS_GUARD(hs_state_new(c));
+        CTLS_GUARD(sess_client_prepare(c)); /* a session to offer, by peer ID */
         hs_state *h = c->hs;
         CTLS_GUARD(ctls_random(h->random, 32));
         /* RFC 8446 D.4: a non-empty legacy_session_id for middlebox compatibility */
@@ -398,7 +470,9 @@ int client13_step(ctls_conn *c)
     case CL_WAIT_EE:
         if (type != MSG_ENCRYPTED_EXTENSIONS) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_encrypted_extensions(c, msg, len);
-        h->st = CL_WAIT_CERT_CR;
+        /* RFC 8446 2.2: a resumed handshake has no Certificate / CertificateVerify (and no
+         * CertificateRequest: RFC 8446 4.3.2) */
+        h->st = h->psk_selected ? CL_WAIT_FINISHED : CL_WAIT_CERT_CR;
         break;
     case CL_WAIT_CERT_CR:
         if (type == MSG_CERTIFICATE_REQUEST) {

@@ -39,6 +39,11 @@ struct hs_state {
     uint16_t sig_scheme;
     int sent_ccs;
     int client_cert_requested;
+    /* resumption (src/session/): client: a PSK was offered in the last ClientHello; both:
+     * the PSK selected (wiped with the state) */
+    int psk_offered, psk_selected;
+    uint8_t psk[KS_MAX];
+    size_t psk_len;
 };
 
 enum { CTX_SERVER_CV = 0, CTX_CLIENT_CV = 1 };

@@ -2,6 +2,7 @@
  * inside ctls_read. */
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "session/session.h"
 
 #define MAX_KEY_UPDATES 32 /* in a row without application data */
 
@@ -50,9 +51,9 @@ int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len)
         if (c->role != CTLS_CLIENT) return CTLS_ERR_UNEXPECTED_MESSAGE;
         msg_new_session_ticket m;
         CTLS_GUARD(msg_new_session_ticket_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
-        /* Resumption is not implemented yet: the ticket is validated and counted. */
         c->tickets_received++;
-        return 0;
+        /* RFC 8446 4.6.1: the ticket and its PSK become a session (src/session/) */
+        return sess_on_ticket(c, &m);
     }
     default:
         /* CertificateRequest: we never offer post_handshake_auth, so it is unexpected too. */

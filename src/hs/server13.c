@@ -4,6 +4,7 @@
 
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "session/session.h"
 
 enum {
     SV_WAIT_CH = 0,
@@ -18,6 +19,7 @@ typedef struct {
     const cfg_cert *cert;
     uint16_t scheme;
     ctls_slice alpn;
+    uint16_t psk_index; /* pre_shared_key selected_identity when h->psk_selected */
 } sv_choice;
 
 /* Tests only: see hs.h. */
@@ -150,6 +152,10 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     sh.selected_version = CTLS_TLS1_3;
     sh.key_share_group = ch->group;
     sh.key_share = (ctls_slice){pub, publen};
+    if (h->psk_selected) {
+        sh.ext_present |= EXT_BIT(EXT_PRE_SHARED_KEY); /* RFC 8446 4.2.11 */
+        sh.psk_identity = ch->psk_index;
+    }
     if (hs_test_server_hook && hs_test_server_hook->server_hello)
         CTLS_GUARD(hs_test_server_hook->server_hello(hs_test_server_hook->ctx, &sh));
     CTLS_GUARD(hs_send_encoded(c, &sh, (hs_encode_fn)msg_server_hello_encode));
@@ -158,7 +164,9 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     /* handshake secrets */
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;
-    int rc = ks13_init(&h->ks, h->suite->hash, NULL, 0);
+    /* RFC 8446 7.1: Early Secret from the resumption PSK, or from zeros */
+    int rc = h->psk_selected ? ks13_init(&h->ks, h->suite->hash, h->psk, h->psk_len)
+                             : ks13_init(&h->ks, h->suite->hash, NULL, 0);
     if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);
     CTLS_GUARD(rc);
@@ -175,14 +183,14 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
         ee.ext_present |= EXT_BIT(EXT_ALPN);
         ee.alpn = ch->alpn;
     }
-    if (c->sni && ctls_cert_matches_host(ch->cert->leaf, c->sni))
+    if (c->sni && ch->cert && ctls_cert_matches_host(ch->cert->leaf, c->sni))
         ee.ext_present |= EXT_BIT(EXT_SERVER_NAME); /* RFC 6066 3: the name was used */
     if (hs_test_server_hook && hs_test_server_hook->encrypted_extensions)
         CTLS_GUARD(hs_test_server_hook->encrypted_extensions(hs_test_server_hook->ctx, &ee));
     CTLS_GUARD(hs_send_encoded(c, &ee, (hs_encode_fn)msg_encrypted_extensions_encode));
 
-    /* CertificateRequest */
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) {
+    /* CertificateRequest (RFC 8446 4.3.2: never when authenticating with a PSK) */
+    if (c->cfg->verify_mode != CTLS_VERIFY_NONE && !h->psk_selected) {
         uint8_t sigbuf[2 * CFG_MAX_SIGS];
         msg_certificate_request cr;
         memset(&cr, 0, sizeof cr);
@@ -197,8 +205,10 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
         h->client_cert_requested = 1;
     }
     /* Certificate, CertificateVerify, Finished */
-    CTLS_GUARD(hs_send_certificate(c, ch->cert, NULL, 0));
-    CTLS_GUARD(hs_send_certificate_verify(c, ch->cert, ch->scheme, CTX_SERVER_CV));
+    if (!h->psk_selected) { /* RFC 8446 2.2: a resumed handshake has neither */
+        CTLS_GUARD(hs_send_certificate(c, ch->cert, NULL, 0));
+        CTLS_GUARD(hs_send_certificate_verify(c, ch->cert, ch->scheme, CTX_SERVER_CV));
+    }
     CTLS_GUARD(hs_send_finished(c, h->s_hs));
 
     /* application secrets: the server may send from now on (RFC 8446 2) */
@@ -245,17 +255,33 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     }
     sv_choice ch;
     memset(&ch, 0, sizeof ch);
+    /* RFC 8446 4.2.9: we resume only in psk_dhe_ke mode */
+    int psk_offered = (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY)) &&
+                      (m.ext_present & EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES)) &&
+                      msg_u8_contains(m.psk_modes, 1);
     CTLS_GUARD(choose_suite(c, &m, &ch));
-    CTLS_GUARD(choose_cert(c, &m, &ch));
+    int cert_rc = choose_cert(c, &m, &ch);
+    if (!psk_offered) CTLS_GUARD(cert_rc); /* a resumed handshake needs no certificate */
     CTLS_GUARD(choose_group(c, &m, &ch));
     CTLS_GUARD(choose_alpn(c, &m, &ch));
     if (h->hrr) {
         if (ch.suite != h->hrr_suite || ch.group != h->kx_group || !ch.share.p)
             return CTLS_ERR_ILLEGAL_PARAMETER;
     } else if (!ch.share.p) {
-        return send_hello_retry(c, &m, msg, len, &ch);
+        return send_hello_retry(c, &m, msg, len, &ch); /* PSKs are looked at in CH2 */
     }
     h->suite = algs_suite_by_id(ch.suite);
+    if (psk_offered) {
+        /* RFC 8446 4.2.11: a ticket of ours, fresh, of this suite's hash, with a valid
+         * binder over the transcript so far + the truncated ClientHello; else a full
+         * handshake */
+        int sel = tickets_select(c, &m, msg, h->suite->hash, &h->tr, &ch.psk_index, h->psk,
+                                 &h->psk_len);
+        CTLS_GUARD(sel);
+        h->psk_selected = sel == 1;
+        if (!h->psk_selected) CTLS_GUARD(cert_rc);
+        if (h->psk_selected) ch.cert = NULL;
+    }
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
     /* RFC 8446 5.1: the ClientHello may not share a record with what follows a key change */
@@ -281,6 +307,9 @@ static int finish_handshake(ctls_conn *c)
     CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->c_ap));
     CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "res master", th, c->res_master));
+    if (h->psk_selected) c->resumed = 1;
+    /* DESIGN 2: the tickets leave with the flush of the call that completes the handshake */
+    CTLS_GUARD(tickets_send(c));
     c->hs_done = 1;
     c->ccs_allowed = 0;
     hs_state_free(c);

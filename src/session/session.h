@@ -1,0 +1,130 @@
+/* TLS 1.3 session resumption (RFC 8446 2.2, 4.2.11, 4.6.1): the ctls_session object, server
+ * tickets (tickets.c), PSK and binder derivation (psk.c), and the client session store kept in
+ * the config and keyed by a peer ID (store.c).
+ *
+ * Ownership: a ctls_session is always a private copy. The connection keeps the session it
+ * offers and the newest one it received; the config's store keeps its own copies; the caller
+ * owns what ctls_conn_get_session returns. Nothing is shared, so freeing a connection or a
+ * config never invalidates a session handed out. */
+#ifndef CTLS_SESSION_SESSION_H
+#define CTLS_SESSION_SESSION_H
+
+#include "api/internal.h"
+#include "core/bytes.h"
+#include "msg/msg.h"
+
+#define SESS_MAX_TICKET 0xffff
+#define SESS_MAX_NAME 255
+#define SESS_MAX_LIFETIME 604800u    /* RFC 8446 4.6.1: 7 days */
+#define SESS_TICKET_LIFETIME 7200u   /* what our server announces (seconds) */
+#define SESS_AGE_TOLERANCE_MS 10000u /* RFC 8446 8.3: ticket age window */
+#define SESS_STORE_MAX 1024          /* client store entries per config */
+#define SESS_FORMAT_VERSION 1
+
+struct ctls_session {
+    uint64_t serial; /* identity of the ticket: copies share it (store bookkeeping) */
+    uint16_t version;
+    uint16_t suite;
+    int hash;
+    uint8_t psk[KS_MAX];
+    size_t psk_len;
+    uint8_t *ticket;
+    size_t ticket_len;
+    uint32_t lifetime; /* seconds */
+    uint32_t age_add;
+    int64_t received_ms; /* wall clock (Unix ms) when the ticket arrived */
+    uint32_t max_early_data;
+    char *sni;  /* the server name of the original connection, or NULL */
+    char *alpn; /* the protocol negotiated, or NULL */
+    unsigned verify_flags;
+    ctls_der_list peer_chain; /* the server's chain of the original full handshake */
+};
+
+/* Per-config state, created on first use under cfg->lock. */
+typedef struct sess_store_entry {
+    uint8_t *peer_id;
+    size_t peer_id_len;
+    ctls_session *sess;
+    uint64_t seq; /* insertion order: the smallest is evicted first */
+} sess_store_entry;
+
+struct sess_cfg {
+    /* server: the ticket key (RFC 5077 4 style: key name + AEAD key) */
+    uint8_t key_name[16];
+    uint8_t key[32];
+    /* client: the session store */
+    sess_store_entry *entries;
+    size_t n_entries;
+    uint64_t next_seq;
+};
+
+/* Per-connection state (allocated on demand). */
+struct sess_conn {
+    ctls_session *offer;  /* client: the session to offer (set or looked up) */
+    ctls_session *newest; /* client: the newest session from a NewSessionTicket */
+    uint64_t used_serial, stored_serial;
+    size_t ticket_bytes; /* server: bytes of NewSessionTicket records queued last in c->out */
+};
+
+/* ---- session objects (api/session.c) ---- */
+ctls_session *sess_new(void);
+ctls_session *sess_dup(const ctls_session *s);
+int64_t sess_wall_ms(void);
+/* The connection's session state, allocated on first use (NULL on out of memory). */
+struct sess_conn *sess_conn_get(ctls_conn *c);
+void sess_conn_free(ctls_conn *c);
+void sess_cfg_free(ctls_config *cfg);
+/* The config's session state, created on first use (ticket key included). */
+int sess_cfg_get(ctls_config *cfg, struct sess_cfg **out);
+
+/* ---- psk.c ---- */
+/* RFC 8446 4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption",
+ * ticket_nonce, Hash.length). */
+int psk_from_ticket(int hash, const uint8_t *res_master, const uint8_t *nonce, size_t nonce_len,
+                    uint8_t *out);
+/* RFC 8446 4.2.11.2: the binder for psk over the transcript so far (t, may be empty) followed
+ * by the truncated ClientHello trunc[0..len). out holds Hash.length bytes. */
+int psk_binder(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
+               const uint8_t *trunc, size_t len, uint8_t *out);
+/* 1 when binder (binder_len bytes) is the right one, in constant time; 0 otherwise; <0 on
+ * an internal error. */
+int psk_binder_check(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
+                     const uint8_t *trunc, size_t len, const uint8_t *binder, size_t binder_len);
+
+/* ---- tickets.c (server) ---- */
+/* Send cfg->tickets NewSessionTickets (RFC 8446 4.6.1) as records; after the handshake. */
+int tickets_send(ctls_conn *c);
+/* RFC 8446 4.2.11: pick the first offered identity that decrypts, is fresh, matches the
+ * suite's hash and the SNI, and whose binder verifies. 1 with *index and psk (psk_len bytes)
+ * when one is selected; 0 for a full handshake; CTLS_ERR_DECRYPT_ERROR on a bad binder. t is
+ * the transcript before this ClientHello (messages of an earlier HelloRetryRequest round). */
+int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
+                   const hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len);
+
+/* 1 when all that is left in c->out is the server's tickets: the handshake may report
+ * success, and they leave with the next call (a client that writes before it reads must not
+ * stall the server's handshake). */
+int tickets_only_pending(const ctls_conn *c);
+
+/* ---- store.c (client) ---- */
+/* A copy of the newest session stored for peer_id, or NULL. */
+ctls_session *store_lookup(ctls_config *cfg, const uint8_t *peer_id, size_t len);
+/* Store a copy of s for peer_id (replaces the previous one; evicts the oldest when full). */
+int store_put(ctls_config *cfg, const uint8_t *peer_id, size_t len, const ctls_session *s);
+/* Remove the entry for peer_id if it holds the ticket with this serial. */
+void store_remove(ctls_config *cfg, const uint8_t *peer_id, size_t len, uint64_t serial);
+
+/* ---- client hooks (api/session.c) ---- */
+/* Before the first ClientHello: the session to offer (set, or looked up by peer ID). */
+int sess_client_prepare(ctls_conn *c);
+/* The session to offer in a ClientHello with transcript hash `hash` (0: any configured
+ * TLS 1.3 suite's hash), or NULL. */
+const ctls_session *sess_client_offer(ctls_conn *c, int hash);
+/* A NewSessionTicket arrived (client, after the handshake). */
+int sess_on_ticket(ctls_conn *c, const msg_new_session_ticket *m);
+/* The server accepted the offered session: take its peer chain and verify result. */
+int sess_client_resumed(ctls_conn *c);
+/* A fatal error: the session this connection used or stored is not kept for resumption. */
+void sess_conn_failed(ctls_conn *c);
+
+#endif

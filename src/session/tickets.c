@@ -1,0 +1,202 @@
+/* Server: stateless session tickets (RFC 8446 4.6.1) and PSK selection (RFC 8446 4.2.11).
+ *
+ * A ticket is the resumption state sealed under the config's ticket key (RFC 5077 4 layout):
+ *
+ *   key_name[16] || iv[12] || AES-256-GCM(key, iv, aad = key_name, state) || tag[16]
+ *
+ *   state = u8 1 (state format), u16 suite, opaque psk<1..255>, u64 issued (Unix ms),
+ *           u32 age_add, u32 lifetime (s), opaque sni<0..255>, opaque alpn<0..255>
+ *
+ * The key and its random name are made once per config (sess_cfg_get). A ticket from another
+ * key (another config, a restarted server) fails the name check and is ignored: the handshake
+ * is silently a full one. Nothing is remembered per ticket, so a ticket may be used more than
+ * once within its lifetime; that is safe without early data (which we never accept), because
+ * every resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). */
+#include <string.h>
+
+#include "core/mem.h"
+#include "hs/hs.h"
+#include "session/session.h"
+
+#define TICKET_NAME_LEN 16
+#define TICKET_IV_LEN CTLS_AEAD_NONCE_LEN
+#define TICKET_OVERHEAD (TICKET_NAME_LEN + TICKET_IV_LEN + CTLS_AEAD_TAG_LEN)
+#define STATE_VERSION 1
+#define STATE_MAX (1 + 2 + 1 + KS_MAX + 8 + 4 + 4 + 2 * (1 + SESS_MAX_NAME))
+
+typedef struct {
+    uint16_t suite;
+    uint8_t psk[KS_MAX];
+    size_t psk_len;
+    uint64_t issued_ms;
+    uint32_t age_add, lifetime;
+    ctls_slice sni, alpn; /* point into the decrypted buffer */
+} ticket_state;
+
+static int seal_ticket(const struct sess_cfg *sc, const uint8_t *state, size_t len, uint8_t *out,
+                       size_t *out_len)
+{
+    ctls_aead *a = NULL;
+    memcpy(out, sc->key_name, TICKET_NAME_LEN);
+    CTLS_GUARD(ctls_random(out + TICKET_NAME_LEN, TICKET_IV_LEN));
+    CTLS_GUARD(ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &a));
+    int rc = ctls_aead_seal(a, out + TICKET_NAME_LEN, sc->key_name, TICKET_NAME_LEN, state, len,
+                            out + TICKET_NAME_LEN + TICKET_IV_LEN);
+    ctls_aead_free(a);
+    *out_len = len + TICKET_OVERHEAD;
+    return rc;
+}
+
+/* 1 with the state in buf (holds the ticket's length) when the ticket is ours and authentic;
+ * 0 otherwise. */
+static int open_ticket(const struct sess_cfg *sc, ctls_slice ticket, uint8_t *buf, ticket_state *st)
+{
+    if (ticket.len <= TICKET_OVERHEAD || ticket.len - TICKET_OVERHEAD > STATE_MAX) return 0;
+    if (!ctls_ct_equal(ticket.p, sc->key_name, TICKET_NAME_LEN)) return 0; /* another key */
+    ctls_aead *a = NULL;
+    if (ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &a) < 0) return 0;
+    size_t clen = ticket.len - TICKET_NAME_LEN - TICKET_IV_LEN;
+    int rc = ctls_aead_open(a, ticket.p + TICKET_NAME_LEN, ticket.p, TICKET_NAME_LEN,
+                            ticket.p + TICKET_NAME_LEN + TICKET_IV_LEN, clen, buf);
+    ctls_aead_free(a);
+    if (rc < 0) return 0;
+    size_t len = clen - CTLS_AEAD_TAG_LEN;
+    ctls_reader r;
+    uint8_t ver;
+    ctls_slice psk;
+    rd_init(&r, buf, len);
+    if (rd_u8(&r, &ver) < 0 || ver != STATE_VERSION || rd_u16(&r, &st->suite) < 0 ||
+        rd_vec8_slice(&r, 1, KS_MAX, &psk) < 0 || rd_u64(&r, &st->issued_ms) < 0 ||
+        rd_u32(&r, &st->age_add) < 0 || rd_u32(&r, &st->lifetime) < 0 ||
+        rd_vec8_slice(&r, 0, SESS_MAX_NAME, &st->sni) < 0 ||
+        rd_vec8_slice(&r, 0, SESS_MAX_NAME, &st->alpn) < 0 || rd_expect_empty(&r) < 0)
+        return 0;
+    memcpy(st->psk, psk.p, psk.len);
+    st->psk_len = psk.len;
+    return 1;
+}
+
+static int send_one_ticket(ctls_conn *c, const struct sess_cfg *sc, const algs_suite *s, unsigned i)
+{
+    /* RFC 8446 4.6.1: a nonce unique among the tickets of this connection */
+    uint8_t nonce[8] = {0, 0, 0, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i};
+    uint8_t psk[KS_MAX], state[STATE_MAX], ticket[STATE_MAX + TICKET_OVERHEAD];
+    uint32_t age_add;
+    size_t hl = ctls_hash_len(s->hash), tlen = 0;
+    CTLS_GUARD(ctls_random(&age_add, sizeof age_add)); /* RFC 8446 4.6.1: fresh per ticket */
+    CTLS_GUARD(psk_from_ticket(s->hash, c->res_master, nonce, sizeof nonce, psk));
+    ctls_writer w;
+    wr_init(&w, state, sizeof state);
+    size_t sni_len = c->sni ? strlen(c->sni) : 0, alpn_len = c->alpn ? strlen(c->alpn) : 0;
+    (void)wr_u8(&w, STATE_VERSION);
+    (void)wr_u16(&w, s->id);
+    (void)wr_vec8(&w, psk, hl);
+    (void)wr_u64(&w, (uint64_t)sess_wall_ms());
+    (void)wr_u32(&w, age_add);
+    (void)wr_u32(&w, SESS_TICKET_LIFETIME);
+    (void)wr_vec8(&w, c->sni ? c->sni : "", sni_len > SESS_MAX_NAME ? 0 : sni_len);
+    (void)wr_vec8(&w, c->alpn ? c->alpn : "", alpn_len > SESS_MAX_NAME ? 0 : alpn_len);
+    int rc = wr_status(&w);
+    if (rc == 0) rc = seal_ticket(sc, state, w.len, ticket, &tlen);
+    ctls_wipe(psk, sizeof psk);
+    ctls_wipe(state, sizeof state);
+    CTLS_GUARD(rc);
+
+    msg_new_session_ticket m;
+    memset(&m, 0, sizeof m);
+    m.lifetime = SESS_TICKET_LIFETIME; /* RFC 8446 4.6.1: at most 7 days */
+    m.age_add = age_add;
+    m.nonce = (ctls_slice){nonce, sizeof nonce};
+    m.ticket = (ctls_slice){ticket, tlen};
+    ctls_writer mw;
+    wr_init_dyn(&mw, MSG_HEADER_LEN + MSG_MAX_LEN);
+    rc = msg_new_session_ticket_encode(&m, &mw);
+    if (rc == 0) rc = wr_status(&mw);
+    if (rc == 0) rc = hs_send(c, NULL, mw.buf, mw.len); /* post-handshake: no transcript */
+    wr_free(&mw);
+    return rc;
+}
+
+int tickets_send(ctls_conn *c)
+{
+    int n = c->cfg->tickets;
+    /* Limit: the ticket does not carry the client's certificate, so a server that asks for
+     * one issues no tickets (a resumed connection would have no authenticated client). */
+    if (n <= 0 || c->version != CTLS_TLS1_3 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    const algs_suite *s = algs_suite_by_id(c->suite);
+    if (!s) return CTLS_ERR_INTERNAL;
+    struct sess_cfg *sc;
+    struct sess_conn *cs = sess_conn_get(c);
+    if (!cs) return CTLS_ERR_NOMEM;
+    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    size_t before = buf_size(&c->out);
+    for (int i = 0; i < n; i++)
+        CTLS_GUARD(send_one_ticket(c, sc, s, (unsigned)i));
+    cs->ticket_bytes = buf_size(&c->out) - before;
+    return 0;
+}
+
+int tickets_only_pending(const ctls_conn *c)
+{
+    return c->role == CTLS_SERVER && c->hs_done && c->sess &&
+           buf_size(&c->out) <= c->sess->ticket_bytes;
+}
+
+static int same_name(ctls_slice a, const char *b)
+{
+    size_t bl = b ? strlen(b) : 0;
+    return a.len == bl && (bl == 0 || memcmp(a.p, b, bl) == 0);
+}
+
+/* The checks that make a decrypted ticket usable for this ClientHello. */
+static int usable(const ctls_conn *c, const ticket_state *st, uint32_t obfuscated_age, int hash)
+{
+    const algs_suite *ts = algs_suite_by_id(st->suite);
+    /* RFC 8446 4.2.11: a PSK is used only with a cipher suite of the same hash */
+    if (!ts || !ts->tls13 || ts->hash != hash || st->psk_len != ctls_hash_len(hash)) return 0;
+    /* RFC 8446 4.6.1: never beyond the lifetime (ours is at most 7 days) */
+    int64_t now = sess_wall_ms(), age = now - (int64_t)st->issued_ms;
+    if (st->lifetime > SESS_MAX_LIFETIME) return 0;
+    if (age < -(int64_t)SESS_AGE_TOLERANCE_MS || age > (int64_t)st->lifetime * 1000) return 0;
+    /* RFC 8446 4.2.11.1, 8.3: the client's view of the ticket age must match ours */
+    uint32_t client_age = obfuscated_age - st->age_add; /* mod 2^32 */
+    int64_t skew = (int64_t)client_age - age;
+    if (skew > (int64_t)SESS_AGE_TOLERANCE_MS || skew < -(int64_t)SESS_AGE_TOLERANCE_MS) return 0;
+    /* RFC 8446 4.2.11 / RFC 6066 3: resume only for the server name of the original session */
+    return same_name(st->sni, c->sni);
+}
+
+int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
+                   const hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len)
+{
+    if (c->cfg->tickets <= 0 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    if (!m->binders_offset) return 0;
+    struct sess_cfg *sc;
+    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    ctls_slice ids = m->psk_identities, binders = m->psk_binders, id, binder;
+    uint32_t age;
+    uint8_t buf[STATE_MAX];
+    int rc = 0;
+    for (uint16_t i = 0; rc == 0 && msg_psk_identity_next(&ids, &id, &age); i++) {
+        ticket_state st;
+        if (!msg_psk_binder_next(&binders, &binder)) break; /* the codec checked the counts */
+        if (!open_ticket(sc, id, buf, &st) || !usable(c, &st, age, hash)) {
+            ctls_wipe(buf, sizeof buf);
+            continue;
+        }
+        /* RFC 8446 4.2.11: the binder of the identity we select must validate, or the
+         * handshake is aborted (decrypt_error) */
+        rc = psk_binder_check(hash, st.psk, st.psk_len, t, msg, m->binders_offset, binder.p,
+                              binder.len);
+        if (rc == 1) {
+            memcpy(psk, st.psk, st.psk_len);
+            *psk_len = st.psk_len;
+            *index = i;
+        } else if (rc == 0) {
+            rc = CTLS_ERR_DECRYPT_ERROR;
+        }
+        ctls_wipe(&st, sizeof st);
+        ctls_wipe(buf, sizeof buf);
+    }
+    return rc;
+}
