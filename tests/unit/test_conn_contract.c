@@ -899,6 +899,30 @@ TEST(handshake_timeout_zero_is_none)
     ctls_config_free(cc);
 }
 
+/* Set-up errors found before anything is sent leave the connection idle: fix and call again. */
+TEST(setup_errors_leave_the_connection_idle)
+{
+    ctls_config *sc = ctls_config_new(CTLS_SERVER); /* no certificate */
+    ctls_conn *s = ctls_conn_new(sc);
+    CHECK_EQ(ctls_handshake(s), CTLS_ERR_NO_CERT);
+    CHECK_EQ(ctls_state(s), CTLS_STATE_IDLE);
+    const void *out;
+    CHECK_EQ(ctls_conn_output(s, &out), 0); /* nothing sent */
+    CHECK_EQ(ctls_handshake(s), CTLS_ERR_NO_CERT);
+    ctls_conn_free(s);
+    ctls_config_free(sc);
+    ctls_config *cc = tp_client_config();
+    ctls_conn *c = ctls_conn_new(cc);
+    CHECK_EQ(ctls_handshake(c), CTLS_ERR_NO_SERVER_NAME); /* verifying, but no name */
+    CHECK_EQ(ctls_state(c), CTLS_STATE_IDLE);
+    CHECK_EQ(ctls_conn_output(c, &out), 0);
+    CHECK_EQ(ctls_conn_set_server_name(c, "localhost"), 0);
+    CHECK_EQ(ctls_handshake(c), CTLS_WANT_READ);
+    CHECK(ctls_conn_output(c, &out) > 0); /* the ClientHello */
+    ctls_conn_free(c);
+    ctls_config_free(cc);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -923,5 +947,6 @@ int main(void)
     RUN(sans_io_calls_on_other_transports);
     RUN(shutdown_after_queued_data_keeps_order);
     RUN(handshake_timeout_zero_is_none);
+    RUN(setup_errors_leave_the_connection_idle);
     return th_summary();
 }
