@@ -158,6 +158,9 @@ int ctls_pubkey_bits(const ctls_pubkey *k);
 int ctls_verify(const ctls_pubkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
                 const uint8_t *sig, size_t sig_len);
 void ctls_pubkey_free(ctls_pubkey *k);
+/* Decoded keys are cached process-wide by their exact SPKI bytes (16 entries, shared,
+ * reference-counted); this empties the cache. */
+void ctls_pubkey_cache_clear(void);
 
 /* ---- randomness ------------------------------------------------------------------------ */
 int ctls_random(void *buf, size_t len);

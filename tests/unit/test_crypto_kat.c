@@ -1056,6 +1056,59 @@ TEST(aead_seal2_matches_seal)
     }
 }
 
+/* The decoded-key cache: the same SPKI gives a shared key; every handle stays usable until it
+ * is freed, whatever happens to the others and to the cache. */
+TEST(pubkey_cache_sharing)
+{
+    const char *spkis[] = {SPKI_P256, SPKI_P384, SPKI_RSA, SPKI_ED25519};
+    for (size_t i = 0; i < 4; i++) {
+        uint8_t der[600];
+        long n = th_unhex(spkis[i], der, sizeof der);
+        ctls_pubkey *a = NULL, *b = NULL;
+        CHECK_EQ(ctls_pubkey_from_spki(der, (size_t)n, &a), 0);
+        CHECK_EQ(ctls_pubkey_from_spki(der, (size_t)n, &b), 0);
+        CHECK(a && a == b); /* a cache hit */
+        int type = ctls_pubkey_type(a);
+        ctls_pubkey_free(a);
+        CHECK_EQ(ctls_pubkey_type(b), type); /* b still alive */
+        ctls_pubkey_cache_clear();
+        CHECK(ctls_pubkey_bits(b) > 0);
+        ctls_pubkey *c = NULL;
+        CHECK_EQ(ctls_pubkey_from_spki(der, (size_t)n, &c), 0);
+        CHECK(c != NULL && c != b); /* decoded afresh after the clear */
+        ctls_pubkey_free(b);
+        ctls_pubkey_free(c);
+        /* a one-byte difference is a different key, never a hit */
+        der[n - 1] ^= 1;
+        ctls_pubkey *d = NULL;
+        int rc = ctls_pubkey_from_spki(der, (size_t)n, &d);
+        CHECK(rc < 0 || (d != NULL && d != c));
+        ctls_pubkey_free(d);
+    }
+    /* more distinct keys than slots: evictions keep handed-out keys alive */
+    ctls_pubkey *held[20] = {0};
+    for (int i = 0; i < 20; i++) {
+        ctls_kx *kx = NULL;
+        uint8_t pub[133];
+        size_t pl = sizeof pub;
+        CHECK_EQ(ctls_kx_generate(CTLS_GROUP_SECP256R1, &kx), 0);
+        CHECK_EQ(ctls_kx_public(kx, pub, &pl), 0);
+        /* SubjectPublicKeyInfo for a P-256 point: the fixed prefix and the point */
+        static const uint8_t prefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+                                         0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                         0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+        uint8_t spki[sizeof prefix + 65];
+        memcpy(spki, prefix, sizeof prefix);
+        memcpy(spki + sizeof prefix, pub, 65);
+        CHECK_EQ(ctls_pubkey_from_spki(spki, sizeof spki, &held[i]), 0);
+        ctls_kx_free(kx);
+    }
+    for (int i = 0; i < 20; i++) {
+        CHECK_EQ(ctls_pubkey_type(held[i]), CTLS_KEY_EC_P256);
+        ctls_pubkey_free(held[i]);
+    }
+}
+
 int main(void)
 {
     RUN(threads); /* first: the once-only fetch races here */
@@ -1081,5 +1134,6 @@ int main(void)
     RUN(pem_combined_and_spki_robustness);
     RUN(provider_name);
     RUN(aead_seal2_matches_seal);
+    RUN(pubkey_cache_sharing);
     return th_summary();
 }

@@ -4,6 +4,7 @@
 #include "crypto/ossl/ossl.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/bio.h>
@@ -26,6 +27,7 @@ struct ctls_privkey {
 struct ctls_pubkey {
     EVP_PKEY *pkey;
     int type, bits;
+    int refs; /* the holders, the cache among them (atomic) */
 };
 
 /* ---- key types ------------------------------------------------------------------------- */
@@ -372,10 +374,90 @@ void ctls_privkey_free(ctls_privkey *k)
 
 /* ---- public keys ----------------------------------------------------------------------- */
 
+/* ---- decoded public key cache ----------------------------------------------------------
+ * A client meets the same server keys (and a validator the same intermediates) over and over;
+ * decoding one costs a fifth of a handshake's crypto. Keys are public and immutable, so a
+ * small process-wide cache keyed by the exact SPKI bytes hands out shared, reference-counted
+ * objects (EVP_PKEY is safe for concurrent read-only use). */
+#define PK_CACHE_SLOTS 16
+#define PK_CACHE_MAX_SPKI 1024
+
+static struct {
+    uint8_t spki[PK_CACHE_MAX_SPKI];
+    size_t len;
+    ctls_pubkey *key;
+    uint64_t used;
+} pk_cache[PK_CACHE_SLOTS];
+static uint64_t pk_tick;
+static pthread_mutex_t pk_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pubkey_unref(ctls_pubkey *k)
+{
+    if (k && __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        EVP_PKEY_free(k->pkey);
+        ctls_free(k);
+    }
+}
+
+static ctls_pubkey *pk_cache_get(const uint8_t *spki, size_t len)
+{
+    ctls_pubkey *k = NULL;
+    pthread_mutex_lock(&pk_lock);
+    for (int i = 0; i < PK_CACHE_SLOTS; i++)
+        if (pk_cache[i].key && pk_cache[i].len == len && memcmp(pk_cache[i].spki, spki, len) == 0) {
+            k = pk_cache[i].key;
+            __atomic_add_fetch(&k->refs, 1, __ATOMIC_ACQ_REL);
+            pk_cache[i].used = ++pk_tick;
+            break;
+        }
+    pthread_mutex_unlock(&pk_lock);
+    return k;
+}
+
+static void pk_cache_put(const uint8_t *spki, size_t len, ctls_pubkey *k)
+{
+    if (len > PK_CACHE_MAX_SPKI) return;
+    ctls_pubkey *evicted = NULL;
+    pthread_mutex_lock(&pk_lock);
+    int slot = 0;
+    for (int i = 0; i < PK_CACHE_SLOTS; i++) {
+        if (!pk_cache[i].key) {
+            slot = i;
+            break;
+        }
+        if (pk_cache[i].used < pk_cache[slot].used) slot = i; /* least recently used */
+    }
+    evicted = pk_cache[slot].key;
+    memcpy(pk_cache[slot].spki, spki, len);
+    pk_cache[slot].len = len;
+    pk_cache[slot].key = k;
+    pk_cache[slot].used = ++pk_tick;
+    __atomic_add_fetch(&k->refs, 1, __ATOMIC_ACQ_REL);
+    pthread_mutex_unlock(&pk_lock);
+    pubkey_unref(evicted);
+}
+
+/* Drop the cache (tests; and process teardown for leak checkers). */
+void ctls_pubkey_cache_clear(void)
+{
+    pthread_mutex_lock(&pk_lock);
+    for (int i = 0; i < PK_CACHE_SLOTS; i++) {
+        pubkey_unref(pk_cache[i].key);
+        pk_cache[i].key = NULL;
+        pk_cache[i].len = 0;
+    }
+    pthread_mutex_unlock(&pk_lock);
+}
+
 int ctls_pubkey_from_spki(const uint8_t *spki, size_t len, ctls_pubkey **out)
 {
     CTLS_ENSURE(out != NULL && spki != NULL, CTLS_ERR_INVALID_ARG);
     *out = NULL;
+    ctls_pubkey *hit = pk_cache_get(spki, len);
+    if (hit) {
+        *out = hit;
+        return 0;
+    }
     EVP_PKEY *pk = decode_spki(spki, len);
     CTLS_ENSURE(pk != NULL, CTLS_ERR_BAD_KEY);
     int type = key_type(pk);
@@ -392,6 +474,8 @@ int ctls_pubkey_from_spki(const uint8_t *spki, size_t len, ctls_pubkey **out)
     k->pkey = pk;
     k->type = type;
     k->bits = EVP_PKEY_get_bits(pk);
+    k->refs = 1;
+    pk_cache_put(spki, len, k);
     *out = k;
     return 0;
 }
@@ -427,7 +511,5 @@ int ctls_verify(const ctls_pubkey *k, uint16_t scheme, const uint8_t *msg, size_
 
 void ctls_pubkey_free(ctls_pubkey *k)
 {
-    if (!k) return;
-    EVP_PKEY_free(k->pkey);
-    ctls_free(k);
+    pubkey_unref(k);
 }
