@@ -26,13 +26,18 @@
  *                         the RFC's binder; tickets_select-style check accepts it and rejects a
  *                         flipped byte.
  * store_bounded           the client store keeps at most 1024 peer IDs, evicting the oldest.
+ * psk_modes_and_selected_identity  psk_ke only: no resumption; a selected_identity out of
+ *                         range, or a pre_shared_key never offered: illegal_parameter.
+ * store_threads           four threads resuming through one client config's store.
  */
 #include "harness.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "hs/hs.h"
 #include "msg/msg.h"
 #include "pair.h"
 #include "rfc8448_vectors.h"
@@ -599,6 +604,103 @@ TEST(store_bounded)
     ctls_config_free(cc);
 }
 
+/* ---- protocol checks through the handshake test hooks (hs.h) ---- */
+
+static int hook_psk_ke_only(void *ctx, msg_client_hello *m)
+{
+    static const uint8_t psk_ke[] = {0}; /* RFC 8446 4.2.9: psk_ke, which we never accept */
+    (void)ctx;
+    m->psk_modes = (ctls_slice){psk_ke, 1};
+    return 0;
+}
+
+static int hook_sh_identity(void *ctx, msg_server_hello *m)
+{
+    int *mode = ctx;
+    if (*mode == 1 && (m->ext_present & EXT_BIT(EXT_PRE_SHARED_KEY))) m->psk_identity = 1;
+    if (*mode == 2) {
+        m->ext_present |= EXT_BIT(EXT_PRE_SHARED_KEY); /* a PSK the client never offered */
+        m->psk_identity = 0;
+    }
+    return 0;
+}
+
+TEST(psk_modes_and_selected_identity)
+{
+    ctls_session *s = fresh_session(g_cc, g_sc);
+    conn_pair p;
+    /* the client offers psk_ke only: the server ignores the PSK, full handshake */
+    static const hs_test_client_hooks ch = {.client_hello = hook_psk_ke_only};
+    hs_test_client_hook = &ch;
+    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, s), 0);
+    hs_test_client_hook = NULL;
+    CHECK_EQ(ctls_session_resumed(p.c), 0);
+    CHECK_EQ(ctls_session_resumed(p.s), 0);
+    pair_close(&p);
+    /* selected_identity out of range: illegal_parameter (RFC 8446 4.2.11) */
+    int mode = 1;
+    hs_test_server_hooks sh = {.server_hello = hook_sh_identity, .ctx = &mode};
+    hs_test_server_hook = &sh;
+    connect_pair(&p, g_cc, g_sc, NULL, s);
+    CHECK_EQ(p.crc, CTLS_ERR_ILLEGAL_PARAMETER);
+    pair_close(&p);
+    /* pre_shared_key in a ServerHello to a client that offered none */
+    mode = 2;
+    connect_pair(&p, g_cc, g_sc, NULL, NULL);
+    hs_test_server_hook = NULL;
+    CHECK_EQ(p.crc, CTLS_ERR_ILLEGAL_PARAMETER);
+    pair_close(&p);
+    ctls_session_free(s);
+}
+
+/* ---- the store shared by connections on several threads ---- */
+
+typedef struct {
+    ctls_config *cc;
+    int id, resumed, failed;
+} thr_arg;
+
+static void *thr_main(void *v)
+{
+    thr_arg *a = v;
+    char peer[16];
+    snprintf(peer, sizeof peer, "peer-%d", a->id % 2);
+    for (int i = 0; i < 20; i++) {
+        ctls_conn *c = ctls_conn_new(a->cc), *s = ctls_conn_new(g_sc);
+        int crc = -1, src = -1;
+        char b[8];
+        if (ctls_conn_set_server_name(c, "localhost") != 0 ||
+            ctls_conn_set_peer_id(c, peer, strlen(peer)) != 0 || tp_handshake(c, s, &crc, &src))
+            a->failed++;
+        tp_pump(c, s, 0);
+        if (ctls_read(c, b, sizeof b) != CTLS_WANT_READ) a->failed++;
+        a->resumed += ctls_session_resumed(c);
+        ctls_conn_free(c);
+        ctls_conn_free(s);
+    }
+    return NULL;
+}
+
+TEST(store_threads)
+{
+    ctls_config *cc = tp_client_config();
+    pthread_t t[4];
+    thr_arg a[4];
+    for (int i = 0; i < 4; i++) {
+        a[i] = (thr_arg){.cc = cc, .id = i};
+        pthread_create(&t[i], NULL, thr_main, &a[i]);
+    }
+    int resumed = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ(a[i].failed, 0);
+        resumed += a[i].resumed;
+    }
+    CHECK(resumed >= 4 * 20 - 4); /* only the very first use of each peer ID may be full */
+    CHECK_EQ(cc->sess->n_entries, 2);
+    ctls_config_free(cc);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -621,6 +723,8 @@ int main(void)
     RUN(ticket_count);
     RUN(rfc8448_binder);
     RUN(store_bounded);
+    RUN(psk_modes_and_selected_identity);
+    RUN(store_threads);
     ctls_config_free(g_sc);
     ctls_config_free(g_cc);
     return th_summary();
