@@ -126,7 +126,11 @@ static int drive_handshake(ctls_conn *c)
             buf_trim(&c->in);
             return 0;
         }
-        int rc = c->role == CTLS_CLIENT ? client13_step(c) : server13_step(c);
+        int rc;
+        if (c->version == CTLS_TLS1_2)
+            rc = c->role == CTLS_CLIENT ? client12_step(c) : server12_step(c);
+        else
+            rc = c->role == CTLS_CLIENT ? client13_step(c) : server13_step(c);
         if (rc == CTLS_WANT_READ) {
             CTLS_GUARD(io_flush(c));
             if (c->eof && buf_size(&c->in) == 0) return CTLS_ERR_TRUNCATED;
@@ -179,7 +183,10 @@ static int drain_post_handshake(ctls_conn *c)
         size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
         if (body > MSG_MAX_LEN) return CTLS_ERR_LIMIT;
         if (have < MSG_HEADER_LEN + body) return 0;
-        CTLS_GUARD(post13_handle(c, p[0], p, MSG_HEADER_LEN + body));
+        if (c->version == CTLS_TLS1_2)
+            CTLS_GUARD(post12_handle(c, p[0], p, MSG_HEADER_LEN + body));
+        else
+            CTLS_GUARD(post13_handle(c, p[0], p, MSG_HEADER_LEN + body));
         hs_consume_message(c, MSG_HEADER_LEN + body);
     }
 }
@@ -282,7 +289,7 @@ ssize_t ctls_write(ctls_conn *c, const void *buf, size_t len)
     const uint8_t *p = buf;
     size_t done = 0;
     while (done < len) {
-        if (c->wr.seq >= KEY_UPDATE_AFTER_RECORDS) {
+        if (c->version == CTLS_TLS1_3 && c->wr.seq >= KEY_UPDATE_AFTER_RECORDS) {
             rc = post13_send_key_update(c, 0);
             if (rc < 0) return conn_status(c, rc);
         }
@@ -495,9 +502,20 @@ int ctls_renegotiate(ctls_conn *c)
 {
     if (!c) return CTLS_ERR_INVALID_ARG;
     if (c->fatal) return c->fatal;
-    /* TLS 1.3 has no renegotiation (RFC 8446 4.1.2); TLS 1.2 is not implemented yet. */
-    if (!c->hs_done || c->role != CTLS_SERVER) return CTLS_ERR_BAD_STATE;
-    return CTLS_ERR_UNSUPPORTED;
+    /* TLS 1.3 has no renegotiation (RFC 8446 4.1.2) */
+    if (!c->hs_done || c->role != CTLS_SERVER || c->version != CTLS_TLS1_2 ||
+        (c->shutdown_flags & CTLS_SENT_SHUTDOWN))
+        return CTLS_ERR_BAD_STATE;
+    /* RFC 5746 4.3: only over a connection with secure renegotiation. The client's answer
+     * comes through ctls_read: a refusal (warning no_renegotiation) is
+     * CTLS_ERR_RENEGOTIATION_REFUSED; a ClientHello is answered with no_renegotiation too,
+     * since ctls does not run a second handshake on a connection. */
+    if (!c->secure_reneg) return CTLS_ERR_UNSUPPORTED;
+    static const uint8_t hello_request[MSG_HEADER_LEN] = {MSG_HELLO_REQUEST, 0, 0, 0};
+    int rc = rec_write(c, CT_HANDSHAKE, hello_request, sizeof hello_request);
+    if (rc == 0) rc = io_flush(c);
+    if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED) rc = 0; /* leaves with the next call */
+    return conn_status(c, rc);
 }
 
 int ctls_request_client_auth(ctls_conn *c)

@@ -121,6 +121,7 @@ struct ctls_conn {
     int shutdown_flags;
     int close_notify_sent;
     int in_ccs_count;
+    int secure_reneg; /* TLS 1.2: RFC 5746 secure renegotiation was negotiated */
     /* client certificate set on the connection (after CTLS_PAUSED_CERT_REQUESTED) */
     cfg_cert *conn_cert;
     ctls_der_list acceptable_cas;
@@ -155,6 +156,10 @@ enum { CT_CHANGE_CIPHER_SPEC = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APPLICAT
 /* Install TLS 1.3 keys for one direction from a traffic secret (the old ones are wiped). */
 int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret);
 void rec_keys_clear(rec_keys *k);
+/* Install TLS 1.2 AEAD keys for one direction (RFC 5246 6.3): key and write IV from the key
+ * block (4 bytes for AES-GCM, 12 for ChaCha20-Poly1305: rec_iv_len12). */
+int rec_set_keys12(rec_keys *k, int aead_alg, const uint8_t *key, const uint8_t *iv);
+size_t rec_iv_len12(int aead_alg);
 /* Read one record from c->in. 0: *type and the plaintext (at buf_data(&c->in) + *off, *len
  * bytes); the caller consumes *rec_size bytes of c->in when done with it. CTLS_WANT_READ:
  * no complete record yet. Checks framing and limits and decrypts in place. */
@@ -179,6 +184,13 @@ int hs_send(ctls_conn *c, hs_transcript *t, const uint8_t *msg, size_t len);
 int client13_step(ctls_conn *c);
 int server13_step(ctls_conn *c);
 void hs_state_free(ctls_conn *c);
+/* TLS 1.2 (hs/client12.c, hs/server12.c, hs/common12.c): the step functions once
+ * c->version is TLS 1.2, the change_cipher_spec met by hs_next_message, and post-handshake
+ * messages (HelloRequest, a renegotiating ClientHello) in ctls_read. */
+int client12_step(ctls_conn *c);
+int server12_step(ctls_conn *c);
+int hs12_on_ccs(ctls_conn *c);
+int post12_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 /* Post-handshake messages (NewSessionTicket, KeyUpdate, CertificateRequest) in ctls_read. */
 int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int post13_send_key_update(ctls_conn *c, int request_peer);

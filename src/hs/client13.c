@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "hs/common12.h"
 #include "hs/hs.h"
 #include "session/session.h"
 
@@ -101,13 +102,13 @@ static int send_client_hello(ctls_conn *c)
 {
     hs_state *h = c->hs;
     const ctls_config *cfg = c->cfg;
-    /* TLS 1.2 is not implemented yet: offer TLS 1.3 only, never something we cannot finish. */
-    if (cfg->max_version < CTLS_TLS1_3) return CTLS_ERR_UNSUPPORTED;
     uint16_t suites[CFG_MAX_SUITES];
     size_t ns = 0;
     for (size_t i = 0; i < cfg->n_suites; i++) {
         const algs_suite *s = algs_suite_by_id(cfg->suites[i]);
-        if (s && s->tls13) suites[ns++] = s->id;
+        /* TLS 1.3 suites first, then the TLS 1.2 ones (the config keeps that order) */
+        if (s && (s->tls13 ? cfg->max_version >= CTLS_TLS1_3 : cfg->min_version <= CTLS_TLS1_2))
+            suites[ns++] = s->id;
     }
     if (ns == 0) return CTLS_ERR_HANDSHAKE_FAILURE;
     if (!h->kx) {
@@ -155,6 +156,7 @@ static int send_client_hello(ctls_conn *c)
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
     }
+    CTLS_GUARD(client12_prepare_hello(c, &m)); /* TLS 1.2 offered too (client12.c) */
     ctls_writer ids;
     uint8_t binders[1 + KS_MAX];
     const ctls_session *psk = NULL;
@@ -226,11 +228,12 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     msg_server_hello m;
     CTLS_GUARD(msg_server_hello_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     if (!(m.ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS))) {
-        /* A TLS 1.2 (or older) answer. RFC 8446 4.1.3: a TLS 1.3 server marks a downgrade. */
-        if (memcmp(m.random + 24, downgrade12, 8) == 0 ||
+        /* A TLS 1.2 (or older) answer. RFC 8446 4.1.3: a TLS 1.3 server marks a downgrade;
+         * we check for 1.2 when we offered 1.3, for 1.1 and below always. */
+        if ((c->cfg->max_version >= CTLS_TLS1_3 && memcmp(m.random + 24, downgrade12, 8) == 0) ||
             memcmp(m.random + 24, downgrade11, 8) == 0)
             return CTLS_ERR_ILLEGAL_PARAMETER;
-        return CTLS_ERR_PROTOCOL_VERSION;
+        return client12_on_server_hello(c, &m, msg, len); /* client12.c */
     }
     if (m.selected_version != CTLS_TLS1_3 || m.legacy_version != 0x0303)
         return CTLS_ERR_ILLEGAL_PARAMETER;

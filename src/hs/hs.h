@@ -5,6 +5,7 @@
 
 #include "api/internal.h"
 #include "hs/algs.h"
+#include "hs/hs12.h"
 #include "msg/msg.h"
 
 #define HS_MAX_COOKIE 512
@@ -39,6 +40,7 @@ struct hs_state {
     uint16_t sig_scheme;
     int sent_ccs;
     int client_cert_requested;
+    hs12_state t12; /* TLS 1.2 (hs/common12.c) */
     /* resumption (src/session/): client: a PSK was offered in the last ClientHello; both:
      * the PSK selected (wiped with the state) */
     int psk_offered, psk_selected;

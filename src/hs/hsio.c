@@ -64,7 +64,8 @@ int hs_next_message(ctls_conn *c, uint8_t *type, const uint8_t **msg, size_t *le
         } else if (t == CT_ALERT) {
             rc = conn_handle_alert(c, data, n);
         } else if (t == CT_CHANGE_CIPHER_SPEC) {
-            rc = 0; /* dropped, RFC 8446 5 */
+            /* TLS 1.2: the real one (RFC 5246 7.1); TLS 1.3: dropped (RFC 8446 5) */
+            rc = c->version == CTLS_TLS1_2 ? hs12_on_ccs(c) : 0;
         } else {
             rc = CTLS_ERR_UNEXPECTED_MESSAGE; /* application data during the handshake */
         }

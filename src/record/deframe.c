@@ -37,11 +37,18 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
         /* RFC 8446 5: a single 0x01 byte, unprotected, only during the handshake. */
         if (!c->ccs_allowed || length != 1 || body[0] != 0x01) return CTLS_ERR_UNEXPECTED_MESSAGE;
         if (++c->in_ccs_count > 1) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        /* RFC 5246 7.1: in TLS 1.2 the one real CCS comes under the old (null) keys. */
+        if (c->version == CTLS_TLS1_2 && c->rd.aead) return CTLS_ERR_UNEXPECTED_MESSAGE;
         *type = t;
         *len = 1;
         return 0;
     }
-    if (c->rd.aead) {
+    if (c->rd.aead && c->version == CTLS_TLS1_2) {
+        /* RFC 5246 6.2.3.3: the real content type is in the header (and the AAD). */
+        size_t poff;
+        CTLS_GUARD(rec_open12(&c->rd, t, body, length, &poff, &plen));
+        *off += poff;
+    } else if (c->rd.aead) {
         if (t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
         CTLS_GUARD(rec_open13(&c->rd, hdr, body, length, &t, &plen));

@@ -9,7 +9,12 @@ int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len)
     do {
         size_t n = len > REC_MAX_PLAIN ? REC_MAX_PLAIN : len;
         uint8_t *at;
-        if (c->wr.aead) {
+        if (c->wr.aead && c->version == CTLS_TLS1_2) {
+            size_t total = REC_HEADER_LEN + rec_overhead12(&c->wr) + n;
+            CTLS_GUARD(buf_reserve(&c->out, total, REC_OUT_MAX, &at));
+            CTLS_GUARD(rec_seal12(&c->wr, type, data, n, at));
+            buf_commit(&c->out, total);
+        } else if (c->wr.aead) {
             size_t total = REC_HEADER_LEN + n + 1 + CTLS_AEAD_TAG_LEN;
             CTLS_GUARD(buf_reserve(&c->out, total, REC_OUT_MAX, &at));
             CTLS_GUARD(rec_seal13(&c->wr, type, data, n, at));

@@ -11,4 +11,11 @@ int rec_open13(rec_keys *k, const uint8_t *hdr, uint8_t *p, size_t len, uint8_t 
  * bytes). data may lie at out + REC_HEADER_LEN already. */
 int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out);
 
+/* TLS 1.2 AEAD records (protect12.c): decrypt in place; the plaintext is at p + *plain_off. */
+int rec_open12(rec_keys *k, uint8_t type, uint8_t *p, size_t len, size_t *plain_off,
+               size_t *plain_len);
+/* Protect data (len <= 2^14) as one record at out (REC_HEADER_LEN + rec_overhead12 + len). */
+int rec_seal12(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out);
+size_t rec_overhead12(const rec_keys *k);
+
 #endif

@@ -1,5 +1,5 @@
 #!/bin/bash
-# ctls against GnuTLS (TLS 1.3): ctls-client -> gnutls-serv --echo and gnutls-cli ->
+# ctls against GnuTLS (TLS 1.3, and TLS 1.2 at the end): ctls-client -> gnutls-serv --echo and gnutls-cli ->
 # ctls-server, every suite x every group, ECDSA / RSA / P-384 / Ed25519 certificates, ALPN,
 # HelloRetryRequest. Skipped (exit 77) when gnutls-bin is not installed.
 # Note: gnutls-serv has no option to bind one address; it listens on all of them, and the
@@ -200,5 +200,83 @@ else
     not_ok "gnutls-cli -> ctls-server ALPN (cli rc=$GCLI_RC server rc=$SRV_RC)" \
         "$TMP/$n.srv.err" "$TMP/$n.gcli.err"
 fi
+
+# ---- TLS 1.2 (RFC 5246 + RFC 7627 + RFC 5746), both roles, ECDSA and RSA, every 1.2 suite -----
+# gnutls-serv / gnutls-cli speak TLS 1.2 only; ctls offers 1.3 and 1.2 (the default) and must
+# settle on 1.2 (a ctls server then sets the RFC 8446 downgrade sentinel, which a 1.2-only peer
+# ignores).
+PRIO12="NORMAL:-VERS-ALL:+VERS-TLS1.2"
+for cert in server-ecdsa server-rsa; do
+    case $cert in
+    server-ecdsa) auth=ECDSA ;;
+    *) auth=RSA ;;
+    esac
+    for bulk in AES_128_GCM_SHA256 AES_256_GCM_SHA384 CHACHA20_POLY1305_SHA256; do
+        suite="TLS_ECDHE_${auth}_WITH_$bulk"
+        case $bulk in
+        AES_128*) gc=AES-128-GCM ;;
+        AES_256*) gc=AES-256-GCM ;;
+        *) gc=CHACHA20-POLY1305 ;;
+        esac
+        prio="$PRIO12:-CIPHER-ALL:+$gc:-KX-ALL:+ECDHE-$auth"
+        n="c12-$suite"
+        gsrv "$n" "$cert" "$prio"
+        cli "$n" --ciphers "$suite"
+        stop "$SRV"
+        if echoed "$n" && expect_summary "$TMP/$n.cli.err" cipher "$suite" &&
+            expect_summary "$TMP/$n.cli.err" version TLSv1.2 &&
+            expect_summary "$TMP/$n.cli.err" verify ok; then
+            ok "ctls-client -> gnutls-serv TLS 1.2 $suite"
+        else
+            not_ok "ctls-client -> gnutls-serv TLS 1.2 $suite (rc=$CLI_RC)" "$TMP/$n.cli.err" \
+                "$TMP/$n.srv.err"
+        fi
+
+        n="s12-$suite"
+        ctls_srv "$n" --cert "$CERTS/$cert.pem" --key "$CERTS/$cert.key" --echo --once
+        gcli "$n" "$prio"
+        wait_pid "$SRV" 10
+        SRV_RC=$?
+        if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && grep -qxF "hello $n" "$TMP/$n.gcli.out" &&
+            expect_summary "$TMP/$n.srv.err" cipher "$suite" &&
+            expect_summary "$TMP/$n.srv.err" version TLSv1.2; then
+            ok "gnutls-cli -> ctls-server TLS 1.2 $suite"
+        else
+            not_ok "gnutls-cli -> ctls-server TLS 1.2 $suite (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+                "$TMP/$n.srv.err" "$TMP/$n.gcli.out" "$TMP/$n.gcli.err"
+        fi
+    done
+done
+
+# every group, a 1.2-only ctls client (--tls1.2), ALPN
+for group in $GROUPS_ALL; do
+    n="c12-group-$group"
+    gsrv "$n" server-rsa "$PRIO12:-GROUP-ALL:+$(gnutls_group "$group")" --alpn http/1.1
+    cli "$n" --tls1.2 --groups "$group" --alpn h2,http/1.1
+    stop "$SRV"
+    if echoed "$n" && expect_summary "$TMP/$n.cli.err" group "$group" &&
+        expect_summary "$TMP/$n.cli.err" version TLSv1.2 &&
+        expect_summary "$TMP/$n.cli.err" alpn http/1.1; then
+        ok "ctls-client --tls1.2 -> gnutls-serv TLS 1.2 $group ALPN"
+    else
+        not_ok "ctls-client --tls1.2 -> gnutls-serv TLS 1.2 $group (rc=$CLI_RC)" \
+            "$TMP/$n.cli.err" "$TMP/$n.srv.err"
+    fi
+
+    n="s12-group-$group"
+    ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --echo --once \
+        --tls1.2 --groups "$group" --alpn h2
+    gcli "$n" "$PRIO12:-GROUP-ALL:+$(gnutls_group "$group")" --alpn h2
+    wait_pid "$SRV" 10
+    SRV_RC=$?
+    if [ $GCLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] && grep -qxF "hello $n" "$TMP/$n.gcli.out" &&
+        expect_summary "$TMP/$n.srv.err" group "$group" &&
+        expect_summary "$TMP/$n.srv.err" alpn h2; then
+        ok "gnutls-cli -> ctls-server --tls1.2 TLS 1.2 $group ALPN"
+    else
+        not_ok "gnutls-cli -> ctls-server --tls1.2 TLS 1.2 $group (cli rc=$GCLI_RC server rc=$SRV_RC)" \
+            "$TMP/$n.srv.err" "$TMP/$n.gcli.out" "$TMP/$n.gcli.err"
+    fi
+done
 
 finish

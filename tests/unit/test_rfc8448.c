@@ -520,6 +520,8 @@ static void client_trace(size_t chunk)
              0);
     CHECK_EQ(ctls_config_set_groups(cfg, "x25519:secp256r1:secp384r1"), 0);
     CHECK_EQ(ctls_config_set_verify(cfg, CTLS_VERIFY_NONE), 0);
+    /* the RFC 8448 client offers TLS 1.3 only (no TLS 1.2 suites or extensions) */
+    CHECK_EQ(ctls_config_set_versions(cfg, CTLS_TLS1_3, CTLS_TLS1_3), 0);
     ctls_conn *c = ctls_conn_new(cfg);
     CHECK(c != NULL);
     if (!c) {

@@ -1,0 +1,278 @@
+/* The TLS 1.2 client state machine (RFC 5246 7.3, full handshake with ECDHE, RFC 8422):
+ *
+ *   ClientHello (client13.c, with client12_prepare_hello)
+ *                      <- ServerHello (hand-over: client12_on_server_hello)
+ *   C12_WAIT_CERT      <- Certificate
+ *   C12_WAIT_SKE       <- ServerKeyExchange
+ *   C12_WAIT_CR_DONE   <- [CertificateRequest]
+ *   C12_WAIT_DONE      <- ServerHelloDone
+ *                      -> [Certificate] ClientKeyExchange ChangeCipherSpec Finished
+ *   C12_WAIT_CCS       <- ChangeCipherSpec (hs12_on_ccs, from hs_next_message)
+ *   C12_WAIT_FINISHED  <- Finished
+ *
+ * A message not expected in the current state is unexpected_message. Policy (secure by
+ * default): the server must support extended_master_secret (RFC 7627) and renegotiation_info
+ * (RFC 5746), else handshake_failure. A client certificate is not sent in TLS 1.2: a
+ * CertificateRequest gets an empty Certificate (RFC 5246 7.4.6). */
+#include <string.h>
+
+#include "core/mem.h"
+#include "hs/common12.h"
+
+enum {
+    C12_WAIT_CERT = 100, /* distinct from the TLS 1.3 client's states */
+    C12_WAIT_SKE,
+    C12_WAIT_CR_DONE,
+    C12_WAIT_DONE,
+    C12_PAUSED_SERVER_AUTH,
+    C12_WAIT_CCS,
+    C12_WAIT_FINISHED,
+};
+
+const uint8_t hs12_downgrade_sentinel[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+
+static const uint8_t empty_byte[1] = {0};
+
+int client12_prepare_hello(ctls_conn *c, msg_client_hello *m)
+{
+    static const uint8_t versions_both[] = {0x03, 0x04, 0x03, 0x03};
+    static const uint8_t uncompressed[] = {0}; /* RFC 8422 5.1.2 */
+    const ctls_config *cfg = c->cfg;
+    if (cfg->min_version > CTLS_TLS1_2) return 0; /* TLS 1.3 only */
+    m->ext_present |= EXT_BIT(EXT_EXTENDED_MASTER_SECRET) | EXT_BIT(EXT_RENEGOTIATION_INFO) |
+                      EXT_BIT(EXT_EC_POINT_FORMATS);
+    /* RFC 5746 3.4: an empty renegotiation_info on the initial handshake (instead of the
+     * TLS_EMPTY_RENEGOTIATION_INFO_SCSV) */
+    m->renegotiation_info = (ctls_slice){empty_byte, 0};
+    m->ec_point_formats = (ctls_slice){uncompressed, sizeof uncompressed};
+    if (cfg->max_version >= CTLS_TLS1_3) {
+        m->supported_versions = (ctls_slice){versions_both, sizeof versions_both};
+        return 0;
+    }
+    /* TLS 1.2 only: a plain RFC 5246 ClientHello, without the TLS 1.3 extensions and with an
+     * empty session id (nothing to resume) */
+    m->ext_present &=
+        ~(EXT_BIT(EXT_SUPPORTED_VERSIONS) | EXT_BIT(EXT_KEY_SHARE) |
+          EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES) | EXT_BIT(EXT_COOKIE) | EXT_BIT(EXT_PRE_SHARED_KEY) |
+          EXT_BIT(EXT_EARLY_DATA) | EXT_BIT(EXT_POST_HANDSHAKE_AUTH));
+    c->hs->session_id_len = 0;
+    m->session_id = (ctls_slice){empty_byte, 0};
+    return 0;
+}
+
+static int suite_offered12(const ctls_config *cfg, uint16_t id)
+{
+    const algs_suite *s = algs_suite_by_id(id);
+    if (!s || s->tls13) return 0;
+    for (size_t i = 0; i < cfg->n_suites; i++)
+        if (cfg->suites[i] == id) return 1;
+    return 0;
+}
+
+static int check_alpn(ctls_conn *c, const msg_server_hello *m)
+{
+    if (!(m->ext_present & EXT_BIT(EXT_ALPN))) return 0;
+    /* RFC 7301 3.2: the protocol must be one we offered */
+    ctls_slice list = {c->cfg->alpn, c->cfg->alpn_len}, name;
+    int found = 0;
+    while (msg_alpn_next(&list, &name))
+        found |= name.len == m->alpn.len && memcmp(name.p, m->alpn.p, name.len) == 0;
+    if (!found) return CTLS_ERR_ILLEGAL_PARAMETER;
+    c->alpn = ctls_calloc(1, m->alpn.len + 1);
+    if (!c->alpn) return CTLS_ERR_NOMEM;
+    memcpy(c->alpn, m->alpn.p, m->alpn.len);
+    return 0;
+}
+
+int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint8_t *msg,
+                             size_t len)
+{
+    hs_state *h = c->hs;
+    const ctls_config *cfg = c->cfg;
+    if (cfg->min_version > CTLS_TLS1_2 || m->legacy_version != CTLS_TLS1_2)
+        return CTLS_ERR_PROTOCOL_VERSION;          /* not offered, or below TLS 1.2 */
+    if (h->hrr) return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4: 1.3 after an HRR */
+    if (m->is_hrr || !suite_offered12(cfg, m->cipher_suite)) return CTLS_ERR_ILLEGAL_PARAMETER;
+    uint32_t allowed = EXT_BIT(EXT_EC_POINT_FORMATS) | EXT_BIT(EXT_EXTENDED_MASTER_SECRET) |
+                       EXT_BIT(EXT_RENEGOTIATION_INFO);
+    if (c->sni) allowed |= EXT_BIT(EXT_SERVER_NAME);
+    if (h->offered_alpn) allowed |= EXT_BIT(EXT_ALPN);
+    if (m->ext_present & ~allowed) return CTLS_ERR_UNSUPPORTED_EXTENSION; /* not offered */
+    /* RFC 7627 5.3: we require the extended master secret (no session-hash-less secrets) */
+    if (!(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return CTLS_ERR_HANDSHAKE_FAILURE;
+    /* RFC 5746 3.4: we require secure renegotiation support; on the initial handshake the
+     * renegotiated_connection is empty, else handshake_failure */
+    if (!(m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO)) || m->renegotiation_info.len != 0)
+        return CTLS_ERR_HANDSHAKE_FAILURE;
+    /* RFC 8422 5.2: the server's list must contain uncompressed */
+    if ((m->ext_present & EXT_BIT(EXT_EC_POINT_FORMATS)) &&
+        !msg_u8_contains(m->ec_point_formats, 0))
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    CTLS_GUARD(check_alpn(c, m));
+    h->suite = algs_suite_by_id(m->cipher_suite);
+    memcpy(h->t12.client_random, h->random, 32);
+    memcpy(h->t12.server_random, m->random, 32);
+    CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
+    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    c->version = CTLS_TLS1_2;
+    c->suite = h->suite->id;
+    c->hash = h->suite->hash;
+    c->secure_reneg = 1;
+    c->ccs_allowed = 0;  /* the server's one CCS comes after our Finished (RFC 5246 7.1) */
+    ctls_kx_free(h->kx); /* the TLS 1.3 key share is not used */
+    h->kx = NULL;
+    h->st = C12_WAIT_CERT;
+    return 0;
+}
+
+static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    msg_certificate m;
+    CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 1, &m));
+    if (m.count == 0) return CTLS_ERR_DECODE; /* RFC 5246 7.4.2: ECDHE_* suites need one */
+    CTLS_GUARD(hs_take_peer_chain(c, &m));
+    /* RFC 8422 5.3 / RFC 5246 7.4.2: the key must fit the suite's authentication */
+    if (!hs12_key_fits_suite(c->hs->suite, c->hs->peer_key_type)) return CTLS_ERR_BAD_CERTIFICATE;
+    return tr_add(&c->hs->tr, msg, len);
+}
+
+static int in_list(const uint16_t *v, size_t n, uint16_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x) return 1;
+    return 0;
+}
+
+/* RFC 8422 5.4: check the signature over the randoms and the ECDHE parameters, then compute
+ * the premaster secret with a fresh key pair of the server's group. */
+static int on_server_key_exchange(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    msg_server_key_exchange12 m;
+    CTLS_GUARD(msg_server_key_exchange12_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    if (!in_list(c->cfg->groups, c->cfg->n_groups, m.group) || !ctls_kx_supported(m.group))
+        return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8422 5.4: a curve we offered */
+    /* RFC 5246 7.4.1.4.1: a scheme we offered, fitting the certificate's key */
+    if (!in_list(c->cfg->sigs, c->cfg->n_sigs, m.scheme) ||
+        !hs12_scheme_ok(m.scheme, h->peer_key_type))
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    uint8_t content[64 + 4 + 255];
+    size_t clen;
+    CTLS_GUARD(hs12_ske_content(h, m.params, content, sizeof content, &clen));
+    if (ctls_verify(h->peer_key, m.scheme, content, clen, m.signature.p, m.signature.len) < 0)
+        return CTLS_ERR_DECRYPT_ERROR;
+    c->peer_sig = m.scheme;
+    c->group = m.group;
+    CTLS_GUARD(ctls_kx_generate(m.group, &h->kx));
+    h->t12.pms_len = sizeof h->t12.pms;
+    CTLS_GUARD(ctls_kx_derive(h->kx, m.point.p, m.point.len, h->t12.pms, &h->t12.pms_len));
+    return tr_add(&h->tr, msg, len);
+}
+
+static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    msg_certificate_request12 m;
+    CTLS_GUARD(msg_certificate_request12_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    c->hs->cert_requested = 1;
+    return tr_add(&c->hs->tr, msg, len);
+}
+
+/* After ServerHelloDone: verify the chain, or pause for the application. */
+static int after_server_auth(ctls_conn *c)
+{
+    if (c->cfg->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
+        c->verify_flags = CTLS_CERT_NOT_VERIFIED;
+        return 0;
+    }
+    int rc = hs_verify_peer_chain(c, CTLS_PURPOSE_SERVER_AUTH);
+    if (c->cfg->break_server_auth) return CTLS_PAUSED_SERVER_AUTH;
+    return rc;
+}
+
+/* [Certificate] ClientKeyExchange ChangeCipherSpec Finished (RFC 5246 7.3). */
+static int send_client_flight(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    /* RFC 5246 7.4.6: no suitable certificate: an empty list */
+    if (h->cert_requested) CTLS_GUARD(hs12_send_certificate(c, NULL));
+    uint8_t pub[CTLS_KX_MAX_PUBLIC];
+    size_t publen = sizeof pub;
+    CTLS_GUARD(ctls_kx_public(h->kx, pub, &publen));
+    msg_client_key_exchange12 cke = {.point = {pub, publen}};
+    CTLS_GUARD(hs_send_encoded(c, &cke, (hs_encode_fn)msg_client_key_exchange12_encode));
+    ctls_kx_free(h->kx);
+    h->kx = NULL;
+    CTLS_GUARD(hs12_derive_master(c));
+    CTLS_GUARD(hs12_send_ccs_finished(c));
+    c->ccs_allowed = 1;
+    h->st = C12_WAIT_CCS;
+    return 0;
+}
+
+int client12_on_ccs(ctls_conn *c)
+{
+    if (c->hs->st != C12_WAIT_CCS) return CTLS_ERR_UNEXPECTED_MESSAGE;
+    c->hs->st = C12_WAIT_FINISHED;
+    return 0;
+}
+
+int client12_step(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    if (!h) return CTLS_ERR_INTERNAL;
+    if (h->st == C12_PAUSED_SERVER_AUTH) {
+        if (!c->peer_accepted && c->verify_status < 0) return c->verify_status;
+        return send_client_flight(c);
+    }
+    uint8_t type;
+    const uint8_t *msg;
+    size_t len;
+    CTLS_GUARD(hs_next_message(c, &type, &msg, &len));
+    int rc;
+    switch (h->st) {
+    case C12_WAIT_CERT:
+        if (type != MSG_CERTIFICATE) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = on_certificate(c, msg, len);
+        h->st = C12_WAIT_SKE;
+        break;
+    case C12_WAIT_SKE:
+        if (type != MSG_SERVER_KEY_EXCHANGE) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = on_server_key_exchange(c, msg, len);
+        h->st = C12_WAIT_CR_DONE;
+        break;
+    case C12_WAIT_CR_DONE:
+        if (type == MSG_CERTIFICATE_REQUEST) {
+            rc = on_certificate_request(c, msg, len);
+            h->st = C12_WAIT_DONE;
+            break;
+        }
+        __attribute__((fallthrough)); /* ServerHelloDone */
+    case C12_WAIT_DONE:
+        if (type != MSG_SERVER_HELLO_DONE) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(msg_empty_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN));
+        CTLS_GUARD(tr_add(&h->tr, msg, len));
+        hs_consume_message(c, len);
+        /* RFC 5246 7.4.5: nothing may follow ServerHelloDone before our flight */
+        if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = after_server_auth(c);
+        if (rc == CTLS_PAUSED_SERVER_AUTH) {
+            h->st = C12_PAUSED_SERVER_AUTH;
+            return rc;
+        }
+        CTLS_GUARD(rc);
+        return send_client_flight(c);
+    case C12_WAIT_FINISHED:
+        if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(hs12_check_finished(c, msg, len));
+        hs_consume_message(c, len);
+        c->hs_done = 1;
+        c->ccs_allowed = 0;
+        hs_state_free(c);
+        return 0;
+    default: /* C12_WAIT_CCS: a handshake message before the CCS */
+        return CTLS_ERR_UNEXPECTED_MESSAGE;
+    }
+    CTLS_GUARD(rc);
+    hs_consume_message(c, len);
+    return 0;
+}

@@ -1,0 +1,34 @@
+/* Internal interface of the TLS 1.2 handshake (hs/common12.c, client12.c, server12.c). */
+#ifndef CTLS_HS_COMMON12_H
+#define CTLS_HS_COMMON12_H
+
+#include "hs/hs.h"
+
+/* RFC 8446 4.1.3: the last 8 bytes of a TLS 1.3 server's random when it negotiates 1.2. */
+extern const uint8_t hs12_downgrade_sentinel[8];
+
+/* Client: the ServerHello of a TLS 1.2 answer (hand-over from client13.c). */
+int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint8_t *msg,
+                             size_t len);
+/* Client: add what TLS 1.2 needs to the ClientHello about to be sent (suites stay the
+ * caller's); when 1.3 is not offered, strip the 1.3-only parts. */
+int client12_prepare_hello(ctls_conn *c, msg_client_hello *m);
+/* Server: a ClientHello that does not offer TLS 1.3, or with 1.3 disabled (hand-over from
+ * server13.c). */
+int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
+                             size_t len);
+/* The role's check that a ChangeCipherSpec fits the current state (and the state change). */
+int client12_on_ccs(ctls_conn *c);
+int server12_on_ccs(ctls_conn *c);
+
+int hs12_derive_master(ctls_conn *c);
+int hs12_install_keys(ctls_conn *c, int write);
+/* ChangeCipherSpec, new write keys, Finished. */
+int hs12_send_ccs_finished(ctls_conn *c);
+int hs12_check_finished(ctls_conn *c, const uint8_t *msg, size_t len);
+int hs12_ske_content(const hs_state *h, ctls_slice params, uint8_t *out, size_t cap, size_t *len);
+int hs12_scheme_ok(uint16_t scheme, int key_type);
+int hs12_key_fits_suite(const algs_suite *s, int key_type);
+int hs12_send_certificate(ctls_conn *c, const cfg_cert *cert);
+
+#endif

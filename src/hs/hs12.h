@@ -1,0 +1,22 @@
+/* TLS 1.2 handshake state and helpers shared by hs/client12.c and hs/server12.c (RFC 5246,
+ * RFC 7627 extended master secret, RFC 5746 renegotiation_info). The state lives inside
+ * hs_state (hs.h) and is wiped with it. */
+#ifndef CTLS_HS_HS12_H
+#define CTLS_HS_HS12_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+
+#define HS12_MASTER_LEN 48      /* RFC 5246 8.1 */
+#define HS12_VERIFY_DATA_LEN 12 /* RFC 5246 7.4.9 */
+
+typedef struct {
+    uint8_t client_random[32], server_random[32];
+    uint8_t pms[CTLS_KX_MAX_SECRET]; /* the ECDHE shared secret until the master is derived */
+    size_t pms_len;
+    uint8_t master[HS12_MASTER_LEN];
+} hs12_state;
+
+#endif

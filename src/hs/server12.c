@@ -1,0 +1,298 @@
+/* The TLS 1.2 server state machine (RFC 5246 7.3, full handshake with ECDHE, RFC 8422):
+ *
+ *   ClientHello -> (hand-over from server13.c: server12_on_client_hello)
+ *                  ServerHello Certificate ServerKeyExchange ServerHelloDone
+ *   S12_WAIT_CKE       <- ClientKeyExchange
+ *   S12_WAIT_CCS       <- ChangeCipherSpec (hs12_on_ccs, from hs_next_message)
+ *   S12_WAIT_FINISHED  <- Finished
+ *                      -> ChangeCipherSpec Finished
+ *
+ * Choices by server preference: suite (with a certificate whose key fits its authentication
+ * and a signature scheme the client accepts), then group. Policy (secure by default): the
+ * client must offer extended_master_secret (RFC 7627), else handshake_failure. Client
+ * certificates are not requested in TLS 1.2: CTLS_VERIFY_REQUIRE_PEER refuses TLS 1.2 with
+ * handshake_failure. No session IDs or tickets: every handshake is a full one. */
+#include <string.h>
+
+#include "core/mem.h"
+#include "hs/common12.h"
+
+enum {
+    S12_WAIT_CKE = 100, /* distinct from the TLS 1.3 server's states */
+    S12_WAIT_CCS,
+    S12_WAIT_FINISHED,
+};
+
+#define SCSV_RENEGOTIATION 0x00ff /* RFC 5746 3.3 TLS_EMPTY_RENEGOTIATION_INFO_SCSV */
+#define SCSV_FALLBACK 0x5600      /* RFC 7507 TLS_FALLBACK_SCSV */
+
+typedef struct {
+    const algs_suite *suite;
+    const cfg_cert *cert;
+    uint16_t scheme, group;
+    ctls_slice alpn;
+    int secure_reneg, point_formats;
+} sv12_choice;
+
+static const uint8_t empty_byte[1] = {0};
+
+/* Server preference: the first of our suites the client offers that one of our certificates
+ * can serve (key type, a scheme the client accepts); a certificate matching the SNI name
+ * wins. */
+static int choose_suite_cert(const ctls_conn *c, const msg_client_hello *m, sv12_choice *ch)
+{
+    const ctls_config *cfg = c->cfg;
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const algs_suite *s = algs_suite_by_id(cfg->suites[i]);
+        if (!s || s->tls13 || !msg_u16_contains(m->cipher_suites, s->id)) continue;
+        int best = -1;
+        for (size_t k = 0; k < cfg->n_certs; k++) {
+            const cfg_cert *cc = &cfg->certs[k];
+            if (!hs12_key_fits_suite(s, cc->key_type)) continue;
+            uint16_t scheme = 0;
+            for (size_t j = 0; j < cfg->n_sigs && !scheme; j++)
+                if (hs12_scheme_ok(cfg->sigs[j], cc->key_type) &&
+                    msg_u16_contains(m->signature_algorithms, cfg->sigs[j]))
+                    scheme = cfg->sigs[j];
+            if (!scheme) continue;
+            int rank = (c->sni && ctls_cert_matches_host(cc->leaf, c->sni)) ? 1 : 0;
+            if (rank > best) {
+                best = rank;
+                ch->cert = cc;
+                ch->scheme = scheme;
+            }
+        }
+        if (ch->cert) {
+            ch->suite = s;
+            return 0;
+        }
+    }
+    return CTLS_ERR_HANDSHAKE_FAILURE;
+}
+
+static int choose_group(const ctls_conn *c, const msg_client_hello *m, sv12_choice *ch)
+{
+    /* RFC 8422 5.1.1: a curve from the client's supported_groups */
+    for (size_t i = 0; i < c->cfg->n_groups; i++)
+        if (msg_u16_contains(m->supported_groups, c->cfg->groups[i]) &&
+            ctls_kx_supported(c->cfg->groups[i])) {
+            ch->group = c->cfg->groups[i];
+            return 0;
+        }
+    return CTLS_ERR_HANDSHAKE_FAILURE;
+}
+
+static int choose_alpn(const ctls_conn *c, const msg_client_hello *m, sv12_choice *ch)
+{
+    if (!(m->ext_present & EXT_BIT(EXT_ALPN)) || !c->cfg->alpn_len) return 0;
+    /* RFC 7301 3.2: server preference; no overlap is no_application_protocol */
+    ctls_slice ours = {c->cfg->alpn, c->cfg->alpn_len}, a;
+    while (msg_alpn_next(&ours, &a)) {
+        ctls_slice theirs = m->alpn, b;
+        while (msg_alpn_next(&theirs, &b))
+            if (a.len == b.len && memcmp(a.p, b.p, a.len) == 0) {
+                ch->alpn = a;
+                return 0;
+            }
+    }
+    return CTLS_ERR_NO_APPLICATION_PROTOCOL;
+}
+
+/* The client's hello: version, mandatory extensions, RFC 5746 / 7507 / 7627 signals. */
+static int check_client_hello(ctls_conn *c, const msg_client_hello *m, sv12_choice *ch)
+{
+    const ctls_config *cfg = c->cfg;
+    /* RFC 8446 4.2.1 / RFC 5246 E.1: the client offers 1.2 through supported_versions when
+     * it sends it, else through legacy_version */
+    int offers12 = (m->ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS))
+                       ? msg_u16_contains(m->supported_versions, CTLS_TLS1_2)
+                       : m->legacy_version >= CTLS_TLS1_2;
+    if (cfg->min_version > CTLS_TLS1_2 || !offers12) return CTLS_ERR_PROTOCOL_VERSION;
+    /* RFC 5246 7.4.1.2: the null compression method must be offered */
+    if (!msg_u8_contains(m->compression_methods, 0)) return CTLS_ERR_ILLEGAL_PARAMETER;
+    /* RFC 7507 3: a fallback retry while we support a higher version */
+    if (msg_u16_contains(m->cipher_suites, SCSV_FALLBACK) && cfg->max_version > CTLS_TLS1_2)
+        return CTLS_ERR_INAPPROPRIATE_FALLBACK;
+    /* RFC 7627 5.3: our policy: no handshake without the extended master secret */
+    if (!(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return CTLS_ERR_HANDSHAKE_FAILURE;
+    /* RFC 5746 3.6: the SCSV or an empty renegotiation_info */
+    if (m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO)) {
+        if (m->renegotiation_info.len != 0) return CTLS_ERR_HANDSHAKE_FAILURE;
+        ch->secure_reneg = 1;
+    }
+    if (msg_u16_contains(m->cipher_suites, SCSV_RENEGOTIATION)) ch->secure_reneg = 1;
+    /* RFC 5246 7.4.1.4.1 (we accept no SHA-1 default) and RFC 8422 4 (no default curves) */
+    if (!(m->ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS)) ||
+        !(m->ext_present & EXT_BIT(EXT_SUPPORTED_GROUPS)))
+        return CTLS_ERR_HANDSHAKE_FAILURE;
+    /* RFC 8422 5.1.2: uncompressed points must be supported */
+    if (m->ext_present & EXT_BIT(EXT_EC_POINT_FORMATS)) {
+        if (!msg_u8_contains(m->ec_point_formats, 0)) return CTLS_ERR_ILLEGAL_PARAMETER;
+        ch->point_formats = 1;
+    }
+    /* We cannot verify a TLS 1.2 client certificate: a server demanding one refuses 1.2. */
+    if (cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_HANDSHAKE_FAILURE;
+    return 0;
+}
+
+static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv12_choice *ch)
+{
+    static const uint8_t uncompressed[] = {0};
+    hs_state *h = c->hs;
+    msg_server_hello sh;
+    memset(&sh, 0, sizeof sh);
+    sh.legacy_version = CTLS_TLS1_2;
+    CTLS_GUARD(ctls_random(sh.random, 32));
+    /* RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so */
+    if (c->cfg->max_version >= CTLS_TLS1_3)
+        memcpy(sh.random + 24, hs12_downgrade_sentinel, sizeof hs12_downgrade_sentinel);
+    sh.session_id = (ctls_slice){empty_byte, 0}; /* RFC 5246 7.4.1.3: not resumable */
+    sh.cipher_suite = ch->suite->id;
+    sh.ext_present = EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
+    if (ch->secure_reneg) {
+        sh.ext_present |= EXT_BIT(EXT_RENEGOTIATION_INFO); /* RFC 5746 3.6: empty */
+        sh.renegotiation_info = (ctls_slice){empty_byte, 0};
+    }
+    if (ch->point_formats) {
+        sh.ext_present |= EXT_BIT(EXT_EC_POINT_FORMATS);
+        sh.ec_point_formats = (ctls_slice){uncompressed, sizeof uncompressed};
+    }
+    if (ch->alpn.len) {
+        sh.ext_present |= EXT_BIT(EXT_ALPN);
+        sh.alpn = ch->alpn;
+    }
+    if (c->sni && ctls_cert_matches_host(ch->cert->leaf, c->sni))
+        sh.ext_present |= EXT_BIT(EXT_SERVER_NAME); /* RFC 6066 3: the name was used */
+    (void)chm;
+    if (hs_test_server_hook && hs_test_server_hook->server_hello)
+        CTLS_GUARD(hs_test_server_hook->server_hello(hs_test_server_hook->ctx, &sh));
+    memcpy(h->t12.server_random, sh.random, 32);
+    return hs_send_encoded(c, &sh, (hs_encode_fn)msg_server_hello_encode);
+}
+
+/* RFC 8422 5.4: ServerKeyExchange with a fresh key pair, signed over both randoms. */
+static int send_server_key_exchange(ctls_conn *c, const sv12_choice *ch)
+{
+    hs_state *h = c->hs;
+    CTLS_GUARD(ctls_kx_generate(ch->group, &h->kx));
+    uint8_t pub[CTLS_KX_MAX_PUBLIC], params[4 + CTLS_KX_MAX_PUBLIC], content[64 + 4 + 255];
+    uint8_t sig[CTLS_MAX_SIG_LEN];
+    size_t publen = sizeof pub, clen, slen = sizeof sig;
+    CTLS_GUARD(ctls_kx_public(h->kx, pub, &publen));
+    ctls_writer w;
+    wr_init(&w, params, sizeof params);
+    CTLS_GUARD(msg_server_ecdh_params12_encode(ch->group, (ctls_slice){pub, publen}, &w));
+    CTLS_GUARD(wr_status(&w));
+    CTLS_GUARD(hs12_ske_content(h, (ctls_slice){params, w.len}, content, sizeof content, &clen));
+    CTLS_GUARD(ctls_sign(ch->cert->key, ch->scheme, content, clen, sig, &slen));
+    msg_server_key_exchange12 m = {
+        .group = ch->group,
+        .point = {pub, publen},
+        .scheme = ch->scheme,
+        .signature = {sig, slen},
+    };
+    return hs_send_encoded(c, &m, (hs_encode_fn)msg_server_key_exchange12_encode);
+}
+
+static int send_hello_done(const void *unused, ctls_writer *w)
+{
+    (void)unused;
+    return msg_empty_encode(MSG_SERVER_HELLO_DONE, w);
+}
+
+int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
+                             size_t len)
+{
+    hs_state *h = c->hs;
+    if (h->hrr) return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4: CH2 must offer 1.3 */
+    sv12_choice ch;
+    memset(&ch, 0, sizeof ch);
+    CTLS_GUARD(check_client_hello(c, m, &ch));
+    if (m->ext_present & EXT_BIT(EXT_SERVER_NAME)) {
+        c->sni = ctls_calloc(1, m->server_name.len + 1);
+        if (!c->sni) return CTLS_ERR_NOMEM;
+        memcpy(c->sni, m->server_name.p, m->server_name.len);
+    }
+    CTLS_GUARD(choose_suite_cert(c, m, &ch));
+    CTLS_GUARD(choose_group(c, m, &ch));
+    CTLS_GUARD(choose_alpn(c, m, &ch));
+    /* RFC 5246 7.4: nothing may follow the ClientHello before our flight */
+    if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
+    h->suite = ch.suite;
+    h->cert = ch.cert;
+    memcpy(h->t12.client_random, m->random, 32);
+    CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
+    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    c->version = CTLS_TLS1_2;
+    c->suite = ch.suite->id;
+    c->hash = ch.suite->hash;
+    c->group = ch.group;
+    c->secure_reneg = ch.secure_reneg;
+    c->ccs_allowed = 0; /* the client's CCS comes after its ClientKeyExchange */
+    if (ch.alpn.len) {
+        c->alpn = ctls_calloc(1, ch.alpn.len + 1);
+        if (!c->alpn) return CTLS_ERR_NOMEM;
+        memcpy(c->alpn, ch.alpn.p, ch.alpn.len);
+    }
+    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
+    CTLS_GUARD(send_server_hello(c, m, &ch));
+    CTLS_GUARD(hs12_send_certificate(c, ch.cert));
+    CTLS_GUARD(send_server_key_exchange(c, &ch));
+    CTLS_GUARD(hs_send_encoded(c, NULL, send_hello_done));
+    h->st = S12_WAIT_CKE;
+    return 0;
+}
+
+static int on_client_key_exchange(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    msg_client_key_exchange12 m;
+    CTLS_GUARD(msg_client_key_exchange12_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    /* RFC 8422 5.7: the client's point on our curve (validated by the derivation) */
+    h->t12.pms_len = sizeof h->t12.pms;
+    CTLS_GUARD(ctls_kx_derive(h->kx, m.point.p, m.point.len, h->t12.pms, &h->t12.pms_len));
+    ctls_kx_free(h->kx);
+    h->kx = NULL;
+    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    return hs12_derive_master(c);
+}
+
+int server12_on_ccs(ctls_conn *c)
+{
+    if (c->hs->st != S12_WAIT_CCS) return CTLS_ERR_UNEXPECTED_MESSAGE;
+    c->hs->st = S12_WAIT_FINISHED;
+    return 0;
+}
+
+int server12_step(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    if (!h) return CTLS_ERR_INTERNAL;
+    uint8_t type;
+    const uint8_t *msg;
+    size_t len;
+    CTLS_GUARD(hs_next_message(c, &type, &msg, &len));
+    switch (h->st) {
+    case S12_WAIT_CKE:
+        if (type != MSG_CLIENT_KEY_EXCHANGE) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(on_client_key_exchange(c, msg, len));
+        hs_consume_message(c, len);
+        /* RFC 5246 7.1: a handshake message split around the CCS is not allowed */
+        if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        c->ccs_allowed = 1;
+        h->st = S12_WAIT_CCS;
+        return 0;
+    case S12_WAIT_FINISHED:
+        if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(hs12_check_finished(c, msg, len));
+        hs_consume_message(c, len);
+        if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(hs12_send_ccs_finished(c));
+        c->hs_done = 1;
+        c->ccs_allowed = 0;
+        hs_state_free(c);
+        return 0;
+    default: /* S12_WAIT_CCS: a handshake message before the CCS */
+        return CTLS_ERR_UNEXPECTED_MESSAGE;
+    }
+}

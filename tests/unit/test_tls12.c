@@ -1,0 +1,420 @@
+/* TLS 1.2 (RFC 5246, RFC 7627, RFC 5746) between a ctls client and a ctls server in memory:
+ * every TLS 1.2 suite with ECDSA and RSA certificates, each group, ALPN, SNI, verification,
+ * data both ways (1 MiB, byte-at-a-time), shutdown, version negotiation both ways, the RFC 8446
+ * downgrade sentinel, the extended master secret requirement, refused CBC suites, a tampered
+ * record, and renegotiation refusal. */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "hs/hs.h"
+#include "pair.h"
+
+static void exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split)
+{
+    unsigned char *out = malloc(n), *in = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (unsigned char)(i * 13 + 5);
+    size_t sent = 0, got = 0;
+    int guard = 0;
+    while (got < n && guard++ < 10000000) {
+        if (sent < n) {
+            ssize_t w = ctls_write(a, out + sent, n - sent);
+            if (w > 0)
+                sent += (size_t)w;
+            else if (w != CTLS_WANT_WRITE) {
+                CHECK_EQ(w, 0);
+                break;
+            }
+        }
+        tp_pump(a, b, split);
+        ssize_t r = ctls_read(b, in + got, n - got);
+        if (r > 0)
+            got += (size_t)r;
+        else if (r != CTLS_WANT_READ) {
+            CHECK_EQ(r, CTLS_WANT_READ);
+            break;
+        }
+    }
+    CHECK_EQ(got, n);
+    CHECK(memcmp(in, out, n) == 0);
+    free(out);
+    free(in);
+}
+
+typedef struct {
+    ctls_config *cc, *sc;
+    ctls_conn *c, *s;
+    int crc, src;
+} pair12;
+
+/* cver / sver: max version of client / server (min 1.2 both unless noted) */
+static void pair_new(pair12 *p, const char *cert, int cmin, int cmax, int smin, int smax)
+{
+    p->sc = tp_server_config(cert);
+    p->cc = tp_client_config();
+    CHECK(p->sc && p->cc);
+    CHECK_EQ(ctls_config_set_versions(p->cc, cmin, cmax), 0);
+    CHECK_EQ(ctls_config_set_versions(p->sc, smin, smax), 0);
+    p->c = NULL;
+    p->s = NULL;
+}
+
+static int pair_run(pair12 *p, const char *sni)
+{
+    p->c = ctls_conn_new(p->cc);
+    p->s = ctls_conn_new(p->sc);
+    CHECK_EQ(ctls_conn_set_server_name(p->c, sni ? sni : "localhost"), 0);
+    return tp_handshake(p->c, p->s, &p->crc, &p->src);
+}
+
+static void pair_free(pair12 *p)
+{
+    ctls_conn_free(p->c);
+    ctls_conn_free(p->s);
+    ctls_config_free(p->cc);
+    ctls_config_free(p->sc);
+}
+
+static void one12(const char *cert, const char *suite, const char *group)
+{
+    pair12 p;
+    pair_new(&p, cert, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    if (suite) CHECK_EQ(ctls_config_set_cipher_suites(p.cc, suite), 0);
+    if (group) CHECK_EQ(ctls_config_set_groups(p.cc, group), 0);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(p.crc, 0);
+    CHECK_EQ(p.src, 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
+    if (suite) {
+        CHECK(ctls_cipher_suite_name(p.c) && strcmp(ctls_cipher_suite_name(p.c), suite) == 0);
+        CHECK(ctls_cipher_suite_name(p.s) && strcmp(ctls_cipher_suite_name(p.s), suite) == 0);
+    }
+    if (group) CHECK(ctls_group_name(p.c) && strcmp(ctls_group_name(p.c), group) == 0);
+    CHECK_EQ(ctls_verify_result(p.c), CTLS_VERIFY_OK);
+    CHECK_EQ(ctls_peer_cert_count(p.c), 2);
+    CHECK(ctls_signature_scheme_name(p.c) != NULL);
+    exchange(p.c, p.s, 20000, 0);
+    exchange(p.s, p.c, 20000, 0);
+    pair_free(&p);
+}
+
+TEST(every_suite_and_cert)
+{
+    static const char *ec[] = {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                               "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                               "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"};
+    static const char *rsa[] = {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+    for (int i = 0; i < 3; i++) {
+        one12("server-ecdsa", ec[i], NULL);
+        one12("server-p384", ec[i], NULL);
+        one12("server-rsa", rsa[i], NULL);
+    }
+}
+
+TEST(every_group)
+{
+    one12("server-ecdsa", NULL, "x25519");
+    one12("server-ecdsa", NULL, "secp256r1");
+    one12("server-rsa", NULL, "secp384r1");
+}
+
+TEST(no_common_suite_for_the_key)
+{
+    /* an RSA-only suite list against an ECDSA-only server: handshake_failure */
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_cipher_suites(p.cc, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), 0);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.src, CTLS_ERR_HANDSHAKE_FAILURE);
+    CHECK_EQ(p.crc, CTLS_ERR_ALERT_RECEIVED);
+    pair_free(&p);
+}
+
+TEST(alpn_and_sni)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_alpn(p.cc, "h2,http/1.1"), 0);
+    CHECK_EQ(ctls_config_set_alpn(p.sc, "http/1.1"), 0);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK(ctls_alpn_selected(p.c) && strcmp(ctls_alpn_selected(p.c), "http/1.1") == 0);
+    CHECK(ctls_alpn_selected(p.s) && strcmp(ctls_alpn_selected(p.s), "http/1.1") == 0);
+    CHECK(ctls_server_name(p.s) && strcmp(ctls_server_name(p.s), "localhost") == 0);
+    pair_free(&p);
+
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_alpn(p.cc, "h2"), 0);
+    CHECK_EQ(ctls_config_set_alpn(p.sc, "http/1.1"), 0);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.src, CTLS_ERR_NO_APPLICATION_PROTOCOL);
+    pair_free(&p);
+}
+
+TEST(verification_outcomes)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK(pair_run(&p, "wrong.example") != 0);
+    CHECK_EQ(p.crc, CTLS_ERR_CERT_HOSTNAME_MISMATCH);
+    CHECK(ctls_verify_result(p.c) & CTLS_CERT_HOSTNAME_MISMATCH);
+    CHECK_EQ(p.src, CTLS_ERR_ALERT_RECEIVED);
+    pair_free(&p);
+
+    /* verification off: connects, says so */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_verify(p.cc, CTLS_VERIFY_NONE), 0);
+    CHECK_EQ(pair_run(&p, "wrong.example"), 0);
+    CHECK_EQ(ctls_verify_result(p.c), CTLS_CERT_NOT_VERIFIED);
+    pair_free(&p);
+
+    /* the application decides: pause, then reject */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_break_on_server_auth(p.cc, 1), 0);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.crc, CTLS_PAUSED_SERVER_AUTH);
+    CHECK_EQ(ctls_peer_cert_count(p.c), 2);
+    CHECK_EQ(ctls_accept_peer(p.c), 0);
+    CHECK_EQ(tp_handshake(p.c, p.s, &p.crc, &p.src), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    pair_free(&p);
+}
+
+TEST(big_data_and_splits)
+{
+    pair12 p;
+    pair_new(&p, "server-rsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    exchange(p.c, p.s, 1 << 20, 0);
+    exchange(p.s, p.c, 1 << 20, 0);
+    exchange(p.c, p.s, 3000, 1);
+    exchange(p.s, p.c, 3000, 7);
+    pair_free(&p);
+
+    /* the handshake byte-at-a-time, each AEAD */
+    static const char *suites[] = {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                                   "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"};
+    for (int i = 0; i < 2; i++) {
+        pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+        CHECK_EQ(ctls_config_set_cipher_suites(p.cc, suites[i]), 0);
+        p.c = ctls_conn_new(p.cc);
+        p.s = ctls_conn_new(p.sc);
+        CHECK_EQ(ctls_conn_set_server_name(p.c, "localhost"), 0);
+        CHECK_EQ(tp_handshake_split(p.c, p.s, 1, &p.crc, &p.src), 0);
+        exchange(p.c, p.s, 5000, 1);
+        pair_free(&p);
+    }
+}
+
+TEST(shutdown)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_shutdown(p.c), 0);
+    tp_pump(p.c, p.s, 0);
+    unsigned char b[8];
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), 0);
+    CHECK_EQ(ctls_shutdown(p.s), 1);
+    tp_pump(p.s, p.c, 0);
+    CHECK_EQ(ctls_shutdown(p.c), 1);
+    pair_free(&p);
+}
+
+TEST(version_negotiation)
+{
+    pair12 p;
+    /* a 1.3-capable client against a 1.2-only server: 1.2 */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
+    exchange(p.c, p.s, 1000, 0);
+    pair_free(&p);
+    /* a 1.2-only client against a 1.2/1.3 server: 1.2 (the sentinel is ignored by a 1.2-only
+     * client, RFC 8446 4.1.3) */
+    pair_new(&p, "server-rsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_3);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
+    exchange(p.s, p.c, 1000, 0);
+    pair_free(&p);
+    /* both capable: 1.3 */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_3);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_3);
+    pair_free(&p);
+    /* a 1.2-only client against a 1.3-only server: protocol_version */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_3);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.src, CTLS_ERR_PROTOCOL_VERSION);
+    CHECK_EQ(p.crc, CTLS_ERR_ALERT_RECEIVED);
+    CHECK_EQ(ctls_alert_received(p.c), CTLS_ALERT_PROTOCOL_VERSION);
+    pair_free(&p);
+    /* a 1.3-only client against a 1.2-only server: protocol_version */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_3, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.src, CTLS_ERR_PROTOCOL_VERSION);
+    pair_free(&p);
+}
+
+/* Server hooks rewriting the TLS 1.2 ServerHello. */
+static int add_sentinel(void *ctx, msg_server_hello *m)
+{
+    (void)ctx;
+    memcpy(m->random + 24, "DOWNGRD\x01", 8);
+    return 0;
+}
+static int drop_ems(void *ctx, msg_server_hello *m)
+{
+    (void)ctx;
+    m->ext_present &= ~EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
+    return 0;
+}
+static int drop_ri(void *ctx, msg_server_hello *m)
+{
+    (void)ctx;
+    m->ext_present &= ~EXT_BIT(EXT_RENEGOTIATION_INFO);
+    return 0;
+}
+
+static void crafted_server_hello(int (*fn)(void *, msg_server_hello *), int cmax, int expect)
+{
+    const hs_test_server_hooks hooks = {.server_hello = fn};
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, cmax, CTLS_TLS1_2, CTLS_TLS1_2);
+    hs_test_server_hook = &hooks;
+    int rc = pair_run(&p, NULL);
+    hs_test_server_hook = NULL;
+    CHECK_EQ(p.crc, expect);
+    if (expect) {
+        CHECK(rc != 0);
+        CHECK_EQ(p.src, CTLS_ERR_ALERT_RECEIVED);
+    }
+    pair_free(&p);
+}
+
+TEST(downgrade_sentinel)
+{
+    /* RFC 8446 4.1.3: a client offering 1.3 that gets 1.2 with DOWNGRD\x01: illegal_parameter */
+    crafted_server_hello(add_sentinel, CTLS_TLS1_3, CTLS_ERR_ILLEGAL_PARAMETER);
+    /* a 1.2-only client does not check it */
+    crafted_server_hello(add_sentinel, CTLS_TLS1_2, 0);
+}
+
+TEST(extended_master_secret_required)
+{
+    crafted_server_hello(drop_ems, CTLS_TLS1_2, CTLS_ERR_HANDSHAKE_FAILURE);
+    crafted_server_hello(drop_ri, CTLS_TLS1_2, CTLS_ERR_HANDSHAKE_FAILURE);
+    /* the server side: a client hello without extended_master_secret */
+    const hs_test_client_hooks hooks = {.client_hello = NULL};
+    (void)hooks;
+}
+
+static int strip_ems_ch(void *ctx, msg_client_hello *m)
+{
+    (void)ctx;
+    m->ext_present &= ~EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
+    return 0;
+}
+
+TEST(server_requires_ems)
+{
+    const hs_test_client_hooks hooks = {.client_hello = strip_ems_ch};
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    hs_test_client_hook = &hooks;
+    CHECK(pair_run(&p, NULL) != 0);
+    hs_test_client_hook = NULL;
+    CHECK_EQ(p.src, CTLS_ERR_HANDSHAKE_FAILURE);
+    CHECK_EQ(p.crc, CTLS_ERR_ALERT_RECEIVED);
+    CHECK_EQ(ctls_alert_received(p.c), CTLS_ALERT_HANDSHAKE_FAILURE);
+    pair_free(&p);
+}
+
+TEST(refused_suites)
+{
+    ctls_config *cc = ctls_config_new(CTLS_CLIENT);
+    CHECK_EQ(ctls_config_set_cipher_suites(cc, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"),
+             CTLS_ERR_UNSUPPORTED);
+    CHECK_EQ(ctls_config_set_cipher_suites(cc, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"),
+             CTLS_ERR_UNSUPPORTED);
+    CHECK_EQ(ctls_config_set_cipher_suites(cc, "TLS_RSA_WITH_AES_128_GCM_SHA256"),
+             CTLS_ERR_UNSUPPORTED);
+    CHECK_EQ(ctls_config_set_versions(cc, 0x0302, CTLS_TLS1_2), CTLS_ERR_UNSUPPORTED);
+    ctls_config_free(cc);
+}
+
+TEST(tampered_record)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_write(p.c, "hello", 5), 5);
+    const void *out;
+    size_t n = ctls_conn_output(p.c, &out);
+    unsigned char *copy = malloc(n);
+    memcpy(copy, out, n);
+    copy[n - 1] ^= 1;
+    ctls_conn_consume_output(p.c, n);
+    size_t used;
+    CHECK_EQ(ctls_conn_feed(p.s, copy, n, &used), 0);
+    unsigned char b[16];
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_ERR_BAD_RECORD_MAC);
+    tp_pump(p.s, p.c, 0);
+    CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_ERR_ALERT_RECEIVED);
+    CHECK_EQ(ctls_alert_received(p.c), CTLS_ALERT_BAD_RECORD_MAC);
+    free(copy);
+    pair_free(&p);
+}
+
+TEST(renegotiation_refused)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_renegotiate(p.c), CTLS_ERR_BAD_STATE); /* a client cannot */
+    CHECK_EQ(ctls_renegotiate(p.s), 0);                  /* HelloRequest */
+    tp_pump(p.s, p.c, 0);
+    unsigned char b[16];
+    /* the client refuses with a warning and goes on */
+    CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_WANT_READ);
+    tp_pump(p.c, p.s, 0);
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_ERR_RENEGOTIATION_REFUSED);
+    CHECK_EQ(ctls_state(p.s), CTLS_STATE_CONNECTED);
+    exchange(p.c, p.s, 1000, 0);
+    exchange(p.s, p.c, 1000, 0);
+    pair_free(&p);
+
+    /* TLS 1.3: no renegotiation */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_3, CTLS_TLS1_3, CTLS_TLS1_3, CTLS_TLS1_3);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_renegotiate(p.s), CTLS_ERR_BAD_STATE);
+    pair_free(&p);
+}
+
+int main(void)
+{
+    if (!tp_certdir()) {
+        fprintf(stderr, "cannot generate the test PKI\n");
+        return 1;
+    }
+    RUN(every_suite_and_cert);
+    RUN(every_group);
+    RUN(no_common_suite_for_the_key);
+    RUN(alpn_and_sni);
+    RUN(verification_outcomes);
+    RUN(big_data_and_splits);
+    RUN(shutdown);
+    RUN(version_negotiation);
+    RUN(downgrade_sentinel);
+    RUN(extended_master_secret_required);
+    RUN(server_requires_ems);
+    RUN(refused_suites);
+    RUN(tampered_record);
+    RUN(renegotiation_refused);
+    return th_summary();
+}
