@@ -256,6 +256,10 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     }
     sv_choice ch;
     memset(&ch, 0, sizeof ch);
+    /* RFC 8446 4.2.9: a pre_shared_key without psk_key_exchange_modes is an abort */
+    if ((m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY)) &&
+        !(m.ext_present & EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES)))
+        return CTLS_ERR_MISSING_EXTENSION;
     /* RFC 8446 4.2.9: we resume only in psk_dhe_ke mode */
     int psk_offered = (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY)) &&
                       (m.ext_present & EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES)) &&

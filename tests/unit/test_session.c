@@ -26,8 +26,9 @@
  *                         the RFC's binder; tickets_select-style check accepts it and rejects a
  *                         flipped byte.
  * store_bounded           the client store keeps at most 1024 peer IDs, evicting the oldest.
- * psk_modes_and_selected_identity  psk_ke only: no resumption; a selected_identity out of
- *                         range, or a pre_shared_key never offered: illegal_parameter.
+ * psk_modes_and_selected_identity  psk_ke only: no resumption; no psk_key_exchange_modes:
+ *                         missing_extension; a selected_identity out of range, or a
+ *                         pre_shared_key never offered: illegal_parameter.
  * store_threads           four threads resuming through one client config's store.
  */
 #include "harness.h"
@@ -614,6 +615,13 @@ static int hook_psk_ke_only(void *ctx, msg_client_hello *m)
     return 0;
 }
 
+static int hook_no_psk_modes(void *ctx, msg_client_hello *m)
+{
+    (void)ctx;
+    m->ext_present &= ~EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES);
+    return 0;
+}
+
 static int hook_sh_identity(void *ctx, msg_server_hello *m)
 {
     int *mode = ctx;
@@ -636,6 +644,15 @@ TEST(psk_modes_and_selected_identity)
     hs_test_client_hook = NULL;
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
+    pair_close(&p);
+    /* pre_shared_key without psk_key_exchange_modes: missing_extension (RFC 8446 4.2.9) */
+    static const hs_test_client_hooks nomodes = {.client_hello = hook_no_psk_modes};
+    hs_test_client_hook = &nomodes;
+    connect_pair(&p, g_cc, g_sc, NULL, s);
+    hs_test_client_hook = NULL;
+    CHECK_EQ(p.src, CTLS_ERR_MISSING_EXTENSION);
+    CHECK_EQ(p.crc, CTLS_ERR_ALERT_RECEIVED);
+    CHECK_EQ(ctls_alert_received(p.c), 109); /* missing_extension */
     pair_close(&p);
     /* selected_identity out of range: illegal_parameter (RFC 8446 4.2.11) */
     int mode = 1;
