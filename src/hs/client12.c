@@ -12,8 +12,9 @@
  *
  * A message not expected in the current state is unexpected_message. Policy (secure by
  * default): the server must support extended_master_secret (RFC 7627) and renegotiation_info
- * (RFC 5746), else handshake_failure. A client certificate is not sent in TLS 1.2: a
- * CertificateRequest gets an empty Certificate (RFC 5246 7.4.6). */
+ * (RFC 5746), else handshake_failure. A CertificateRequest is answered with the connection's
+ * or the config's first certificate when its type and a signature scheme fit, else with an
+ * empty Certificate (RFC 5246 7.4.6). */
 #include <string.h>
 
 #include "core/mem.h"
@@ -24,6 +25,7 @@ enum {
     C12_WAIT_SKE,
     C12_WAIT_CR_DONE,
     C12_WAIT_DONE,
+    C12_PAUSED_CERT_REQ, /* waiting for the application's certificate decision */
     C12_PAUSED_SERVER_AUTH,
     C12_WAIT_CCS,
     C12_WAIT_FINISHED,
@@ -112,8 +114,10 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     h->suite = algs_suite_by_id(m->cipher_suite);
     memcpy(h->t12.client_random, h->random, 32);
     memcpy(h->t12.server_random, m->random, 32);
+    /* the ClientHello, still unhashed in the transcript, is the first raw message */
+    CTLS_GUARD(tr_add(&h->t12.raw, buf_data(&h->tr.pending), buf_size(&h->tr.pending)));
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
-    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    CTLS_GUARD(hs12_add(h, msg, len));
     c->version = CTLS_TLS1_2;
     c->suite = h->suite->id;
     c->hash = h->suite->hash;
@@ -133,7 +137,7 @@ static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(hs_take_peer_chain(c, &m));
     /* RFC 8422 5.3 / RFC 5246 7.4.2: the key must fit the suite's authentication */
     if (!hs12_key_fits_suite(c->hs->suite, c->hs->peer_key_type)) return CTLS_ERR_BAD_CERTIFICATE;
-    return tr_add(&c->hs->tr, msg, len);
+    return hs12_add(c->hs, msg, len);
 }
 
 static int in_list(const uint16_t *v, size_t n, uint16_t x)
@@ -166,15 +170,63 @@ static int on_server_key_exchange(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(ctls_kx_generate(m.group, &h->kx));
     h->t12.pms_len = sizeof h->t12.pms;
     CTLS_GUARD(ctls_kx_derive(h->kx, m.point.p, m.point.len, h->t12.pms, &h->t12.pms_len));
-    return tr_add(&h->tr, msg, len);
+    return hs12_add(h, msg, len);
 }
 
+/* Keep the acceptable CA names for ctls_acceptable_ca_*. */
+static int keep_cas(ctls_conn *c, ctls_slice cas)
+{
+    ctls_slice l = cas, dn;
+    size_t n = 0;
+    ctls_der_list_free(&c->acceptable_cas);
+    while (msg_dn_next(&l, &dn))
+        n++;
+    if (!n) return 0;
+    c->acceptable_cas.der = ctls_calloc(n, sizeof(uint8_t *));
+    c->acceptable_cas.len = ctls_calloc(n, sizeof(size_t));
+    if (!c->acceptable_cas.der || !c->acceptable_cas.len) return CTLS_ERR_NOMEM;
+    l = cas;
+    for (size_t i = 0; i < n && msg_dn_next(&l, &dn); i++) {
+        if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len))) return CTLS_ERR_NOMEM;
+        c->acceptable_cas.len[i] = dn.len;
+        c->acceptable_cas.count = i + 1;
+    }
+    return 0;
+}
+
+/* RFC 5246 7.4.4 */
 static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
 {
+    hs_state *h = c->hs;
     msg_certificate_request12 m;
     CTLS_GUARD(msg_certificate_request12_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
-    c->hs->cert_requested = 1;
-    return tr_add(&c->hs->tr, msg, len);
+    h->cert_requested = 1;
+    if (msg_u8_contains(m.cert_types, HS12_CERT_TYPE_RSA_SIGN)) h->t12.cr_types |= HS12_CT_RSA;
+    if (msg_u8_contains(m.cert_types, HS12_CERT_TYPE_ECDSA_SIGN)) h->t12.cr_types |= HS12_CT_ECDSA;
+    ctls_slice l = m.signature_algorithms;
+    uint16_t v;
+    while (msg_u16_next(&l, &v))
+        if (h->n_cr_sigs < HS_MAX_PEER_SIGS) h->cr_sigs[h->n_cr_sigs++] = v;
+    CTLS_GUARD(keep_cas(c, m.certificate_authorities));
+    return hs12_add(h, msg, len);
+}
+
+/* The certificate and scheme to answer a CertificateRequest with, or NULL. */
+static const cfg_cert *client_cert(ctls_conn *c, uint16_t *scheme)
+{
+    hs_state *h = c->hs;
+    const cfg_cert *cert = c->conn_cert;
+    if (!cert && c->cfg->n_certs) cert = &c->cfg->certs[0];
+    if (!cert) return NULL;
+    unsigned need = cert->key_type == CTLS_KEY_RSA ? HS12_CT_RSA : HS12_CT_ECDSA;
+    if (!(h->t12.cr_types & need)) return NULL;
+    *scheme = 0;
+    /* our preference order, among the schemes the server accepts */
+    for (size_t i = 0; i < c->cfg->n_sigs && !*scheme; i++)
+        if (in_list(h->cr_sigs, h->n_cr_sigs, c->cfg->sigs[i]) &&
+            hs12_scheme_ok(c->cfg->sigs[i], cert->key_type))
+            *scheme = c->cfg->sigs[i];
+    return *scheme ? cert : NULL;
 }
 
 /* After ServerHelloDone: verify the chain, or pause for the application. */
@@ -193,16 +245,22 @@ static int after_server_auth(ctls_conn *c)
 static int send_client_flight(ctls_conn *c)
 {
     hs_state *h = c->hs;
-    /* RFC 5246 7.4.6: no suitable certificate: an empty list */
-    if (h->cert_requested) CTLS_GUARD(hs12_send_certificate(c, NULL));
+    const cfg_cert *cert = NULL;
+    uint16_t scheme = 0;
+    if (h->cert_requested) {
+        cert = client_cert(c, &scheme);
+        /* RFC 5246 7.4.6: no suitable certificate: an empty list */
+        CTLS_GUARD(hs12_send_certificate(c, cert));
+    }
     uint8_t pub[CTLS_KX_MAX_PUBLIC];
     size_t publen = sizeof pub;
     CTLS_GUARD(ctls_kx_public(h->kx, pub, &publen));
     msg_client_key_exchange12 cke = {.point = {pub, publen}};
-    CTLS_GUARD(hs_send_encoded(c, &cke, (hs_encode_fn)msg_client_key_exchange12_encode));
+    CTLS_GUARD(hs12_send_encoded(c, &cke, (hs_encode_fn)msg_client_key_exchange12_encode));
     ctls_kx_free(h->kx);
     h->kx = NULL;
-    CTLS_GUARD(hs12_derive_master(c));
+    CTLS_GUARD(hs12_derive_master(c)); /* RFC 7627 3: the session hash ends with the CKE */
+    if (cert) CTLS_GUARD(hs12_sign_transcript(c, cert, scheme)); /* RFC 5246 7.4.8 */
     CTLS_GUARD(hs12_send_ccs_finished(c));
     c->ccs_allowed = 1;
     h->st = C12_WAIT_CCS;
@@ -220,6 +278,10 @@ int client12_step(ctls_conn *c)
 {
     hs_state *h = c->hs;
     if (!h) return CTLS_ERR_INTERNAL;
+    if (h->st == C12_PAUSED_CERT_REQ) {
+        h->st = C12_WAIT_DONE;
+        return 0;
+    }
     if (h->st == C12_PAUSED_SERVER_AUTH) {
         if (!c->peer_accepted && c->verify_status < 0) return c->verify_status;
         return send_client_flight(c);
@@ -243,6 +305,11 @@ int client12_step(ctls_conn *c)
     case C12_WAIT_CR_DONE:
         if (type == MSG_CERTIFICATE_REQUEST) {
             rc = on_certificate_request(c, msg, len);
+            if (rc == 0 && c->cfg->break_cert_requested) {
+                hs_consume_message(c, len);
+                h->st = C12_PAUSED_CERT_REQ;
+                return CTLS_PAUSED_CERT_REQUESTED;
+            }
             h->st = C12_WAIT_DONE;
             break;
         }
@@ -250,7 +317,7 @@ int client12_step(ctls_conn *c)
     case C12_WAIT_DONE:
         if (type != MSG_SERVER_HELLO_DONE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(msg_empty_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN));
-        CTLS_GUARD(tr_add(&h->tr, msg, len));
+        CTLS_GUARD(hs12_add(h, msg, len));
         hs_consume_message(c, len);
         /* RFC 5246 7.4.5: nothing may follow ServerHelloDone before our flight */
         if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;

@@ -57,6 +57,24 @@ static int verify_data(ctls_conn *c, int client, uint8_t out[HS12_VERIFY_DATA_LE
                       HS12_VERIFY_DATA_LEN);
 }
 
+int hs12_add(hs_state *h, const uint8_t *msg, size_t len)
+{
+    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    return tr_add(&h->t12.raw, msg, len);
+}
+
+int hs12_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)
+{
+    ctls_writer w;
+    wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
+    int rc = enc(m, &w);
+    if (rc == 0) rc = wr_status(&w);
+    if (rc == 0) rc = hs12_add(c->hs, w.buf, w.len);
+    if (rc == 0) rc = rec_write(c, CT_HANDSHAKE, w.buf, w.len);
+    wr_free(&w);
+    return rc;
+}
+
 int hs12_send_ccs_finished(ctls_conn *c)
 {
     static const uint8_t one = 1;
@@ -141,9 +159,38 @@ int hs12_send_certificate(ctls_conn *c, const cfg_cert *cert)
     wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
     int rc = msg_certificate_encode(&m, 1, &w);
     if (rc == 0) rc = wr_status(&w);
-    if (rc == 0) rc = hs_send(c, &c->hs->tr, w.buf, w.len);
+    if (rc == 0) rc = hs12_add(c->hs, w.buf, w.len);
+    if (rc == 0) rc = rec_write(c, CT_HANDSHAKE, w.buf, w.len);
     wr_free(&w);
     return rc;
+}
+
+int hs12_sign_transcript(ctls_conn *c, const cfg_cert *cert, uint16_t scheme)
+{
+    hs_state *h = c->hs;
+    uint8_t sig[CTLS_MAX_SIG_LEN];
+    size_t slen = sizeof sig;
+    CTLS_GUARD(ctls_sign(cert->key, scheme, buf_data(&h->t12.raw.pending),
+                         buf_size(&h->t12.raw.pending), sig, &slen));
+    msg_certificate_verify m = {.scheme = scheme, .signature = {sig, slen}};
+    return hs12_send_encoded(c, &m, (hs_encode_fn)msg_certificate_verify_encode);
+}
+
+int hs12_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    hs_state *h = c->hs;
+    msg_certificate_verify m;
+    CTLS_GUARD(msg_certificate_verify_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    int offered = 0;
+    for (size_t i = 0; i < c->cfg->n_sigs; i++)
+        offered |= c->cfg->sigs[i] == m.scheme;
+    /* RFC 5246 7.4.8: a scheme from our CertificateRequest, fitting the leaf's key */
+    if (!offered || !hs12_scheme_ok(m.scheme, h->peer_key_type)) return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (ctls_verify(h->peer_key, m.scheme, buf_data(&h->t12.raw.pending),
+                    buf_size(&h->t12.raw.pending), m.signature.p, m.signature.len) < 0)
+        return CTLS_ERR_DECRYPT_ERROR;
+    c->peer_sig = m.scheme;
+    return hs12_add(h, msg, len);
 }
 
 /* After the handshake: we never renegotiate. RFC 5246 7.2.2 / 7.4.1.1: a client answers a

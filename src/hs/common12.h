@@ -30,5 +30,16 @@ int hs12_ske_content(const hs_state *h, ctls_slice params, uint8_t *out, size_t 
 int hs12_scheme_ok(uint16_t scheme, int key_type);
 int hs12_key_fits_suite(const algs_suite *s, int key_type);
 int hs12_send_certificate(ctls_conn *c, const cfg_cert *cert);
+/* Add a message to the transcript hash and to the raw messages (t12.raw). */
+int hs12_add(hs_state *h, const uint8_t *msg, size_t len);
+/* Encode, add (hs12_add) and send. */
+int hs12_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc);
+/* CertificateVerify over the messages so far (RFC 5246 7.4.8): send ours / check the peer's
+ * (against its leaf key, a scheme from cfg->sigs). */
+int hs12_sign_transcript(ctls_conn *c, const cfg_cert *cert, uint16_t scheme);
+int hs12_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len);
+/* RFC 5246 7.4.4 ClientCertificateType */
+#define HS12_CERT_TYPE_RSA_SIGN 1
+#define HS12_CERT_TYPE_ECDSA_SIGN 64
 
 #endif

@@ -17,6 +17,7 @@ void hs_state_free(ctls_conn *c)
     hs_state *h = c->hs;
     if (!h) return;
     tr_free(&h->tr);
+    tr_free(&h->t12.raw); /* TLS 1.2 (hs12.h) */
     ctls_kx_free(h->kx);
     ctls_pubkey_free(h->peer_key);
     ctls_free(h->cookie);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "crypto/crypto.h"
+#include "hs/transcript.h"
 
 #define HS12_MASTER_LEN 48      /* RFC 5246 8.1 */
 #define HS12_VERIFY_DATA_LEN 12 /* RFC 5246 7.4.9 */
@@ -17,6 +18,13 @@ typedef struct {
     uint8_t pms[CTLS_KX_MAX_SECRET]; /* the ECDHE shared secret until the master is derived */
     size_t pms_len;
     uint8_t master[HS12_MASTER_LEN];
+    /* the handshake messages themselves, for CertificateVerify (RFC 5246 7.4.8: signed, with
+     * the scheme's hash, over all messages before it); a transcript whose hash is never set */
+    hs_transcript raw;
+    unsigned cr_types; /* client: CertificateRequest certificate_types, HS12_CT_* bits */
 } hs12_state;
+
+#define HS12_CT_RSA 1u
+#define HS12_CT_ECDSA 2u
 
 #endif

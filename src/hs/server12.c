@@ -1,24 +1,29 @@
 /* The TLS 1.2 server state machine (RFC 5246 7.3, full handshake with ECDHE, RFC 8422):
  *
  *   ClientHello -> (hand-over from server13.c: server12_on_client_hello)
- *                  ServerHello Certificate ServerKeyExchange ServerHelloDone
+ *                  ServerHello Certificate ServerKeyExchange
+ *                  [CertificateRequest] ServerHelloDone
+ *   S12_WAIT_CERT      <- Certificate (when requested)
  *   S12_WAIT_CKE       <- ClientKeyExchange
+ *   S12_WAIT_CV        <- CertificateVerify (when the client sent a certificate)
  *   S12_WAIT_CCS       <- ChangeCipherSpec (hs12_on_ccs, from hs_next_message)
  *   S12_WAIT_FINISHED  <- Finished
  *                      -> ChangeCipherSpec Finished
  *
  * Choices by server preference: suite (with a certificate whose key fits its authentication
  * and a signature scheme the client accepts), then group. Policy (secure by default): the
- * client must offer extended_master_secret (RFC 7627), else handshake_failure. Client
- * certificates are not requested in TLS 1.2: CTLS_VERIFY_REQUIRE_PEER refuses TLS 1.2 with
- * handshake_failure. No session IDs or tickets: every handshake is a full one. */
+ * client must offer extended_master_secret (RFC 7627), else handshake_failure. A client
+ * certificate is requested unless CTLS_VERIFY_NONE; none under CTLS_VERIFY_REQUIRE_PEER is
+ * handshake_failure (RFC 5246 7.4.6). No session IDs or tickets: every handshake is full. */
 #include <string.h>
 
 #include "core/mem.h"
 #include "hs/common12.h"
 
 enum {
-    S12_WAIT_CKE = 100, /* distinct from the TLS 1.3 server's states */
+    S12_WAIT_CERT = 100, /* distinct from the TLS 1.3 server's states */
+    S12_WAIT_CKE,
+    S12_WAIT_CV,
     S12_WAIT_CCS,
     S12_WAIT_FINISHED,
 };
@@ -130,8 +135,6 @@ static int check_client_hello(ctls_conn *c, const msg_client_hello *m, sv12_choi
         if (!msg_u8_contains(m->ec_point_formats, 0)) return CTLS_ERR_ILLEGAL_PARAMETER;
         ch->point_formats = 1;
     }
-    /* We cannot verify a TLS 1.2 client certificate: a server demanding one refuses 1.2. */
-    if (cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_HANDSHAKE_FAILURE;
     return 0;
 }
 
@@ -167,7 +170,7 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
     if (hs_test_server_hook && hs_test_server_hook->server_hello)
         CTLS_GUARD(hs_test_server_hook->server_hello(hs_test_server_hook->ctx, &sh));
     memcpy(h->t12.server_random, sh.random, 32);
-    return hs_send_encoded(c, &sh, (hs_encode_fn)msg_server_hello_encode);
+    return hs12_send_encoded(c, &sh, (hs_encode_fn)msg_server_hello_encode);
 }
 
 /* RFC 8422 5.4: ServerKeyExchange with a fresh key pair, signed over both randoms. */
@@ -191,7 +194,29 @@ static int send_server_key_exchange(ctls_conn *c, const sv12_choice *ch)
         .scheme = ch->scheme,
         .signature = {sig, slen},
     };
-    return hs_send_encoded(c, &m, (hs_encode_fn)msg_server_key_exchange12_encode);
+    return hs12_send_encoded(c, &m, (hs_encode_fn)msg_server_key_exchange12_encode);
+}
+
+/* RFC 5246 7.4.4: RSA and ECDSA certificates, our TLS 1.2 schemes, the anchors' names. */
+static int send_certificate_request(ctls_conn *c)
+{
+    static const uint8_t types[] = {HS12_CERT_TYPE_RSA_SIGN, HS12_CERT_TYPE_ECDSA_SIGN};
+    uint16_t sigs[CFG_MAX_SIGS];
+    uint8_t sigbuf[2 * CFG_MAX_SIGS];
+    size_t n = 0;
+    for (size_t i = 0; i < c->cfg->n_sigs; i++)
+        if (hs12_scheme_ok(c->cfg->sigs[i], CTLS_KEY_RSA) ||
+            hs12_scheme_ok(c->cfg->sigs[i], CTLS_KEY_EC_P256))
+            sigs[n++] = c->cfg->sigs[i];
+    if (n == 0) return CTLS_ERR_HANDSHAKE_FAILURE;
+    msg_certificate_request12 m;
+    memset(&m, 0, sizeof m);
+    m.cert_types = (ctls_slice){types, sizeof types};
+    m.signature_algorithms = hs_u16_list(sigbuf, sigs, n);
+    m.certificate_authorities = (ctls_slice){empty_byte, 0};
+    if (c->cfg->ca_names_len && !c->cfg->ca_names_overflow && c->cfg->ca_names_len <= 0xffff)
+        m.certificate_authorities = (ctls_slice){c->cfg->ca_names, c->cfg->ca_names_len};
+    return hs12_send_encoded(c, &m, (hs_encode_fn)msg_certificate_request12_encode);
 }
 
 static int send_hello_done(const void *unused, ctls_writer *w)
@@ -222,7 +247,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     h->cert = ch.cert;
     memcpy(h->t12.client_random, m->random, 32);
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
-    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    CTLS_GUARD(hs12_add(h, msg, len));
     c->version = CTLS_TLS1_2;
     c->suite = ch.suite->id;
     c->hash = ch.suite->hash;
@@ -234,12 +259,15 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
         if (!c->alpn) return CTLS_ERR_NOMEM;
         memcpy(c->alpn, ch.alpn.p, ch.alpn.len);
     }
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
     CTLS_GUARD(send_server_hello(c, m, &ch));
     CTLS_GUARD(hs12_send_certificate(c, ch.cert));
     CTLS_GUARD(send_server_key_exchange(c, &ch));
-    CTLS_GUARD(hs_send_encoded(c, NULL, send_hello_done));
-    h->st = S12_WAIT_CKE;
+    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) {
+        CTLS_GUARD(send_certificate_request(c));
+        h->client_cert_requested = 1;
+    }
+    CTLS_GUARD(hs12_send_encoded(c, NULL, send_hello_done));
+    h->st = h->client_cert_requested ? S12_WAIT_CERT : S12_WAIT_CKE;
     return 0;
 }
 
@@ -253,8 +281,28 @@ static int on_client_key_exchange(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(ctls_kx_derive(h->kx, m.point.p, m.point.len, h->t12.pms, &h->t12.pms_len));
     ctls_kx_free(h->kx);
     h->kx = NULL;
-    CTLS_GUARD(tr_add(&h->tr, msg, len));
+    CTLS_GUARD(hs12_add(h, msg, len));
     return hs12_derive_master(c);
+}
+
+/* RFC 5246 7.4.6: the client's chain, possibly empty. */
+static int on_client_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    msg_certificate m;
+    CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 1, &m));
+    CTLS_GUARD(hs12_add(c->hs, msg, len));
+    if (m.count == 0) {
+        c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
+        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_HANDSHAKE_FAILURE;
+        return 0;
+    }
+    CTLS_GUARD(hs_take_peer_chain(c, &m));
+    /* a key we can check a CertificateVerify from */
+    int t = c->hs->peer_key_type;
+    if (t != CTLS_KEY_RSA && t != CTLS_KEY_EC_P256 && t != CTLS_KEY_EC_P384 &&
+        t != CTLS_KEY_EC_P521)
+        return CTLS_ERR_BAD_CERTIFICATE;
+    return 0;
 }
 
 int server12_on_ccs(ctls_conn *c)
@@ -273,15 +321,27 @@ int server12_step(ctls_conn *c)
     size_t len;
     CTLS_GUARD(hs_next_message(c, &type, &msg, &len));
     switch (h->st) {
+    case S12_WAIT_CERT:
+        if (type != MSG_CERTIFICATE) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(on_client_certificate(c, msg, len));
+        hs_consume_message(c, len);
+        h->st = S12_WAIT_CKE;
+        return 0;
     case S12_WAIT_CKE:
         if (type != MSG_CLIENT_KEY_EXCHANGE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(on_client_key_exchange(c, msg, len));
         hs_consume_message(c, len);
-        /* RFC 5246 7.1: a handshake message split around the CCS is not allowed */
-        if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
-        c->ccs_allowed = 1;
-        h->st = S12_WAIT_CCS;
-        return 0;
+        if (c->peer_chain.count) {
+            h->st = S12_WAIT_CV; /* RFC 5246 7.4.8: a certificate was sent: it proves it */
+            return 0;
+        }
+        break;
+    case S12_WAIT_CV:
+        if (type != MSG_CERTIFICATE_VERIFY) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(hs12_check_certificate_verify(c, msg, len));
+        hs_consume_message(c, len);
+        CTLS_GUARD(hs_verify_peer_chain(c, CTLS_PURPOSE_CLIENT_AUTH));
+        break;
     case S12_WAIT_FINISHED:
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(hs12_check_finished(c, msg, len));
@@ -295,4 +355,10 @@ int server12_step(ctls_conn *c)
     default: /* S12_WAIT_CCS: a handshake message before the CCS */
         return CTLS_ERR_UNEXPECTED_MESSAGE;
     }
+    /* after the ClientKeyExchange [CertificateVerify]: the CCS. RFC 5246 7.1: a handshake
+     * message split around it is not allowed */
+    if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
+    c->ccs_allowed = 1;
+    h->st = S12_WAIT_CCS;
+    return 0;
 }

@@ -255,4 +255,21 @@ else
     not_ok "s_client -> ctls-server TLS 1.2 (server rc=$SRV_RC)" $(files "$n")
 fi
 
+n=tls12-rsa-clientauth
+ctls_srv "$n" --cert "$CERTS/server-rsa.pem" --key "$CERTS/server-rsa.key" --www --once \
+    --require-client-cert --cafile "$CERTS/ca.pem"
+SCLI_IN=$TMP/sni.get
+scli "$n" -tls1_2 -ign_eof -cert "$CERTS/client.pem" -key "$CERTS/client.key" \
+    -cert_chain "$CERTS/int.pem"
+wait_pid "$SRV" 10
+SRV_RC=$?
+if [ $SRV_RC -eq 0 ] && grep -q '^version: TLSv1.2' "$TMP/$n.scli.out" &&
+    grep -q '^cipher: TLS_ECDHE_RSA_' "$TMP/$n.scli.out" &&
+    grep -q '^verify: ok' "$TMP/$n.scli.out"; then
+    ok "s_client -> ctls-server TLS 1.2 RSA, client certificate verified"
+else
+    not_ok "s_client -> ctls-server TLS 1.2 RSA client certificate (server rc=$SRV_RC)" \
+        $(files "$n")
+fi
+
 finish

@@ -268,4 +268,20 @@ else
     not_ok "ctls-client -> s_server TLS 1.2 (rc=$CLI_RC)" $(files "$n")
 fi
 
+n=tls12-rsa-clientauth
+PORT=$(free_port)
+hold_stdin "$n"
+bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_2 -quiet \
+    $(cert_args_ossl server-rsa) -Verify 2 -CAfile "$CERTS/ca.pem" -verify_return_error
+SRV=$BG_PID
+wait_listen "$PORT" 10
+cli "$n" --cert "$CERTS/client.pem" --key "$CERTS/client.key"
+wait_pid "$SRV" 10 >/dev/null 2>&1
+if [ $CLI_RC -eq 0 ] && expect_summary "$TMP/$n.cli.err" version TLSv1.2 &&
+    grep -q '^cipher: TLS_ECDHE_RSA_' "$TMP/$n.cli.err" && grep -qF "hello $n" "$TMP/$n.srv.out"; then
+    ok "ctls-client -> s_server TLS 1.2 RSA, client certificate required"
+else
+    not_ok "ctls-client -> s_server TLS 1.2 RSA client certificate (rc=$CLI_RC)" $(files "$n")
+fi
+
 finish

@@ -396,6 +396,62 @@ TEST(renegotiation_refused)
     pair_free(&p);
 }
 
+/* Client certificates (RFC 5246 7.4.4, 7.4.6, 7.4.8). */
+static void client_auth_pair(pair12 *p, const char *cert, int mode)
+{
+    pair_new(p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_verify(p->sc, mode), 0);
+    CHECK_EQ(ctls_config_load_trust_file(p->sc, tp_cert("ca.pem")), 0);
+    CHECK_EQ(ctls_config_set_verify_time(p->sc, 1767225600), 0);
+    if (cert) {
+        char key[64];
+        snprintf(key, sizeof key, "%.40s.key", cert);
+        char pem[64];
+        snprintf(pem, sizeof pem, "%.40s.pem", cert);
+        CHECK_EQ(ctls_config_add_cert_chain_file(p->cc, tp_cert(pem), tp_cert(key)), 0);
+    }
+}
+
+TEST(client_certificates)
+{
+    pair12 p;
+    /* required and sent */
+    client_auth_pair(&p, "client", CTLS_VERIFY_REQUIRE_PEER);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    CHECK(ctls_peer_cert_count(p.s) >= 1);
+    CHECK(ctls_signature_scheme_name(p.s) != NULL);
+    exchange(p.c, p.s, 5000, 0);
+    pair_free(&p);
+    /* required, none: handshake_failure (RFC 5246 7.4.6) */
+    client_auth_pair(&p, NULL, CTLS_VERIFY_REQUIRE_PEER);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.src, CTLS_ERR_HANDSHAKE_FAILURE);
+    CHECK_EQ(p.crc, CTLS_ERR_ALERT_RECEIVED);
+    pair_free(&p);
+    /* optional, none: connected, reported */
+    client_auth_pair(&p, NULL, CTLS_VERIFY_PEER);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_CERT_NO_CERTIFICATE);
+    pair_free(&p);
+    /* a certificate the server does not trust (a server certificate: wrong usage too) */
+    client_auth_pair(&p, "server-rsa", CTLS_VERIFY_PEER);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK(p.src <= -300 && p.src > -400); /* a CTLS_ERR_CERT_* */
+    pair_free(&p);
+    /* the application picks the certificate at the break point */
+    client_auth_pair(&p, NULL, CTLS_VERIFY_REQUIRE_PEER);
+    CHECK_EQ(ctls_config_set_break_on_cert_requested(p.cc, 1), 0);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.crc, CTLS_PAUSED_CERT_REQUESTED);
+    CHECK(ctls_acceptable_ca_count(p.c) >= 1);
+    CHECK_EQ(ctls_conn_set_certificate_file(p.c, tp_cert("client.pem"), tp_cert("client.key")), 0);
+    CHECK_EQ(tp_handshake(p.c, p.s, &p.crc, &p.src), 0);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    pair_free(&p);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -416,5 +472,6 @@ int main(void)
     RUN(refused_suites);
     RUN(tampered_record);
     RUN(renegotiation_refused);
+    RUN(client_certificates);
     return th_summary();
 }
