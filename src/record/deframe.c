@@ -48,6 +48,11 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
         size_t poff;
         CTLS_GUARD(rec_open12(&c->rd, t, body, length, &poff, &plen));
         *off += poff;
+    } else if (c->rd.aead && t == CT_ALERT && c->role == CTLS_SERVER && !c->hs_done &&
+               c->rd.seq == 0 && c->version == CTLS_TLS1_3) {
+        /* A client that rejects our flight before it switched keys (OpenSSL does, e.g. on an
+         * unknown CA) sends its alert unprotected. Accept that one case, as OpenSSL's server
+         * does: before any protected record from the client, an alert in the clear. */
     } else if (c->rd.aead) {
         if (t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
