@@ -136,12 +136,14 @@ static EVP_PKEY *decode_share(const ceiling *c, const uint8_t *in, size_t len)
     return k;
 }
 
+/* The peer's share is validated when it is decoded (on the curve; P-256 has cofactor 1), so
+ * the derivation skips libcrypto's second, full public-key check (a scalar multiplication). */
 static int derive(EVP_PKEY *mine, EVP_PKEY *peer)
 {
     uint8_t secret[64];
     size_t n = sizeof(secret);
     EVP_PKEY_CTX *d = EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL);
-    int ok = d && EVP_PKEY_derive_init(d) == 1 && EVP_PKEY_derive_set_peer(d, peer) == 1 &&
+    int ok = d && EVP_PKEY_derive_init(d) == 1 && EVP_PKEY_derive_set_peer_ex(d, peer, 0) == 1 &&
              EVP_PKEY_derive(d, secret, &n) == 1;
     EVP_PKEY_CTX_free(d);
     return ok ? 0 : -1;
