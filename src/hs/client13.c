@@ -156,12 +156,12 @@ static int send_client_hello(ctls_conn *c)
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
     }
-    CTLS_GUARD(client12_prepare_hello(c, &m)); /* TLS 1.2 offered too (client12.c) */
     ctls_writer ids;
     uint8_t binders[1 + KS_MAX];
     const ctls_session *psk = NULL;
     wr_init_dyn(&ids, 2 + SESS_MAX_TICKET + 4);
     int rc = offer_psk(c, &m, &ids, binders, &psk);
+    if (rc == 0) rc = client12_prepare_hello(c, &m); /* TLS 1.2 offered too (client12.c) */
     if (rc == 0 && hs_test_client_hook && hs_test_client_hook->client_hello)
         rc = client_hello_test_hook(h, &m);
     if (rc == 0) rc = encode_client_hello(c, &m, psk);
@@ -235,6 +235,7 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
             return CTLS_ERR_ILLEGAL_PARAMETER;
         return client12_on_server_hello(c, &m, msg, len); /* client12.c */
     }
+    if (c->cfg->max_version < CTLS_TLS1_3) return CTLS_ERR_ILLEGAL_PARAMETER; /* not offered */
     if (m.selected_version != CTLS_TLS1_3 || m.legacy_version != 0x0303)
         return CTLS_ERR_ILLEGAL_PARAMETER;
     if (m.session_id.len != h->session_id_len ||
