@@ -222,10 +222,15 @@ static int read_records(ctls_conn *c)
                 return CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1: no interleaving */
             if (n == 0) {
                 buf_consume(&c->in, rec);
+                c->rd_direct_used = 0;
                 continue;
             }
             c->key_updates = 0;
             c->warning_alerts = 0;
+            if (c->rd_direct_used) { /* already in the application's buffer */
+                buf_consume(&c->in, rec);
+                return 0;
+            }
             c->app_off = off;
             c->app_len = n;
             c->app_rec = rec;
@@ -256,8 +261,20 @@ ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
         int rc = ctls_handshake(c);
         if (rc < 0) return rc;
     }
+    /* With nothing buffered, a record that fits is decrypted straight into buf. */
+    if (c->app_len == 0) {
+        c->rd_direct = buf;
+        c->rd_direct_cap = len;
+        c->rd_direct_used = 0;
+    }
     int rc = read_records(c);
+    int direct = c->rd_direct_used;
+    size_t direct_len = c->rd_direct_len;
+    c->rd_direct = NULL;
+    c->rd_direct_cap = 0;
+    c->rd_direct_used = 0;
     if (rc < 0) return conn_status(c, rc);
+    if (direct) return (ssize_t)direct_len;
     if (c->app_len == 0) {
         /* RFC 8446 6.1 close_notify: a clean end of the stream, reported on every call. */
         /* Closed once both directions are; quiet shutdown changes only ctls_shutdown. */

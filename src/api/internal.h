@@ -100,6 +100,10 @@ struct ctls_conn {
     int warning_alerts;               /* consecutive warning alerts (flood limit) */
     int key_updates;                  /* consecutive KeyUpdates without application data */
     size_t app_off, app_len, app_rec; /* decrypted application data at the front of in */
+    /* ctls_read's buffer: a TLS 1.3 record whose plaintext fits is decrypted straight into it */
+    uint8_t *rd_direct;
+    size_t rd_direct_cap, rd_direct_len;
+    int rd_direct_used;
     /* negotiated */
     uint16_t version, suite, group, peer_sig;
     int hash;   /* suite hash */

@@ -1,7 +1,10 @@
 /* Record framing on the read side (RFC 8446 5.1, 5.2): header checks, size limits, decryption,
  * and the change_cipher_spec rule of section 5. */
+#include <string.h>
+
 #include "api/internal.h"
 #include "core/bytes.h"
+#include "core/mem.h"
 #include "record/record.h"
 
 #define MAX_EMPTY_RECORDS 32
@@ -56,7 +59,22 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     } else if (c->rd.aead) {
         if (t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
-        CTLS_GUARD(rec_open13(&c->rd, hdr, body, length, &t, &plen));
+        /* Straight into the application's buffer when the whole plaintext fits there: bulk
+         * reads then skip a copy. Anything but application data is put back in the record
+         * (and wiped from the application's buffer) for the usual path. */
+        uint8_t *dst = body;
+        if (c->rd_direct && (size_t)length - CTLS_AEAD_TAG_LEN <= c->rd_direct_cap)
+            dst = c->rd_direct;
+        CTLS_GUARD(rec_open13(&c->rd, hdr, body, length, dst, &t, &plen));
+        if (dst != body) {
+            if (t == CT_APPLICATION_DATA) {
+                c->rd_direct_len = plen;
+                c->rd_direct_used = 1;
+            } else {
+                memcpy(body, dst, plen);
+                ctls_wipe(dst, (size_t)length - CTLS_AEAD_TAG_LEN);
+            }
+        }
         if (t == CT_CHANGE_CIPHER_SPEC) return CTLS_ERR_UNEXPECTED_MESSAGE; /* a protected CCS */
         if (t != CT_ALERT && t != CT_HANDSHAKE && t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE;

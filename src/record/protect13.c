@@ -35,15 +35,15 @@ static void rec_nonce(const rec_keys *k, uint8_t nonce[CTLS_AEAD_NONCE_LEN])
         nonce[CTLS_AEAD_NONCE_LEN - 1 - i] ^= (uint8_t)(k->seq >> (8 * i));
 }
 
-int rec_open13(rec_keys *k, const uint8_t *hdr, uint8_t *p, size_t len, uint8_t *type,
-               size_t *plain_len)
+int rec_open13(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
+               uint8_t *type, size_t *plain_len)
 {
     uint8_t nonce[CTLS_AEAD_NONCE_LEN];
     if (len < CTLS_AEAD_TAG_LEN + 1)
         return CTLS_ERR_BAD_RECORD_MAC; /* RFC 8446 5.2: too short to hold tag + type */
     if (k->seq == UINT64_MAX) return CTLS_ERR_LIMIT;
     rec_nonce(k, nonce);
-    CTLS_GUARD(ctls_aead_open(k->aead, nonce, hdr, REC_HEADER_LEN, p, len, p));
+    CTLS_GUARD(ctls_aead_open(k->aead, nonce, hdr, REC_HEADER_LEN, in, len, p));
     k->seq++;
     /* Strip the zero padding: the content type is the last non-zero byte. */
     size_t n = len - CTLS_AEAD_TAG_LEN;

@@ -4,9 +4,10 @@
 
 #include "api/internal.h"
 
-/* Decrypt a TLS 1.3 record in place: p/len is the ciphertext after the header hdr. */
-int rec_open13(rec_keys *k, const uint8_t *hdr, uint8_t *p, size_t len, uint8_t *type,
-               size_t *plain_len);
+/* Decrypt a TLS 1.3 record: in/len is the ciphertext after the header hdr; the plaintext goes
+ * to p (p == in: in place; else p holds len - tag bytes). */
+int rec_open13(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
+               uint8_t *type, size_t *plain_len);
 /* Protect data (len <= 2^14) as one record written at out (REC_HEADER_LEN + len + 1 + tag
  * bytes). data may lie at out + REC_HEADER_LEN already. */
 int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out);

@@ -392,9 +392,9 @@ static void check_records(const char *secret_hex, const rec_case *cases, size_t 
         cat_hex(&rec, cases[i].record);
         uint8_t type = 0;
         size_t plen = 0;
-        CHECK_EQ(
-            rec_open13(&rd, rec.b, rec.b + REC_HEADER_LEN, rec.n - REC_HEADER_LEN, &type, &plen),
-            0);
+        CHECK_EQ(rec_open13(&rd, rec.b, rec.b + REC_HEADER_LEN, rec.n - REC_HEADER_LEN,
+                            rec.b + REC_HEADER_LEN, &type, &plen),
+                 0);
         CHECK_EQ(type, cases[i].type);
         CHECK_EQ(plen, plain.n);
         CHECK(plen == plain.n && memcmp(rec.b + REC_HEADER_LEN, plain.b, plen) == 0);
@@ -409,9 +409,9 @@ static void check_records(const char *secret_hex, const rec_case *cases, size_t 
         rd.seq = 0;
         uint8_t type;
         size_t plen;
-        CHECK_EQ(
-            rec_open13(&rd, rec.b, rec.b + REC_HEADER_LEN, rec.n - REC_HEADER_LEN, &type, &plen),
-            CTLS_ERR_BAD_RECORD_MAC);
+        CHECK_EQ(rec_open13(&rd, rec.b, rec.b + REC_HEADER_LEN, rec.n - REC_HEADER_LEN,
+                            rec.b + REC_HEADER_LEN, &type, &plen),
+                 CTLS_ERR_BAD_RECORD_MAC);
     }
     rec_keys_clear(&wr);
     rec_keys_clear(&rd);
@@ -656,7 +656,7 @@ static size_t server_flight(ctls_conn *s, bytes *msgs)
         if (off + REC_HEADER_LEN + len > out.n) break;
         uint8_t type = 0;
         size_t plen = 0;
-        int rc = rec_open13(&rd, h, h + REC_HEADER_LEN, len, &type, &plen);
+        int rc = rec_open13(&rd, h, h + REC_HEADER_LEN, len, h + REC_HEADER_LEN, &type, &plen);
         CHECK_EQ(rc, 0);
         CHECK_EQ(type, CT_HANDSHAKE);
         if (rc == 0) cat(msgs, h + REC_HEADER_LEN, plen);

@@ -282,6 +282,45 @@ TEST(server_verify_result_and_zero_read)
     ctls_config_free(sc);
 }
 
+/* ctls_read decrypts a record straight into the caller's buffer when it fits; a record that
+ * turns out not to be application data (a KeyUpdate) goes back to the engine and leaves none of
+ * its plaintext in the caller's buffer. */
+TEST(direct_read_paths)
+{
+    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
+    ctls_config_set_session_tickets(sc, 0);
+    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
+    ctls_conn_set_server_name(c, "localhost");
+    int crc, src;
+    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    unsigned char big[20000];
+    CHECK_EQ(ctls_key_update(s, 0), 0);
+    tp_pump(s, c, 0);
+    memset(big, 0xaa, sizeof big);
+    CHECK_EQ(ctls_read(c, big, sizeof big), CTLS_WANT_READ);
+    int leftover = 0;
+    for (size_t i = 0; i < sizeof big; i++)
+        leftover |= big[i] != 0xaa && big[i] != 0;
+    CHECK(!leftover); /* wiped, not the KeyUpdate's bytes */
+    CHECK(big[4] == 0 || big[4] == 0xaa);
+    /* big read: direct; small reads: through the engine's buffer */
+    CHECK_EQ(ctls_write(s, "0123456789", 10), 10);
+    CHECK_EQ(ctls_write(s, "abcdefghij", 10), 10);
+    tp_pump(s, c, 0);
+    CHECK_EQ(ctls_read(c, big, sizeof big), 10);
+    CHECK_MEM(big, "0123456789", 10);
+    unsigned char small[4];
+    CHECK_EQ(ctls_read(c, small, 4), 4);
+    CHECK_MEM(small, "abcd", 4);
+    CHECK_EQ(ctls_read(c, big, sizeof big), 6); /* the rest of that record, then nothing */
+    CHECK_MEM(big, "efghij", 6);
+    CHECK_EQ(ctls_read(c, big, sizeof big), CTLS_WANT_READ);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+}
+
 /* Secure by default: a verifying client without a name to check does not start. */
 TEST(verifying_client_needs_a_name)
 {
@@ -400,6 +439,7 @@ int main(void)
     RUN(refused_versions_and_suites);
     RUN(server_verify_result_and_zero_read);
     RUN(verifying_client_needs_a_name);
+    RUN(direct_read_paths);
     RUN(shutdown_retry_after_want_write);
     return th_summary();
 }
