@@ -309,15 +309,29 @@ TEST(extended_master_secret_required)
 {
     crafted_server_hello(drop_ems, CTLS_TLS1_2, CTLS_ERR_HANDSHAKE_FAILURE);
     crafted_server_hello(drop_ri, CTLS_TLS1_2, CTLS_ERR_HANDSHAKE_FAILURE);
-    /* the server side: a client hello without extended_master_secret */
-    const hs_test_client_hooks hooks = {.client_hello = NULL};
-    (void)hooks;
+    /* the server side: server_requires_ems */
 }
 
 static int strip_ems_ch(void *ctx, msg_client_hello *m)
 {
     (void)ctx;
     m->ext_present &= ~EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
+    return 0;
+}
+
+static int strip_ri_ch(void *ctx, msg_client_hello *m)
+{
+    (void)ctx;
+    m->ext_present &= ~EXT_BIT(EXT_RENEGOTIATION_INFO);
+    return 0;
+}
+
+static int add_ri_sh(void *ctx, msg_server_hello *m)
+{
+    static const uint8_t none[1] = {0};
+    (void)ctx;
+    m->ext_present |= EXT_BIT(EXT_RENEGOTIATION_INFO);
+    m->renegotiation_info = (ctls_slice){none, 0};
     return 0;
 }
 
@@ -452,6 +466,80 @@ TEST(client_certificates)
     pair_free(&p);
 }
 
+/* A ClientHello on an established TLS 1.2 connection (a client-initiated renegotiation): the
+ * server answers with a warning no_renegotiation and the connection goes on. */
+TEST(renegotiation_client_hello_refused)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    static const uint8_t suites[] = {0xc0, 0x2b}, comp[] = {0};
+    msg_client_hello m;
+    memset(&m, 0, sizeof m);
+    m.legacy_version = CTLS_TLS1_2;
+    m.cipher_suites = (ctls_slice){suites, sizeof suites};
+    m.compression_methods = (ctls_slice){comp, sizeof comp};
+    ctls_writer w;
+    wr_init_dyn(&w, 4096);
+    CHECK_EQ(msg_client_hello_encode(&m, &w), 0);
+    CHECK_EQ(rec_write(p.c, CT_HANDSHAKE, w.buf, w.len), 0); /* under the client's keys */
+    wr_free(&w);
+    tp_pump(p.c, p.s, 0);
+    unsigned char b[16];
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    tp_pump(p.s, p.c, 0);
+    CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_ERR_RENEGOTIATION_REFUSED);
+    CHECK_EQ(ctls_alert_received(p.c), CTLS_ALERT_NO_RENEGOTIATION);
+    exchange(p.c, p.s, 1000, 0);
+    exchange(p.s, p.c, 1000, 0);
+    pair_free(&p);
+}
+
+/* Limits and misplaced records after the handshake. */
+TEST(post_handshake_limits)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    for (int i = 0; i < 40; i++)
+        CHECK_EQ(ctls_renegotiate(p.s), 0);
+    tp_pump(p.s, p.c, 0);
+    unsigned char b[16];
+    CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_ERR_LIMIT); /* a HelloRequest flood */
+    pair_free(&p);
+
+    /* a second ChangeCipherSpec: unexpected_message */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    static const uint8_t one = 1;
+    CHECK_EQ(rec_write(p.c, CT_CHANGE_CIPHER_SPEC, &one, 1), 0);
+    tp_pump(p.c, p.s, 0);
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_ERR_UNEXPECTED_MESSAGE);
+    pair_free(&p);
+
+    /* a server without the renegotiation indication from the client does not start one (the
+     * hook puts the extension back in the ServerHello, which a ctls client demands) */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    const hs_test_client_hooks ch_hooks = {.client_hello = strip_ri_ch};
+    const hs_test_server_hooks sh_hooks = {.server_hello = add_ri_sh};
+    hs_test_client_hook = &ch_hooks;
+    hs_test_server_hook = &sh_hooks;
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    hs_test_client_hook = NULL;
+    hs_test_server_hook = NULL;
+    CHECK_EQ(ctls_renegotiate(p.s), CTLS_ERR_UNSUPPORTED);
+    exchange(p.c, p.s, 100, 0);
+    pair_free(&p);
+
+    /* without it in the ServerHello, the ctls client refuses (RFC 5746 3.4, our policy) */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    hs_test_client_hook = &ch_hooks;
+    CHECK(pair_run(&p, NULL) != 0);
+    hs_test_client_hook = NULL;
+    CHECK_EQ(p.crc, CTLS_ERR_HANDSHAKE_FAILURE);
+    pair_free(&p);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -473,5 +561,7 @@ int main(void)
     RUN(tampered_record);
     RUN(renegotiation_refused);
     RUN(client_certificates);
+    RUN(renegotiation_client_hello_refused);
+    RUN(post_handshake_limits);
     return th_summary();
 }
