@@ -91,13 +91,14 @@ int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at)
     if (!np && !(np = ctls_malloc(ncap))) return CTLS_ERR_NOMEM;
     if (have) memcpy(np, b->p + b->off, have);
     if (b->p) {
-        ctls_wipe(b->p, b->cap);
+        ctls_wipe(b->p, b->dirty);
         if (!cache_put(b->p, b->cap)) ctls_free(b->p);
     }
     b->p = np;
     b->cap = ncap;
     b->off = 0;
     b->len = have;
+    b->dirty = have;
     *at = b->p + b->len;
     return 0;
 }
@@ -107,7 +108,7 @@ int buf_append(ctls_buf *b, const void *p, size_t n, size_t max)
     uint8_t *at;
     CTLS_GUARD(buf_reserve(b, n, max, &at));
     if (n) memcpy(at, p, n);
-    b->len += n;
+    buf_commit(b, n);
     return 0;
 }
 
@@ -124,11 +125,11 @@ void buf_consume(ctls_buf *b, size_t n)
 void buf_free(ctls_buf *b)
 {
     if (b->p) {
-        ctls_wipe(b->p, b->cap);
+        ctls_wipe(b->p, b->dirty); /* all that was ever written */
         if (!cache_put(b->p, b->cap)) ctls_free(b->p);
     }
     b->p = NULL;
-    b->off = b->len = b->cap = 0;
+    b->off = b->len = b->cap = b->dirty = 0;
 }
 
 void buf_trim(ctls_buf *b)

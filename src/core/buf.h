@@ -11,6 +11,7 @@ typedef struct {
     size_t off; /* start of unconsumed data */
     size_t len; /* end of data (p[off..len) is the content) */
     size_t cap;
+    size_t dirty; /* bytes [0, dirty) may hold data: the extent a wipe must cover */
 } ctls_buf;
 
 static inline size_t buf_size(const ctls_buf *b)
@@ -28,6 +29,7 @@ int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at);
 static inline void buf_commit(ctls_buf *b, size_t n)
 {
     b->len += n;
+    if (b->len > b->dirty) b->dirty = b->len;
 }
 int buf_append(ctls_buf *b, const void *p, size_t n, size_t max);
 /* Drop n bytes from the front (storage is kept for reuse). */
