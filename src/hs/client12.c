@@ -40,14 +40,14 @@ int client12_prepare_hello(ctls_conn *c, msg_client_hello *m)
     static const uint8_t versions_both[] = {0x03, 0x04, 0x03, 0x03};
     static const uint8_t uncompressed[] = {0}; /* RFC 8422 5.1.2 */
     const ctls_config *cfg = c->cfg;
-    if (cfg->min_version > CTLS_TLS1_2) return 0; /* TLS 1.3 only */
+    if (!hs_version_usable(cfg, CTLS_TLS1_2)) return 0; /* TLS 1.3 only */
     m->ext_present |= EXT_BIT(EXT_EXTENDED_MASTER_SECRET) | EXT_BIT(EXT_RENEGOTIATION_INFO) |
                       EXT_BIT(EXT_EC_POINT_FORMATS);
     /* RFC 5746 3.4: an empty renegotiation_info on the initial handshake (instead of the
      * TLS_EMPTY_RENEGOTIATION_INFO_SCSV) */
     m->renegotiation_info = (ctls_slice){empty_byte, 0};
     m->ec_point_formats = (ctls_slice){uncompressed, sizeof uncompressed};
-    if (cfg->max_version >= CTLS_TLS1_3) {
+    if (hs_version_usable(cfg, CTLS_TLS1_3)) {
         m->supported_versions = (ctls_slice){versions_both, sizeof versions_both};
         return 0;
     }
@@ -91,7 +91,7 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
 {
     hs_state *h = c->hs;
     const ctls_config *cfg = c->cfg;
-    if (cfg->min_version > CTLS_TLS1_2 || m->legacy_version != CTLS_TLS1_2)
+    if (!hs_version_usable(cfg, CTLS_TLS1_2) || m->legacy_version != CTLS_TLS1_2)
         return CTLS_ERR_PROTOCOL_VERSION;          /* not offered, or below TLS 1.2 */
     if (h->hrr) return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4: 1.3 after an HRR */
     if (m->is_hrr || !suite_offered12(cfg, m->cipher_suite)) return CTLS_ERR_ILLEGAL_PARAMETER;

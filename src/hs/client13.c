@@ -107,8 +107,7 @@ static int send_client_hello(ctls_conn *c)
     for (size_t i = 0; i < cfg->n_suites; i++) {
         const algs_suite *s = algs_suite_by_id(cfg->suites[i]);
         /* TLS 1.3 suites first, then the TLS 1.2 ones (the config keeps that order) */
-        if (s && (s->tls13 ? cfg->max_version >= CTLS_TLS1_3 : cfg->min_version <= CTLS_TLS1_2))
-            suites[ns++] = s->id;
+        if (s && hs_version_usable(cfg, s->tls13 ? CTLS_TLS1_3 : CTLS_TLS1_2)) suites[ns++] = s->id;
     }
     if (ns == 0) return CTLS_ERR_HANDSHAKE_FAILURE;
     if (!h->kx) {
@@ -230,12 +229,14 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     if (!(m.ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS))) {
         /* A TLS 1.2 (or older) answer. RFC 8446 4.1.3: a TLS 1.3 server marks a downgrade;
          * we check for 1.2 when we offered 1.3, for 1.1 and below always. */
-        if ((c->cfg->max_version >= CTLS_TLS1_3 && memcmp(m.random + 24, downgrade12, 8) == 0) ||
+        if ((hs_version_usable(c->cfg, CTLS_TLS1_3) &&
+             memcmp(m.random + 24, downgrade12, 8) == 0) ||
             memcmp(m.random + 24, downgrade11, 8) == 0)
             return CTLS_ERR_ILLEGAL_PARAMETER;
         return client12_on_server_hello(c, &m, msg, len); /* client12.c */
     }
-    if (c->cfg->max_version < CTLS_TLS1_3) return CTLS_ERR_ILLEGAL_PARAMETER; /* not offered */
+    if (!hs_version_usable(c->cfg, CTLS_TLS1_3))
+        return CTLS_ERR_ILLEGAL_PARAMETER; /* not offered */
     if (m.selected_version != CTLS_TLS1_3 || m.legacy_version != 0x0303)
         return CTLS_ERR_ILLEGAL_PARAMETER;
     if (m.session_id.len != h->session_id_len ||

@@ -9,6 +9,16 @@
 
 #define MAX_POST12_MESSAGES 32 /* HelloRequests / ClientHellos in a row without data */
 
+int hs_version_usable(const ctls_config *cfg, uint16_t v)
+{
+    if (v < cfg->min_version || v > cfg->max_version) return 0;
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const algs_suite *s = algs_suite_by_id(cfg->suites[i]);
+        if (s && s->tls13 == (v == CTLS_TLS1_3)) return 1;
+    }
+    return 0;
+}
+
 /* RFC 7627 4: master_secret = PRF(pre_master_secret, "extended master secret",
  * session_hash)[0..47], session_hash = Hash(handshake messages up to ClientKeyExchange). */
 int hs12_derive_master(ctls_conn *c)

@@ -21,6 +21,10 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
 int client12_on_ccs(ctls_conn *c);
 int server12_on_ccs(ctls_conn *c);
 
+/* 1 when the config may negotiate version v: within [min, max] and with a suite for it (a
+ * TLS 1.2-only suite list does not offer TLS 1.3, and the reverse). */
+int hs_version_usable(const ctls_config *cfg, uint16_t v);
+
 int hs12_derive_master(ctls_conn *c);
 int hs12_install_keys(ctls_conn *c, int write);
 /* ChangeCipherSpec, new write keys, Finished. */

@@ -112,11 +112,11 @@ static int check_client_hello(ctls_conn *c, const msg_client_hello *m, sv12_choi
     int offers12 = (m->ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS))
                        ? msg_u16_contains(m->supported_versions, CTLS_TLS1_2)
                        : m->legacy_version >= CTLS_TLS1_2;
-    if (cfg->min_version > CTLS_TLS1_2 || !offers12) return CTLS_ERR_PROTOCOL_VERSION;
+    if (!hs_version_usable(cfg, CTLS_TLS1_2) || !offers12) return CTLS_ERR_PROTOCOL_VERSION;
     /* RFC 5246 7.4.1.2: the null compression method must be offered */
     if (!msg_u8_contains(m->compression_methods, 0)) return CTLS_ERR_ILLEGAL_PARAMETER;
     /* RFC 7507 3: a fallback retry while we support a higher version */
-    if (msg_u16_contains(m->cipher_suites, SCSV_FALLBACK) && cfg->max_version > CTLS_TLS1_2)
+    if (msg_u16_contains(m->cipher_suites, SCSV_FALLBACK) && hs_version_usable(cfg, CTLS_TLS1_3))
         return CTLS_ERR_INAPPROPRIATE_FALLBACK;
     /* RFC 7627 5.3: our policy: no handshake without the extended master secret */
     if (!(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return CTLS_ERR_HANDSHAKE_FAILURE;
@@ -147,7 +147,7 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
     sh.legacy_version = CTLS_TLS1_2;
     CTLS_GUARD(ctls_random(sh.random, 32));
     /* RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so */
-    if (c->cfg->max_version >= CTLS_TLS1_3)
+    if (hs_version_usable(c->cfg, CTLS_TLS1_3))
         memcpy(sh.random + 24, hs12_downgrade_sentinel, sizeof hs12_downgrade_sentinel);
     sh.session_id = (ctls_slice){empty_byte, 0}; /* RFC 5246 7.4.1.3: not resumable */
     sh.cipher_suite = ch->suite->id;

@@ -228,7 +228,8 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(msg_client_hello_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     /* RFC 8446 4.2.1: TLS 1.3 is negotiated only through supported_versions */
     if (!(m.ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS)) ||
-        !msg_u16_contains(m.supported_versions, CTLS_TLS1_3) || c->cfg->max_version < CTLS_TLS1_3)
+        !msg_u16_contains(m.supported_versions, CTLS_TLS1_3) ||
+        !hs_version_usable(c->cfg, CTLS_TLS1_3))
         return server12_on_client_hello(c, &m, msg, len); /* TLS 1.2 or nothing (server12.c) */
     /* RFC 8446 4.1.2: exactly the null compression method */
     if (m.compression_methods.len != 1 || m.compression_methods.p[0] != 0)

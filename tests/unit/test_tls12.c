@@ -247,6 +247,24 @@ TEST(version_negotiation)
     CHECK_EQ(pair_run(&p, NULL), 0);
     CHECK_EQ(ctls_version(p.c), CTLS_TLS1_3);
     pair_free(&p);
+    /* the suite list decides too: a client with TLS 1.2 suites only offers TLS 1.2 only, a
+     * server with TLS 1.2 suites only answers 1.2 (without the downgrade sentinel) */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_3);
+    CHECK_EQ(ctls_config_set_cipher_suites(p.cc, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    pair_free(&p);
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_3);
+    CHECK_EQ(ctls_config_set_cipher_suites(p.sc, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), 0);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    pair_free(&p);
+    /* TLS 1.3 suites only against a 1.2-only server: protocol_version */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_cipher_suites(p.cc, "TLS_AES_128_GCM_SHA256"), 0);
+    CHECK(pair_run(&p, NULL) != 0);
+    CHECK_EQ(p.src, CTLS_ERR_PROTOCOL_VERSION);
+    pair_free(&p);
     /* a 1.2-only client against a 1.3-only server: protocol_version */
     pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_3);
     CHECK(pair_run(&p, NULL) != 0);
