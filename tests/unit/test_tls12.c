@@ -558,6 +558,39 @@ TEST(post_handshake_limits)
     pair_free(&p);
 }
 
+/* ServerKeyExchange signatures (RFC 5246 7.4.1.4.1): the scheme the client asks for. */
+static void one_scheme(const char *cert, const char *schemes, const char *expect)
+{
+    pair12 p;
+    pair_new(&p, cert, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_signature_schemes(p.cc, schemes), 0);
+    int rc = pair_run(&p, NULL);
+    if (expect) {
+        CHECK_EQ(rc, 0);
+        CHECK(ctls_signature_scheme_name(p.c) &&
+              strcmp(ctls_signature_scheme_name(p.c), expect) == 0);
+    } else {
+        CHECK(rc != 0);
+        CHECK_EQ(p.src, CTLS_ERR_HANDSHAKE_FAILURE);
+    }
+    pair_free(&p);
+}
+
+TEST(signature_schemes)
+{
+    one_scheme("server-rsa", "rsa_pkcs1_sha256", "rsa_pkcs1_sha256");
+    one_scheme("server-rsa", "rsa_pkcs1_sha384", "rsa_pkcs1_sha384");
+    one_scheme("server-rsa", "rsa_pkcs1_sha512", "rsa_pkcs1_sha512");
+    one_scheme("server-rsa", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha384");
+    one_scheme("server-rsa", "rsa_pss_rsae_sha512", "rsa_pss_rsae_sha512");
+    /* TLS 1.2 names only the hash for ECDSA: SHA-384 with a P-256 key is fine */
+    one_scheme("server-ecdsa", "ecdsa_secp384r1_sha384", "ecdsa_secp384r1_sha384");
+    one_scheme("server-p384", "ecdsa_secp256r1_sha256", "ecdsa_secp256r1_sha256");
+    /* nothing usable for the key: handshake_failure */
+    one_scheme("server-rsa", "ecdsa_secp256r1_sha256", NULL);
+    one_scheme("server-ed25519", "ed25519", NULL);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -581,5 +614,6 @@ int main(void)
     RUN(client_certificates);
     RUN(renegotiation_client_hello_refused);
     RUN(post_handshake_limits);
+    RUN(signature_schemes);
     return th_summary();
 }
