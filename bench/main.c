@@ -747,6 +747,8 @@ static void print_table(void)
         print_row(f->label, v, cells, 1, f->target > 0 ? target : NULL, 0, 0, f->target);
     }
 
+    printf("ratios are ctls / other: above 1 is better for rates, below 1 is better for heap; "
+           "ctls/ceil = ctls as a fraction of the crypto-bound ceiling\n");
     printf("\ndetails (medians): rate per CPU-second | per wall-second | us per handshake in "
            "client / server calls (CPU) | negotiated\n");
     for (size_t fi = 0; fi < NFIGS; fi++) {
