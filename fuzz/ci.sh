@@ -3,8 +3,8 @@
 # BUILD_DIR (default build-fuzz-ci) and runs each for FUZZ_SECONDS (default 60) on the seed
 # corpus plus the kept regressions (fuzz/run.sh). Exit status non-zero on any finding, on a
 # build failure, or when clang / libFuzzer is missing (exit 77 then: "skipped").
-# Total time: about (number of targets) x (FUZZ_SECONDS + 2 s) plus the build; with the seven
-# targets and 60 s: ~7.5 minutes after a ~2 minute build on 2 cores.
+# Total time: about (number of targets) x (FUZZ_SECONDS + 2 s) plus the build; with the eight
+# targets and 60 s: ~8.5 minutes after a ~2 minute build on 2 cores.
 # Usage: sh fuzz/ci.sh [BUILD_DIR]   (env: FUZZ_SECONDS, JOBS)
 set -eu
 cd "$(dirname "$0")/.."

@@ -246,9 +246,10 @@ static inline void fz_report(ctls_conn *c)
 {
     if (!getenv("CTLS_FUZZ_VERBOSE")) return;
     int st = ctls_state(c);
-    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d\n",
+    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d resumed=%d\n",
             c->role == CTLS_CLIENT ? "client" : "server", st,
-            st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c));
+            st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c),
+            ctls_session_resumed(c));
 }
 
 #endif
