@@ -332,6 +332,8 @@ int client12_step(ctls_conn *c)
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(hs12_check_finished(c, msg, len));
         hs_consume_message(c, len);
+        /* nothing may follow the server's Finished in its flight (we never renegotiate) */
+        if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
         c->hs_done = 1;
         c->ccs_allowed = 0;
         hs_state_free(c);
