@@ -255,6 +255,20 @@ else
     not_ok "s_client -> ctls-server TLS 1.2 (server rc=$SRV_RC)" $(files "$n")
 fi
 
+# every TLS 1.2 suite (OpenSSL names), ECDSA and RSA, s_client 1.2-only
+for pair in ECDHE-ECDSA-AES128-GCM-SHA256:ecdsa ECDHE-ECDSA-AES256-GCM-SHA384:ecdsa \
+    ECDHE-ECDSA-CHACHA20-POLY1305:ecdsa ECDHE-RSA-AES128-GCM-SHA256:rsa \
+    ECDHE-RSA-AES256-GCM-SHA384:rsa ECDHE-RSA-CHACHA20-POLY1305:rsa; do
+    c=${pair%%:*} k=${pair##*:}
+    n="tls12-$c"
+    exchange "$n" --cert "$CERTS/server-$k.pem" --key "$CERTS/server-$k.key" -- -tls1_2 -cipher "$c"
+    if exchanged "$n" && expect_summary "$TMP/$n.srv.err" version TLSv1.2; then
+        ok "s_client -> ctls-server TLS 1.2 $c"
+    else
+        not_ok "s_client -> ctls-server TLS 1.2 $c (server rc=$SRV_RC)" $(files "$n")
+    fi
+done
+
 n=tls12-rsa-clientauth
 ctls_srv "$n" --cert "$CERTS/server-rsa.pem" --key "$CERTS/server-rsa.key" --www --once \
     --require-client-cert --cafile "$CERTS/ca.pem"

@@ -268,6 +268,28 @@ else
     not_ok "ctls-client -> s_server TLS 1.2 (rc=$CLI_RC)" $(files "$n")
 fi
 
+# every TLS 1.2 suite (OpenSSL names), ECDSA and RSA, s_server 1.2-only
+for pair in ECDHE-ECDSA-AES128-GCM-SHA256:ecdsa ECDHE-ECDSA-AES256-GCM-SHA384:ecdsa \
+    ECDHE-ECDSA-CHACHA20-POLY1305:ecdsa ECDHE-RSA-AES128-GCM-SHA256:rsa \
+    ECDHE-RSA-AES256-GCM-SHA384:rsa ECDHE-RSA-CHACHA20-POLY1305:rsa; do
+    c=${pair%%:*} k=${pair##*:}
+    n="tls12-$c"
+    PORT=$(free_port)
+    hold_stdin "$n"
+    bg "$n.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_2 -quiet \
+        -cipher "$c" $(cert_args_ossl "server-$k")
+    SRV=$BG_PID
+    wait_listen "$PORT" 10
+    cli "$n"
+    wait_pid "$SRV" 10 >/dev/null 2>&1
+    if [ $CLI_RC -eq 0 ] && expect_summary "$TMP/$n.cli.err" version TLSv1.2 &&
+        grep -qF "hello $n" "$TMP/$n.srv.out"; then
+        ok "ctls-client -> s_server TLS 1.2 $c"
+    else
+        not_ok "ctls-client -> s_server TLS 1.2 $c (rc=$CLI_RC)" $(files "$n")
+    fi
+done
+
 n=tls12-rsa-clientauth
 PORT=$(free_port)
 hold_stdin "$n"
