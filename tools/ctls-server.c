@@ -37,6 +37,7 @@ static void usage(FILE *f)
           "  --groups LIST        e.g. x25519:secp256r1:secp384r1\n"
           "  --alpn LIST          ALPN protocols, ','-separated\n"
           "  --tickets N          TLS 1.3 session tickets sent after a handshake (default 2)\n"
+          "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
           "  --quiet              no summary lines\n"
           "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
           "                       each handshake\n"
@@ -49,11 +50,13 @@ struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind;
     int echo, www, once, verify, quiet, key_update, tickets;
+    unsigned timeout_ms;
 };
 
 static int parse_args(int argc, char **argv, struct server_opts *o)
 {
-    const char *tickets = NULL;
+    const char *tickets = NULL, *timeout = NULL;
+    o->timeout_ms = 30000;
     o->port = "4433";
     o->bind = "127.0.0.1";
     o->tickets = -1;
@@ -77,6 +80,7 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         ARG("--port", o->port)
         ARG("--bind", o->bind)
         ARG("--tickets", tickets)
+        ARG("--timeout", timeout)
 #undef ARG
         if (strcmp(a, "--echo") == 0)
             o->echo = 1;
@@ -113,6 +117,15 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
     if (o->echo && o->www) {
         tool_errorf("--echo and --www exclude each other");
         return 1;
+    }
+    if (timeout) {
+        char *end;
+        long n = strtol(timeout, &end, 10);
+        if (*end || n < 0 || n > 86400000) {
+            tool_errorf("bad --timeout value %s", timeout);
+            return 1;
+        }
+        o->timeout_ms = (unsigned)n;
     }
     if (tickets) {
         char *end;
@@ -197,13 +210,29 @@ static int serve_www(ctls_conn *conn, int fd)
     return rc == CTLS_ERR_TRUNCATED ? 0 : rc;
 }
 
+/* After a failure the client's unread bytes would make close() send a TCP reset, which can
+ * destroy our alert before the client reads it: stop writing, and read what is left for a
+ * moment (at most 64 KiB, 200 ms). */
+static void drain_before_close(int fd)
+{
+    char sink[4096];
+    size_t total = 0;
+    shutdown(fd, SHUT_WR);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (total < 65536 && poll(&p, 1, 200) > 0) {
+        ssize_t n = read(fd, sink, sizeof sink);
+        if (n <= 0) break;
+        total += (size_t)n;
+    }
+}
+
 static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
 {
     int rc;
     ctls_conn *conn = ctls_conn_new(cfg);
     if (!conn) return CTLS_ERR_NOMEM;
     if ((rc = ctls_conn_set_fd(conn, fd)) < 0 ||
-        (rc = ctls_conn_set_handshake_timeout(conn, 30000)) < 0)
+        (rc = ctls_conn_set_handshake_timeout(conn, o->timeout_ms)) < 0)
         goto out;
     rc = tool_handshake(conn, fd);
     if (rc < 0) goto out;
@@ -218,6 +247,7 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
 out:
     if (rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED)) tool_print_conn_error(conn, rc);
     ctls_conn_free(conn);
+    if (rc < 0) drain_before_close(fd);
     return rc;
 }
 

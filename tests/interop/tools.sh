@@ -188,4 +188,21 @@ else
     not_ok "bad invocations exit 1 (got $r1 $r2 $r3 $r4)" "$TMP/nofile.err"
 fi
 
+# ---- --timeout: a silent client is dropped after the handshake timeout -----------------------------
+n=timeout
+ctls_srv "$n" "${ECDSA[@]}" --echo --once --timeout 300
+start=$(date +%s)
+(exec 3<>"/dev/tcp/127.0.0.1/$PORT" && sleep 3) 2>/dev/null &
+silent=$!
+wait_pid "$SRV" 5 >/dev/null 2>&1
+SRV_RC=$?
+took=$(($(date +%s) - start))
+kill "$silent" 2>/dev/null
+if [ $SRV_RC -eq 1 ] && [ $took -le 2 ] &&
+    grep -qxF "error: $(strerror TIMEOUT)" "$TMP/$n.srv.err"; then
+    ok "--timeout 300: a silent client is dropped with the timeout error"
+else
+    not_ok "--timeout 300 (rc=$SRV_RC, ${took}s)" "$TMP/$n.srv.err"
+fi
+
 finish
