@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "hs/hs.h"
+#include "record/record.h"
 #include "pair.h"
 
 static void exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split)
@@ -591,6 +592,58 @@ TEST(signature_schemes)
     one_scheme("server-ed25519", "ed25519", NULL);
 }
 
+/* Record protection alone (RFC 5288 3, RFC 7905 2, RFC 5246 6.2.3.3). */
+static void records_for(int alg, size_t explicit_len)
+{
+    uint8_t key[32], iv[12];
+    for (int i = 0; i < 32; i++)
+        key[i] = (uint8_t)(i + 1);
+    for (int i = 0; i < 12; i++)
+        iv[i] = (uint8_t)(0xa0 + i);
+    rec_keys w, r;
+    memset(&w, 0, sizeof w);
+    memset(&r, 0, sizeof r);
+    CHECK_EQ(rec_set_keys12(&w, alg, key, iv), 0);
+    CHECK_EQ(rec_set_keys12(&r, alg, key, iv), 0);
+    CHECK_EQ(rec_overhead12(&w), explicit_len + 16);
+    uint8_t rec[3][5 + 8 + 5 + 16];
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(rec_seal12(&w, CT_APPLICATION_DATA, (const uint8_t *)"hello", 5, rec[i]), 0);
+        CHECK_EQ(rec[i][0], CT_APPLICATION_DATA);
+        CHECK_EQ(rec[i][1] << 8 | rec[i][2], 0x0303);
+        CHECK_EQ((size_t)(rec[i][3] << 8 | rec[i][4]), explicit_len + 5 + 16);
+        if (explicit_len) CHECK_EQ(rec[i][5 + 7], i); /* the explicit nonce is the sequence */
+    }
+    size_t len = explicit_len + 5 + 16, off, n;
+    uint8_t copy[sizeof rec[0]];
+    /* in order */
+    memcpy(copy, rec[0], sizeof copy);
+    CHECK_EQ(rec_open12(&r, CT_APPLICATION_DATA, copy + 5, len, &off, &n), 0);
+    CHECK_EQ(off, explicit_len);
+    CHECK_EQ(n, 5);
+    CHECK(memcmp(copy + 5 + off, "hello", 5) == 0);
+    /* out of order (a replay of record 0 at sequence 1): the AAD / nonce differ */
+    memcpy(copy, rec[0], sizeof copy);
+    CHECK_EQ(rec_open12(&r, CT_APPLICATION_DATA, copy + 5, len, &off, &n), CTLS_ERR_BAD_RECORD_MAC);
+    /* the content type is authenticated */
+    memcpy(copy, rec[1], sizeof copy);
+    CHECK_EQ(rec_open12(&r, CT_HANDSHAKE, copy + 5, len, &off, &n), CTLS_ERR_BAD_RECORD_MAC);
+    memcpy(copy, rec[1], sizeof copy);
+    CHECK_EQ(rec_open12(&r, CT_APPLICATION_DATA, copy + 5, len, &off, &n), 0);
+    /* too short to hold the explicit nonce and the tag */
+    CHECK_EQ(rec_open12(&r, CT_APPLICATION_DATA, copy + 5, explicit_len + 15, &off, &n),
+             CTLS_ERR_BAD_RECORD_MAC);
+    rec_keys_clear(&w);
+    rec_keys_clear(&r);
+}
+
+TEST(record_protection)
+{
+    records_for(CTLS_AEAD_AES_128_GCM, 8);
+    records_for(CTLS_AEAD_AES_256_GCM, 8);
+    records_for(CTLS_AEAD_CHACHA20_POLY1305, 0);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -615,5 +668,6 @@ int main(void)
     RUN(renegotiation_client_hello_refused);
     RUN(post_handshake_limits);
     RUN(signature_schemes);
+    RUN(record_protection);
     return th_summary();
 }
