@@ -115,6 +115,7 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     memcpy(h->t12.client_random, h->random, 32);
     memcpy(h->t12.server_random, m->random, 32);
     /* the ClientHello, still unhashed in the transcript, is the first raw message */
+    h->t12.keep_raw = 1;
     CTLS_GUARD(tr_add(&h->t12.raw, buf_data(&h->tr.pending), buf_size(&h->tr.pending)));
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(hs12_add(h, msg, len));

@@ -70,7 +70,7 @@ static int verify_data(ctls_conn *c, int client, uint8_t out[HS12_VERIFY_DATA_LE
 int hs12_add(hs_state *h, const uint8_t *msg, size_t len)
 {
     CTLS_GUARD(tr_add(&h->tr, msg, len));
-    return tr_add(&h->t12.raw, msg, len);
+    return h->t12.keep_raw ? tr_add(&h->t12.raw, msg, len) : 0;
 }
 
 int hs12_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)

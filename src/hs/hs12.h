@@ -21,6 +21,7 @@ typedef struct {
     /* the handshake messages themselves, for CertificateVerify (RFC 5246 7.4.8: signed, with
      * the scheme's hash, over all messages before it); a transcript whose hash is never set */
     hs_transcript raw;
+    int keep_raw;      /* raw is kept: client always, server when it asks for a certificate */
     unsigned cr_types; /* client: CertificateRequest certificate_types, HS12_CT_* bits */
 } hs12_state;
 

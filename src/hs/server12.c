@@ -246,6 +246,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     h->suite = ch.suite;
     h->cert = ch.cert;
     memcpy(h->t12.client_random, m->random, 32);
+    h->t12.keep_raw = c->cfg->verify_mode != CTLS_VERIFY_NONE;
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(hs12_add(h, msg, len));
     c->version = CTLS_TLS1_2;
