@@ -110,8 +110,8 @@ static int transfer(ctls_conn *from, ctls_conn *to, gbuf *chunks, gbuf *raw)
             rec_keys k = to->rd;
             uint8_t type;
             size_t plen;
-            if (rec_open13(&k, copy, copy + REC_HEADER_LEN, rl - REC_HEADER_LEN, &type, &plen) !=
-                0) {
+            if (rec_open13(&k, copy, copy + REC_HEADER_LEN, rl - REC_HEADER_LEN,
+                           copy + REC_HEADER_LEN, &type, &plen) != 0) {
                 fprintf(stderr, "gen_corpus: cannot open a record\n");
                 return -1;
             }
