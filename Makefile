@@ -28,8 +28,9 @@ check:
 test: check
 
 bench: build
-	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target ctls-bench
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target ctls-bench ctls-bench-x509
 	@./$(BUILD)/bench/ctls-bench $(if $(QUICK),--quick) $(BENCH_ARGS)
+	@./$(BUILD)/bench/ctls-bench-x509 $(if $(QUICK),--quick)
 
 fuzz:
 	@$(CMAKE) -S . -B $(FUZZDIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTLS_FUZZ=ON -DCTLS_BUILD_TESTS=OFF -DCTLS_BUILD_BENCH=OFF >/dev/null
