@@ -1,8 +1,10 @@
 /* Key exchange: X25519 (RFC 7748) and ECDH over secp256r1 / secp384r1 (RFC 8446 4.2.8.2).
  *
- * Every key pair, generated or fixed, is built from raw private bytes: generation draws them
- * from ctls_ossl_random_priv, so the test hook makes key generation deterministic and there is
- * a single code path to review. */
+ * Fixed key pairs (tests) are built from raw private bytes; so is every key pair while the
+ * random test hook is set, which makes generation deterministic. Otherwise NIST key pairs come
+ * from libcrypto's key generation on a copy of a per-process curve (half the cost of computing
+ * the point and importing it), and X25519 pairs from raw random bytes (the same cost either
+ * way). */
 #include "crypto/ossl/ossl.h"
 
 #include <string.h>
@@ -10,6 +12,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 
 #include "core/mem.h"
 
@@ -158,11 +161,33 @@ static int ec_reduce_scalar(uint16_t group, uint8_t *buf, size_t fl)
     return ok ? 0 : CTLS_ERR_CRYPTO;
 }
 
+static int ec_keygen(uint16_t group, ctls_kx **out)
+{
+    EVP_PKEY *params = ctls_ossl_ec_params(group);
+    CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
+    ctls_kx *kx = ctls_calloc(1, sizeof *kx);
+    CTLS_ENSURE(kx != NULL, CTLS_ERR_NOMEM);
+    kx->group = group;
+    EVP_PKEY_CTX *kc = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL);
+    int ok = kc && EVP_PKEY_keygen_init(kc) > 0 && EVP_PKEY_keygen(kc, &kx->pkey) > 0 &&
+             EVP_PKEY_get_octet_string_param(kx->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, kx->pub,
+                                             sizeof kx->pub, &kx->pub_len) > 0 &&
+             kx->pub_len == 1 + 2 * group_size(group) && kx->pub[0] == 0x04;
+    EVP_PKEY_CTX_free(kc);
+    if (!ok) {
+        ctls_kx_free(kx);
+        return CTLS_ERR_CRYPTO;
+    }
+    *out = kx;
+    return 0;
+}
+
 int ctls_kx_generate(uint16_t group, ctls_kx **out)
 {
     CTLS_ENSURE(out != NULL, CTLS_ERR_INVALID_ARG);
     *out = NULL;
     CTLS_ENSURE(ctls_kx_supported(group), CTLS_ERR_UNSUPPORTED);
+    if (group != CTLS_GROUP_X25519 && !ctls_ossl_random_hooked()) return ec_keygen(group, out);
     size_t fl = group_size(group);
     uint8_t priv[48];
     int rc = CTLS_ERR_CRYPTO;
@@ -202,18 +227,23 @@ static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP
     }
     /* Length and the 0x04 form byte rule out compressed points and the one-byte infinity. */
     CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                         (char *)ec_group_name(kx->group), 0),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)peer, peer_len),
-        OSSL_PARAM_construct_end()};
-    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    CTLS_ENSURE(pc != NULL, CTLS_ERR_NOMEM);
-    /* The import rejects coordinates >= p and points that are not on the curve. */
-    int ok = EVP_PKEY_fromdata_init(pc) > 0 &&
-             EVP_PKEY_fromdata(pc, out, EVP_PKEY_PUBLIC_KEY, params) > 0;
-    EVP_PKEY_CTX_free(pc);
-    return ok ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
+    /* A copy of the per-process curve with the point set: setting it decodes the point and
+     * rejects coordinates >= p and points that are not on the curve. */
+    EVP_PKEY *params = ctls_ossl_ec_params(kx->group);
+    CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
+    EVP_PKEY *pk = EVP_PKEY_new();
+    CTLS_ENSURE(pk != NULL, CTLS_ERR_NOMEM);
+    if (EVP_PKEY_copy_parameters(pk, params) <= 0) {
+        EVP_PKEY_free(pk);
+        return CTLS_ERR_CRYPTO;
+    }
+    if (EVP_PKEY_set1_encoded_public_key(pk, peer, peer_len) <= 0) {
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    }
+    *out = pk;
+    return 0;
 }
 
 int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint8_t *secret,
