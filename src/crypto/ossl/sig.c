@@ -290,19 +290,22 @@ static EVP_PKEY *fast_spki(const uint8_t *spki, size_t len)
     if (rd_u8(&bits, &unused) < 0 || unused != 0) return NULL;
     const uint8_t *key = rd_cursor(&bits);
     size_t key_len = rd_remaining(&bits);
-    const char *group = NULL;
+    uint16_t group = 0;
     if (alg_is(alg_p, alg_len, alg_p256, sizeof alg_p256) && key_len == 65)
-        group = "P-256";
+        group = CTLS_GROUP_SECP256R1;
     else if (alg_is(alg_p, alg_len, alg_p384, sizeof alg_p384) && key_len == 97)
-        group = "P-384";
+        group = CTLS_GROUP_SECP384R1;
     if (group) {
         if (key[0] != 0x04) return NULL; /* compressed points: the slow path decides */
-        OSSL_PARAM params[3];
-        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0);
-        params[1] =
-            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)key, key_len);
-        params[2] = OSSL_PARAM_construct_end();
-        return pkey_fromdata("EC", params); /* the import checks the point is on the curve */
+        /* a copy of the per-process curve with the point set: setting it checks the point is
+         * on the curve, and no curve is rebuilt from its name */
+        EVP_PKEY *params = ctls_ossl_ec_params(group);
+        EVP_PKEY *pk = params ? EVP_PKEY_new() : NULL;
+        if (pk && EVP_PKEY_copy_parameters(pk, params) > 0 &&
+            EVP_PKEY_set1_encoded_public_key(pk, key, key_len) > 0)
+            return pk;
+        EVP_PKEY_free(pk);
+        return NULL;
     }
     if (alg_is(alg_p, alg_len, alg_ed25519, sizeof alg_ed25519) && key_len == 32)
         return EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, key, key_len);
