@@ -12,8 +12,7 @@ static const char fuzz_ca_pem[] =
     "A1UdDgQWBBTvgAbfZJ3/O/JblDUBQT1keDiZKDAFBgMrZXADQQB3viPjUiLdfIMf\n"
     "4R1u8IOo3zfPhF/tSsUyXfq4ux0xs76btCuNot8ftj/1ke/YUFYTTJHGr7cT6QYT\n"
     "PC+h0JMI\n"
-    "-----END CERTIFICATE-----\n"
-    ;
+    "-----END CERTIFICATE-----\n";
 static const char fuzz_server_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
     "MIIBbjCCASCgAwIBAgIBAjAFBgMrZXAwGTEXMBUGA1UEAwwOY3Rscy1mdXp6LXJv\n"
@@ -24,13 +23,11 @@ static const char fuzz_server_pem[] =
     "FgQUH2FV/TXEyafMc7FLwKW4GhrdyPowHwYDVR0jBBgwFoAU74AG32Sd/zvyW5Q1\n"
     "AUE9ZHg4mSgwBQYDK2VwA0EAx5s4xtmWzu0c50cAjLzj7Zo6Dr1n8xcYGW85cEzG\n"
     "+2jLHpYiw6egezUi3YqUT1W+aVuFEJWNv/4V9nrrvpENDg==\n"
-    "-----END CERTIFICATE-----\n"
-    ;
+    "-----END CERTIFICATE-----\n";
 static const char fuzz_server_key[] =
     "-----BEGIN PRIVATE KEY-----\n"
     "MC4CAQAwBQYDK2VwBCIEICrvP386eyiHVDw2i0lhWTzaCPudpphKKE5fbKXrhUKk\n"
-    "-----END PRIVATE KEY-----\n"
-    ;
+    "-----END PRIVATE KEY-----\n";
 static const char fuzz_server12_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
     "MIIBnzCCAVGgAwIBAgIBBDAFBgMrZXAwGTEXMBUGA1UEAwwOY3Rscy1mdXp6LXJv\n"
@@ -42,15 +39,13 @@ static const char fuzz_server12_pem[] =
     "BBYEFFbIj3YZRKF5ly8zhZFK0scYk9CJMB8GA1UdIwQYMBaAFO+ABt9knf878luU\n"
     "NQFBPWR4OJkoMAUGAytlcANBAKQTfrqIMiX1zudTsR9wdUPz5ujqsNXr6qwaVuni\n"
     "sFVMTnPDheLErXzoa6lhvD2/hZTfysV4lNo26vOGbfgnLw4=\n"
-    "-----END CERTIFICATE-----\n"
-    ;
+    "-----END CERTIFICATE-----\n";
 static const char fuzz_server12_key[] =
     "-----BEGIN PRIVATE KEY-----\n"
     "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqHjUv67IpV4cMKW5\n"
     "p9O3aefZoC1GGrKJCPbrSIIfAP6hRANCAASNr0K9alic257wE+ylFFV1KPvqQKBX\n"
     "gc4gFQwj/vA4og+WZ8thLGdphNJO2MKjd/U+l84D/lHHid8E9OQZmcub\n"
-    "-----END PRIVATE KEY-----\n"
-    ;
+    "-----END PRIVATE KEY-----\n";
 static const char fuzz_client_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
     "MIIBUzCCAQWgAwIBAgIBAjAFBgMrZXAwGTEXMBUGA1UEAwwOY3Rscy1mdXp6LXJv\n"
@@ -61,11 +56,9 @@ static const char fuzz_client_pem[] =
     "VR0jBBgwFoAU74AG32Sd/zvyW5Q1AUE9ZHg4mSgwBQYDK2VwA0EA+FCHPXUnUbiu\n"
     "+4q9gtX/dUDYyNoh/YSgwt7c91d+Fakny+t7qJU6Au+L+ZV/HE0Curm1+rVy9EC7\n"
     "aUPznE+CAg==\n"
-    "-----END CERTIFICATE-----\n"
-    ;
+    "-----END CERTIFICATE-----\n";
 static const char fuzz_client_key[] =
     "-----BEGIN PRIVATE KEY-----\n"
     "MC4CAQAwBQYDK2VwBCIEIBelaIRIGIvNR5KxhTse0dF6tP5S3U1QVKL+oVGU/4CT\n"
-    "-----END PRIVATE KEY-----\n"
-    ;
+    "-----END PRIVATE KEY-----\n";
 #endif

@@ -281,8 +281,8 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         /* RFC 8446 4.2.11: a ticket of ours, fresh, of this suite's hash, with a valid
          * binder over the transcript so far + the truncated ClientHello; else a full
          * handshake */
-        int sel = tickets_select(c, &m, msg, h->suite->hash, &h->tr, &ch.psk_index, h->psk,
-                                 &h->psk_len);
+        int sel =
+            tickets_select(c, &m, msg, h->suite->hash, &h->tr, &ch.psk_index, h->psk, &h->psk_len);
         CTLS_GUARD(sel);
         h->psk_selected = sel == 1;
         if (!h->psk_selected) CTLS_GUARD(cert_rc);

@@ -7,11 +7,9 @@
 int main(void)
 {
     ctls_config *cfg = ctls_config_new(CTLS_CLIENT);
-    if (!cfg || strcmp(ctls_version_string(), "0.1.0") != 0)
-        return 1;
+    if (!cfg || strcmp(ctls_version_string(), "0.1.0") != 0) return 1;
     ctls_conn *c = ctls_conn_new(cfg);
-    if (ctls_conn_set_server_name(c, "example.com") != 0)
-        return 1;
+    if (ctls_conn_set_server_name(c, "example.com") != 0) return 1;
     int rc = ctls_handshake(c); /* memory transport: the ClientHello is now pending */
     const void *out;
     size_t n = ctls_conn_output(c, &out);

@@ -8,38 +8,6 @@
 
 #include "pair.h"
 
-static void exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split)
-{
-    unsigned char *out = malloc(n), *in = malloc(n);
-    for (size_t i = 0; i < n; i++)
-        out[i] = (unsigned char)(i * 7 + 3);
-    size_t sent = 0, got = 0;
-    int guard = 0;
-    while (got < n && guard++ < 1000000) {
-        if (sent < n) {
-            ssize_t w = ctls_write(a, out + sent, n - sent);
-            if (w > 0)
-                sent += (size_t)w;
-            else if (w != CTLS_WANT_WRITE) {
-                CHECK_EQ(w, 0);
-                break;
-            }
-        }
-        tp_pump(a, b, split);
-        ssize_t r = ctls_read(b, in + got, n - got);
-        if (r > 0)
-            got += (size_t)r;
-        else if (r != CTLS_WANT_READ) {
-            CHECK_EQ(r, CTLS_WANT_READ);
-            break;
-        }
-    }
-    CHECK_EQ(got, n);
-    CHECK(memcmp(in, out, n) == 0);
-    free(out);
-    free(in);
-}
-
 static void one_handshake(const char *server_cert, const char *suites, const char *cgroups,
                           const char *sgroups, const char *sni, int expect_rc)
 {
@@ -66,8 +34,8 @@ static void one_handshake(const char *server_cert, const char *suites, const cha
         CHECK_EQ(ctls_verify_result(c), CTLS_VERIFY_OK);
         CHECK_EQ(ctls_state(c), CTLS_STATE_CONNECTED);
         CHECK_EQ(ctls_peer_cert_count(c), 2);
-        exchange(c, s, 100000, 0);
-        exchange(s, c, 100000, 0);
+        tp_exchange(c, s, 100000, 0);
+        tp_exchange(s, c, 100000, 0);
     }
     ctls_conn_free(c);
     ctls_conn_free(s);
@@ -122,8 +90,8 @@ TEST(record_splits)
         ctls_conn_set_server_name(c, "localhost");
         int crc, src;
         CHECK_EQ(tp_handshake_split(c, s, splits[i], &crc, &src), 0);
-        exchange(c, s, 40000, splits[i]);
-        exchange(s, c, 40000, splits[i]);
+        tp_exchange(c, s, 40000, splits[i]);
+        tp_exchange(s, c, 40000, splits[i]);
         ctls_conn_free(c);
         ctls_conn_free(s);
         ctls_config_free(cc);
@@ -158,11 +126,11 @@ TEST(key_update_both_sides)
     int crc, src;
     CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
     CHECK_EQ(ctls_key_update(c, 1), 0);
-    exchange(c, s, 1000, 0);
-    exchange(s, c, 1000, 0); /* the server answered the request: the client reads new keys */
+    tp_exchange(c, s, 1000, 0);
+    tp_exchange(s, c, 1000, 0); /* the server answered the request: the client reads new keys */
     CHECK_EQ(ctls_key_update(s, 0), 0);
-    exchange(s, c, 1000, 0);
-    exchange(c, s, 1000, 0);
+    tp_exchange(s, c, 1000, 0);
+    tp_exchange(c, s, 1000, 0);
     ctls_conn_free(c);
     ctls_conn_free(s);
     ctls_config_free(cc);

@@ -11,38 +11,6 @@
 #include "record/record.h"
 #include "pair.h"
 
-static void exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split)
-{
-    unsigned char *out = malloc(n), *in = malloc(n);
-    for (size_t i = 0; i < n; i++)
-        out[i] = (unsigned char)(i * 13 + 5);
-    size_t sent = 0, got = 0;
-    int guard = 0;
-    while (got < n && guard++ < 10000000) {
-        if (sent < n) {
-            ssize_t w = ctls_write(a, out + sent, n - sent);
-            if (w > 0)
-                sent += (size_t)w;
-            else if (w != CTLS_WANT_WRITE) {
-                CHECK_EQ(w, 0);
-                break;
-            }
-        }
-        tp_pump(a, b, split);
-        ssize_t r = ctls_read(b, in + got, n - got);
-        if (r > 0)
-            got += (size_t)r;
-        else if (r != CTLS_WANT_READ) {
-            CHECK_EQ(r, CTLS_WANT_READ);
-            break;
-        }
-    }
-    CHECK_EQ(got, n);
-    CHECK(memcmp(in, out, n) == 0);
-    free(out);
-    free(in);
-}
-
 typedef struct {
     ctls_config *cc, *sc;
     ctls_conn *c, *s;
@@ -96,8 +64,8 @@ static void one12(const char *cert, const char *suite, const char *group)
     CHECK_EQ(ctls_verify_result(p.c), CTLS_VERIFY_OK);
     CHECK_EQ(ctls_peer_cert_count(p.c), 2);
     CHECK(ctls_signature_scheme_name(p.c) != NULL);
-    exchange(p.c, p.s, 20000, 0);
-    exchange(p.s, p.c, 20000, 0);
+    tp_exchange(p.c, p.s, 20000, 0);
+    tp_exchange(p.s, p.c, 20000, 0);
     pair_free(&p);
 }
 
@@ -189,10 +157,10 @@ TEST(big_data_and_splits)
     pair12 p;
     pair_new(&p, "server-rsa", CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2, CTLS_TLS1_2);
     CHECK_EQ(pair_run(&p, NULL), 0);
-    exchange(p.c, p.s, 1 << 20, 0);
-    exchange(p.s, p.c, 1 << 20, 0);
-    exchange(p.c, p.s, 3000, 1);
-    exchange(p.s, p.c, 3000, 7);
+    tp_exchange(p.c, p.s, 1 << 20, 0);
+    tp_exchange(p.s, p.c, 1 << 20, 0);
+    tp_exchange(p.c, p.s, 3000, 1);
+    tp_exchange(p.s, p.c, 3000, 7);
     pair_free(&p);
 
     /* the handshake byte-at-a-time, each AEAD */
@@ -205,7 +173,7 @@ TEST(big_data_and_splits)
         p.s = ctls_conn_new(p.sc);
         CHECK_EQ(ctls_conn_set_server_name(p.c, "localhost"), 0);
         CHECK_EQ(tp_handshake_split(p.c, p.s, 1, &p.crc, &p.src), 0);
-        exchange(p.c, p.s, 5000, 1);
+        tp_exchange(p.c, p.s, 5000, 1);
         pair_free(&p);
     }
 }
@@ -233,7 +201,7 @@ TEST(version_negotiation)
     CHECK_EQ(pair_run(&p, NULL), 0);
     CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
     CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
-    exchange(p.c, p.s, 1000, 0);
+    tp_exchange(p.c, p.s, 1000, 0);
     pair_free(&p);
     /* a 1.2-only client against a 1.2/1.3 server: 1.2 (the sentinel is ignored by a 1.2-only
      * client, RFC 8446 4.1.3) */
@@ -241,7 +209,7 @@ TEST(version_negotiation)
     CHECK_EQ(pair_run(&p, NULL), 0);
     CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
     CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
-    exchange(p.s, p.c, 1000, 0);
+    tp_exchange(p.s, p.c, 1000, 0);
     pair_free(&p);
     /* both capable: 1.3 */
     pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_3);
@@ -418,8 +386,8 @@ TEST(renegotiation_refused)
     tp_pump(p.c, p.s, 0);
     CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_ERR_RENEGOTIATION_REFUSED);
     CHECK_EQ(ctls_state(p.s), CTLS_STATE_CONNECTED);
-    exchange(p.c, p.s, 1000, 0);
-    exchange(p.s, p.c, 1000, 0);
+    tp_exchange(p.c, p.s, 1000, 0);
+    tp_exchange(p.s, p.c, 1000, 0);
     pair_free(&p);
 
     /* TLS 1.3: no renegotiation */
@@ -455,7 +423,7 @@ TEST(client_certificates)
     CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
     CHECK(ctls_peer_cert_count(p.s) >= 1);
     CHECK(ctls_signature_scheme_name(p.s) != NULL);
-    exchange(p.c, p.s, 5000, 0);
+    tp_exchange(p.c, p.s, 5000, 0);
     pair_free(&p);
     /* required, none: handshake_failure (RFC 5246 7.4.6) */
     client_auth_pair(&p, NULL, CTLS_VERIFY_REQUIRE_PEER);
@@ -509,8 +477,8 @@ TEST(renegotiation_client_hello_refused)
     tp_pump(p.s, p.c, 0);
     CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_ERR_RENEGOTIATION_REFUSED);
     CHECK_EQ(ctls_alert_received(p.c), CTLS_ALERT_NO_RENEGOTIATION);
-    exchange(p.c, p.s, 1000, 0);
-    exchange(p.s, p.c, 1000, 0);
+    tp_exchange(p.c, p.s, 1000, 0);
+    tp_exchange(p.s, p.c, 1000, 0);
     pair_free(&p);
 }
 
@@ -547,7 +515,7 @@ TEST(post_handshake_limits)
     hs_test_client_hook = NULL;
     hs_test_server_hook = NULL;
     CHECK_EQ(ctls_renegotiate(p.s), CTLS_ERR_UNSUPPORTED);
-    exchange(p.c, p.s, 100, 0);
+    tp_exchange(p.c, p.s, 100, 0);
     pair_free(&p);
 
     /* without it in the ServerHello, the ctls client refuses (RFC 5746 3.4, our policy) */

@@ -1,5 +1,7 @@
 #include "pair.h"
 
+#include "harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +105,42 @@ int tp_handshake_split(ctls_conn *c, ctls_conn *s, size_t max, int *crc, int *sr
 int tp_handshake(ctls_conn *c, ctls_conn *s, int *crc, int *src)
 {
     return tp_handshake_split(c, s, 0, crc, src);
+}
+
+void tp_exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split)
+{
+    unsigned char *out = malloc(n), *in = malloc(n);
+    if (!out || !in) {
+        CHECK(out && in);
+        free(out);
+        free(in);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (unsigned char)(i * 13 + 5);
+    size_t sent = 0, got = 0;
+    int guard = 0;
+    while (got < n && guard++ < 10000000) {
+        if (sent < n) {
+            ssize_t w = ctls_write(a, out + sent, n - sent);
+            if (w > 0)
+                sent += (size_t)w;
+            else if (w != CTLS_WANT_WRITE) {
+                CHECK_EQ(w, 0);
+                break;
+            }
+        }
+        tp_pump(a, b, split);
+        ssize_t r = ctls_read(b, in + got, n - got);
+        if (r > 0)
+            got += (size_t)r;
+        else if (r != CTLS_WANT_READ) {
+            CHECK_EQ(r, CTLS_WANT_READ);
+            break;
+        }
+    }
+    CHECK_EQ(got, n);
+    CHECK(memcmp(in, out, n) == 0);
+    free(out);
+    free(in);
 }

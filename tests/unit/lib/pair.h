@@ -15,6 +15,9 @@ ctls_config *tp_server_config(const char *name);
 ctls_config *tp_client_config(void);
 /* Move pending output a->b and b->a (optionally max bytes per move: 0 = all). Returns bytes. */
 size_t tp_pump(ctls_conn *a, ctls_conn *b, size_t max);
+/* Send n bytes a -> b (pumping at most split bytes per move; 0 = all) and CHECK that they
+ * arrive intact: writes as large as ctls_write accepts, reads as large as what is left. */
+void tp_exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split);
 /* Drive both handshakes until both return 0 or one fails (or no progress). Client and server
  * results in *crc / *src. Returns 0 when both completed. */
 int tp_handshake(ctls_conn *c, ctls_conn *s, int *crc, int *src);
