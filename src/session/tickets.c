@@ -155,8 +155,14 @@ static int usable(const ctls_conn *c, const ticket_state *st, uint32_t obfuscate
     /* RFC 8446 4.2.11: a PSK is used only with a cipher suite of the same hash */
     if (!ts || !ts->tls13 || ts->hash != hash || st->psk_len != ctls_hash_len(hash)) return 0;
     /* RFC 8446 4.6.1: never beyond the lifetime (ours is at most 7 days) */
-    int64_t now = sess_wall_ms(), age = now - (int64_t)st->issued_ms;
     if (st->lifetime > SESS_MAX_LIFETIME) return 0;
+    /* The issue time is ticket content: bound it before any arithmetic, so an implausible
+     * value (a ticket crafted under a leaked key, or a broken clock) cannot overflow. */
+    int64_t now = sess_wall_ms();
+    const uint64_t slack = (uint64_t)SESS_MAX_LIFETIME * 1000 + SESS_AGE_TOLERANCE_MS;
+    if (now < 0 || st->issued_ms > (uint64_t)now + slack || st->issued_ms + slack < (uint64_t)now)
+        return 0;
+    int64_t age = now - (int64_t)st->issued_ms;
     if (age < -(int64_t)SESS_AGE_TOLERANCE_MS || age > (int64_t)st->lifetime * 1000) return 0;
     /* RFC 8446 4.2.11.1, 8.3: the client's view of the ticket age must match ours */
     uint32_t client_age = obfuscated_age - st->age_add; /* mod 2^32 */
