@@ -108,6 +108,19 @@ static int add_u16(u16set *s, uint16_t v)
     return 0;
 }
 
+/* Parse a ':'-separated list with tok into dst (at most max entries); dst changes only when the
+ * whole list is valid. */
+static int set_u16_list(ctls_config *cfg, const char *list, int (*tok)(void *, const char *),
+                        size_t max, uint16_t *dst, size_t *n)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    u16set s = {.max = max};
+    CTLS_GUARD(for_each_token(list, ':', tok, &s));
+    memcpy(dst, s.v, s.n * sizeof s.v[0]);
+    *n = s.n;
+    return 0;
+}
+
 static int suite_tok(void *arg, const char *tok)
 {
     const algs_suite *s = algs_suite_by_name(tok);
@@ -117,12 +130,7 @@ static int suite_tok(void *arg, const char *tok)
 
 int ctls_config_set_cipher_suites(ctls_config *cfg, const char *list)
 {
-    CTLS_GUARD(cfg_writable(cfg));
-    u16set s = {.max = CFG_MAX_SUITES};
-    CTLS_GUARD(for_each_token(list, ':', suite_tok, &s));
-    memcpy(cfg->suites, s.v, s.n * sizeof s.v[0]);
-    cfg->n_suites = s.n;
-    return 0;
+    return set_u16_list(cfg, list, suite_tok, CFG_MAX_SUITES, cfg->suites, &cfg->n_suites);
 }
 
 static int group_tok(void *arg, const char *tok)
@@ -134,12 +142,7 @@ static int group_tok(void *arg, const char *tok)
 
 int ctls_config_set_groups(ctls_config *cfg, const char *list)
 {
-    CTLS_GUARD(cfg_writable(cfg));
-    u16set s = {.max = CFG_MAX_GROUPS};
-    CTLS_GUARD(for_each_token(list, ':', group_tok, &s));
-    memcpy(cfg->groups, s.v, s.n * sizeof s.v[0]);
-    cfg->n_groups = s.n;
-    return 0;
+    return set_u16_list(cfg, list, group_tok, CFG_MAX_GROUPS, cfg->groups, &cfg->n_groups);
 }
 
 static int sig_tok(void *arg, const char *tok)
@@ -151,12 +154,7 @@ static int sig_tok(void *arg, const char *tok)
 
 int ctls_config_set_signature_schemes(ctls_config *cfg, const char *list)
 {
-    CTLS_GUARD(cfg_writable(cfg));
-    u16set s = {.max = CFG_MAX_SIGS};
-    CTLS_GUARD(for_each_token(list, ':', sig_tok, &s));
-    memcpy(cfg->sigs, s.v, s.n * sizeof s.v[0]);
-    cfg->n_sigs = s.n;
-    return 0;
+    return set_u16_list(cfg, list, sig_tok, CFG_MAX_SIGS, cfg->sigs, &cfg->n_sigs);
 }
 
 typedef struct {
