@@ -120,30 +120,23 @@ TEST(alpn_and_sni)
 
 TEST(key_update_both_sides)
 {
-    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
-    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
-    ctls_conn_set_server_name(c, "localhost");
-    int crc, src;
-    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    tp_pair pr;
+    CHECK_EQ(tp_pair_open(&pr, "server-ecdsa"), 0);
+    ctls_conn *c = pr.c, *s = pr.s;
     CHECK_EQ(ctls_key_update(c, 1), 0);
     tp_exchange(c, s, 1000, 0);
     tp_exchange(s, c, 1000, 0); /* the server answered the request: the client reads new keys */
     CHECK_EQ(ctls_key_update(s, 0), 0);
     tp_exchange(s, c, 1000, 0);
     tp_exchange(c, s, 1000, 0);
-    ctls_conn_free(c);
-    ctls_conn_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    tp_pair_close(&pr);
 }
 
 TEST(shutdown_orderings)
 {
-    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
-    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
-    ctls_conn_set_server_name(c, "localhost");
-    int crc, src;
-    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    tp_pair pr;
+    CHECK_EQ(tp_pair_open(&pr, "server-ecdsa"), 0);
+    ctls_conn *c = pr.c, *s = pr.s;
     unsigned char b[16];
     CHECK_EQ(ctls_shutdown(c), 0); /* close_notify sent, the peer's not seen */
     CHECK_EQ(ctls_shutdown_flags(c), CTLS_SENT_SHUTDOWN);
@@ -160,38 +153,28 @@ TEST(shutdown_orderings)
     CHECK_EQ(ctls_shutdown(c), 1);
     CHECK_EQ(ctls_state(c), CTLS_STATE_CLOSED);
     CHECK_EQ(ctls_shutdown_flags(c), CTLS_SENT_SHUTDOWN | CTLS_RECEIVED_SHUTDOWN);
-    ctls_conn_free(c);
-    ctls_conn_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    tp_pair_close(&pr);
 }
 
 TEST(truncation)
 {
-    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
-    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
-    ctls_conn_set_server_name(c, "localhost");
-    int crc, src;
-    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    tp_pair pr;
+    CHECK_EQ(tp_pair_open(&pr, "server-ecdsa"), 0);
+    ctls_conn *c = pr.c;
     unsigned char b[16];
     CHECK_EQ(ctls_read(c, b, sizeof b), CTLS_WANT_READ);
     CHECK_EQ(ctls_conn_feed_eof(c), 0);
     CHECK_EQ(ctls_read(c, b, sizeof b), CTLS_ERR_TRUNCATED);
     CHECK_EQ(ctls_read(c, b, sizeof b), CTLS_ERR_TRUNCATED); /* sticky */
     CHECK_EQ(ctls_state(c), CTLS_STATE_ABORTED);
-    ctls_conn_free(c);
-    ctls_conn_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    tp_pair_close(&pr);
 }
 
 TEST(tampered_record_is_bad_record_mac)
 {
-    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
-    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
-    ctls_conn_set_server_name(c, "localhost");
-    int crc, src;
-    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    tp_pair pr;
+    CHECK_EQ(tp_pair_open(&pr, "server-ecdsa"), 0);
+    ctls_conn *c = pr.c, *s = pr.s;
     CHECK_EQ(ctls_write(c, "hello", 5), 5);
     const void *p;
     size_t n = ctls_conn_output(c, &p);
@@ -208,10 +191,7 @@ TEST(tampered_record_is_bad_record_mac)
     CHECK_EQ(ctls_read(c, b, sizeof b), CTLS_ERR_ALERT_RECEIVED);
     CHECK_EQ(ctls_alert_received(c), CTLS_ALERT_BAD_RECORD_MAC);
     free(copy);
-    ctls_conn_free(c);
-    ctls_conn_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    tp_pair_close(&pr);
 }
 
 TEST(refused_versions_and_suites)
@@ -232,11 +212,9 @@ TEST(refused_versions_and_suites)
  * zero-length read is an argument error (0 always means close_notify). */
 TEST(server_verify_result_and_zero_read)
 {
-    ctls_config *sc = tp_server_config("server-ecdsa"), *cc = tp_client_config();
-    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
-    ctls_conn_set_server_name(c, "localhost");
-    int crc, src;
-    CHECK_EQ(tp_handshake(c, s, &crc, &src), 0);
+    tp_pair pr;
+    CHECK_EQ(tp_pair_open(&pr, "server-ecdsa"), 0);
+    ctls_conn *c = pr.c, *s = pr.s;
     CHECK_EQ(ctls_verify_result(s), CTLS_CERT_NOT_VERIFIED);
     CHECK_EQ(ctls_verify_result(c), CTLS_VERIFY_OK);
     unsigned char b[4];
@@ -244,10 +222,7 @@ TEST(server_verify_result_and_zero_read)
     CHECK_EQ(ctls_write(c, "ok", 2), 2); /* the connection is still usable */
     tp_pump(c, s, 0);
     CHECK_EQ(ctls_read(s, b, sizeof b), 2);
-    ctls_conn_free(c);
-    ctls_conn_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    tp_pair_close(&pr);
 }
 
 /* ctls_read decrypts a record straight into the caller's buffer when it fits; a record that

@@ -144,3 +144,22 @@ void tp_exchange(ctls_conn *a, ctls_conn *b, size_t n, size_t split)
     free(out);
     free(in);
 }
+
+int tp_pair_open(tp_pair *p, const char *server_cert)
+{
+    p->sc = tp_server_config(server_cert);
+    p->cc = tp_client_config();
+    p->c = p->cc ? ctls_conn_new(p->cc) : NULL;
+    p->s = p->sc ? ctls_conn_new(p->sc) : NULL;
+    if (!p->c || !p->s || ctls_conn_set_server_name(p->c, "localhost") != 0) return -1;
+    int crc, src;
+    return tp_handshake(p->c, p->s, &crc, &src);
+}
+
+void tp_pair_close(tp_pair *p)
+{
+    ctls_conn_free(p->c);
+    ctls_conn_free(p->s);
+    ctls_config_free(p->cc);
+    ctls_config_free(p->sc);
+}

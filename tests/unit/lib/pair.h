@@ -13,6 +13,14 @@ const char *tp_cert(const char *name);
 ctls_config *tp_server_config(const char *name);
 /* A client config trusting ca.pem, verifying at the fixed test time 2026-01-01. */
 ctls_config *tp_client_config(void);
+/* A client (trusting the test PKI, SNI "localhost") and a server with the named chain. */
+typedef struct {
+    ctls_config *cc, *sc;
+    ctls_conn *c, *s;
+} tp_pair;
+/* Create both and run the handshake; returns 0 when it completed (CHECKed by the caller). */
+int tp_pair_open(tp_pair *p, const char *server_cert);
+void tp_pair_close(tp_pair *p);
 /* Move pending output a->b and b->a (optionally max bytes per move: 0 = all). Returns bytes. */
 size_t tp_pump(ctls_conn *a, ctls_conn *b, size_t max);
 /* Send n bytes a -> b (pumping at most split bytes per move; 0 = all) and CHECK that they
