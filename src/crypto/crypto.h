@@ -21,8 +21,7 @@ int ctls_hash(int alg, const void *data, size_t len, uint8_t *out);
 typedef struct ctls_hash_ctx ctls_hash_ctx;
 int ctls_hash_new(int alg, ctls_hash_ctx **out);
 int ctls_hash_update(ctls_hash_ctx *h, const void *data, size_t len);
-/* The digest of everything so far; h stays usable (a transcript hash is read many times).
- * Like every call on one h, not to be made from two threads at once (it uses scratch state). */
+/* The digest of everything so far; h stays usable (a transcript hash is read many times). */
 int ctls_hash_peek(const ctls_hash_ctx *h, uint8_t *out);
 int ctls_hash_dup(const ctls_hash_ctx *h, ctls_hash_ctx **out);
 int ctls_hash_alg(const ctls_hash_ctx *h);
@@ -41,6 +40,16 @@ int ctls_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
 int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, const char *label,
                            const uint8_t *context, size_t context_len, uint8_t *out,
                            size_t out_len);
+/* A secret keyed once for several HKDF-Expand-Label calls: the HMAC key blocks are absorbed
+ * once, each expansion then costs two compressions instead of four (the key schedule expands
+ * most secrets two to four times). Caller-owned storage; ctls_prk_wipe when done. */
+typedef struct {
+    uint64_t opaque[60];
+} ctls_prk;
+int ctls_prk_init(ctls_prk *p, int alg, const uint8_t *secret, size_t secret_len);
+int ctls_prk_expand_label(const ctls_prk *p, const char *label, const uint8_t *context,
+                          size_t context_len, uint8_t *out, size_t out_len);
+void ctls_prk_wipe(ctls_prk *p);
 /* RFC 5246 5: PRF(secret, label, seed) with P_<hash>. */
 int ctls_prf12(int alg, const uint8_t *secret, size_t secret_len, const char *label,
                const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len);

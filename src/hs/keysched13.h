@@ -10,10 +10,13 @@ typedef struct {
     int hash;
     size_t hlen;
     uint8_t secret[KS_MAX]; /* the current stage: early, handshake, then master secret */
+    ctls_prk prk;           /* secret, keyed for the Derive-Secret calls of its stage */
 } hs_ks13;
 
 /* Early Secret = HKDF-Extract(0, PSK or zeros). */
 int ks13_init(hs_ks13 *ks, int hash, const uint8_t *psk, size_t psk_len);
+/* Sets the stage to a known secret (tests, session import). */
+int ks13_load(hs_ks13 *ks, int hash, const uint8_t *secret);
 /* Next stage: HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm or zeros). */
 int ks13_advance(hs_ks13 *ks, const uint8_t *ikm, size_t ikm_len);
 /* Derive-Secret(secret, label, Messages) given the transcript hash. */

@@ -360,6 +360,61 @@ TEST(rfc8448_key_schedule)
     CHECK_EQ(ctls_hkdf_expand_label(A, shs, 32, longlabel, NULL, 0, key, 16), CTLS_ERR_INVALID_ARG);
 }
 
+/* A keyed PRK gives the same expansions as the one-shot function: RFC 8448 vectors with SHA-256,
+ * SHA-384 and a multi-block output against ctls_hkdf_expand_label, the bounds, and the wipe. */
+TEST(prk_expand_label)
+{
+    uint8_t shs[32], key[16], iv[12], fin[32];
+    H("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38", shs, 32);
+    ctls_prk p;
+    CHECK_EQ(ctls_prk_init(&p, CTLS_HASH_SHA256, shs, 32), 0);
+    CHECK_EQ(ctls_prk_expand_label(&p, "key", NULL, 0, key, 16), 0);
+    CHECK_HEX(key, 16, "3fce516009c21727d0f2e4e86ee403bc");
+    CHECK_EQ(ctls_prk_expand_label(&p, "iv", NULL, 0, iv, 12), 0);
+    CHECK_HEX(iv, 12, "5d313eb2671276ee13000b30");
+    CHECK_EQ(ctls_prk_expand_label(&p, "finished", NULL, 0, fin, 32), 0);
+    CHECK_HEX(fin, 32, "008d3b66f816ea559f96b537e885c31fc068bf492c652f01f288a1d8cdc19fc8");
+
+    const int algs[2] = {CTLS_HASH_SHA256, CTLS_HASH_SHA384};
+    uint8_t secret[48], ctx[48], a[200], b[200];
+    for (size_t i = 0; i < sizeof secret; i++)
+        secret[i] = (uint8_t)(3 * i + 1);
+    for (size_t i = 0; i < sizeof ctx; i++)
+        ctx[i] = (uint8_t)(7 * i);
+    for (int k = 0; k < 2; k++) {
+        size_t hl = ctls_hash_len(algs[k]);
+        CHECK_EQ(ctls_prk_init(&p, algs[k], secret, hl), 0);
+        const size_t lens[4] = {1, 12, hl, sizeof a}; /* the last spans several blocks */
+        for (int j = 0; j < 4; j++) {
+            memset(a, 0, sizeof a);
+            memset(b, 0xff, sizeof b);
+            CHECK_EQ(ctls_prk_expand_label(&p, "c ap traffic", ctx, hl, a, lens[j]), 0);
+            CHECK_EQ(
+                ctls_hkdf_expand_label(algs[k], secret, hl, "c ap traffic", ctx, hl, b, lens[j]),
+                0);
+            CHECK_MEM(a, b, lens[j]);
+        }
+        /* the keyed state is not consumed: the same call twice gives the same output */
+        CHECK_EQ(ctls_prk_expand_label(&p, "x", NULL, 0, a, 32), 0);
+        CHECK_EQ(ctls_prk_expand_label(&p, "x", NULL, 0, b, 32), 0);
+        CHECK_MEM(a, b, 32);
+        char longlabel[256];
+        memset(longlabel, 'a', 255);
+        longlabel[255] = 0;
+        CHECK_EQ(ctls_prk_expand_label(&p, longlabel, NULL, 0, a, 16), CTLS_ERR_INVALID_ARG);
+        CHECK_EQ(ctls_prk_expand_label(&p, "x", NULL, 0, a, 255 * hl + 1), CTLS_ERR_INVALID_ARG);
+        ctls_prk_wipe(&p);
+        int zero = 1;
+        for (size_t i = 0; i < sizeof p.opaque / sizeof p.opaque[0]; i++)
+            zero &= p.opaque[i] == 0;
+        CHECK(zero);
+        /* a wiped key is no key */
+        CHECK_EQ(ctls_prk_expand_label(&p, "x", NULL, 0, a, 16), CTLS_ERR_INVALID_ARG);
+    }
+    CHECK_EQ(ctls_prk_init(&p, CTLS_HASH_SHA1, secret, 20), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_prk_init(&p, 99, secret, 20), CTLS_ERR_INVALID_ARG);
+}
+
 /* ---- TLS 1.2 PRF ------------------------------------------------------------------------- */
 
 /* The P_SHA256 vector posted to the IETF TLS list (secret, seed, "test label", 100 bytes). */
@@ -1118,6 +1173,7 @@ int main(void)
     RUN(hmac_long_key);
     RUN(hkdf_rfc5869);
     RUN(rfc8448_key_schedule);
+    RUN(prk_expand_label);
     RUN(prf12_sha256);
     RUN(ct_equal);
     RUN(aead_chacha20_poly1305_rfc8439);

@@ -1,19 +1,28 @@
 /* Hashes, HMAC (RFC 2104), HKDF (RFC 5869), HKDF-Expand-Label (RFC 8446 7.1), the TLS 1.2 PRF
  * (RFC 5246 5) and constant-time comparison.
  *
- * HMAC is built on EVP_MD_CTX with the digests fetched once: OpenSSL 3.0's EVP_MAC takes the
- * digest by name and fetches it on every init, and cannot dup an unkeyed context. A keyed
- * HMAC holds the inner and outer states after the padded key block, so HKDF-Expand and P_hash
- * copy them per block instead of re-keying. */
+ * The SHA-2 digests here use libcrypto's low-level SHA256_* / SHA512_* functions, not EVP: the
+ * key schedule hashes inputs of one or two blocks, and EVP's provider dispatch (method lookup,
+ * context duplication that allocates) cost more than the compressions themselves — about
+ * half of an HKDF-Expand-Label. A digest state is then a plain struct: copying one (a
+ * transcript peek, a keyed HMAC reused per block) is a memcpy. They are deprecated in
+ * OpenSSL 3.0 but present in every default build; a build without them fails here, loudly.
+ * SHA-1 (certificate signatures only) stays on EVP. Every state that held key material is
+ * wiped (OPENSSL_cleanse) before it goes out of scope. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "crypto/ossl/ossl.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "core/mem.h"
+
+#if defined(OPENSSL_NO_DEPRECATED_3_0)
+#error "ctls needs libcrypto's SHA256_Init/SHA512_Init (OpenSSL built without deprecated 3.0 APIs)"
+#endif
 
 size_t ctls_hash_len(int alg)
 {
@@ -31,11 +40,69 @@ size_t ctls_hash_len(int alg)
     }
 }
 
+/* ---- digest states ---------------------------------------------------------------------- */
+
+typedef struct {
+    int alg;
+    union {
+        SHA256_CTX s256;
+        SHA512_CTX s512; /* SHA-384 too */
+    } u;
+} md_state;
+
+static size_t md_block_len(int alg)
+{
+    return alg == CTLS_HASH_SHA256 ? 64 : 128;
+}
+
+/* 0, or CTLS_ERR_INVALID_ARG for an algorithm without a low-level state (SHA-1, unknown). */
+static int md_init(md_state *m, int alg)
+{
+    m->alg = alg;
+    switch (alg) {
+    case CTLS_HASH_SHA256:
+        return SHA256_Init(&m->u.s256) ? 0 : CTLS_ERR_CRYPTO;
+    case CTLS_HASH_SHA384:
+        return SHA384_Init(&m->u.s512) ? 0 : CTLS_ERR_CRYPTO;
+    case CTLS_HASH_SHA512:
+        return SHA512_Init(&m->u.s512) ? 0 : CTLS_ERR_CRYPTO;
+    default:
+        return CTLS_ERR_INVALID_ARG;
+    }
+}
+
+static void md_update(md_state *m, const void *p, size_t n)
+{
+    if (n == 0) return;
+    if (m->alg == CTLS_HASH_SHA256)
+        SHA256_Update(&m->u.s256, p, n);
+    else
+        SHA512_Update(&m->u.s512, p, n); /* SHA384_Update is the same function */
+}
+
+/* Finalises m (which is then spent) into out (ctls_hash_len bytes). */
+static void md_final(md_state *m, uint8_t *out)
+{
+    if (m->alg == CTLS_HASH_SHA256)
+        SHA256_Final(out, &m->u.s256);
+    else if (m->alg == CTLS_HASH_SHA384)
+        SHA384_Final(out, &m->u.s512);
+    else
+        SHA512_Final(out, &m->u.s512);
+}
+
 int ctls_hash(int alg, const void *data, size_t len, uint8_t *out)
 {
-    const EVP_MD *md = ctls_ossl_md(alg);
-    CTLS_ENSURE(md != NULL, CTLS_ERR_INVALID_ARG);
     CTLS_ENSURE(out != NULL && (data != NULL || len == 0), CTLS_ERR_INVALID_ARG);
+    md_state m;
+    if (md_init(&m, alg) == 0) {
+        md_update(&m, data, len);
+        md_final(&m, out);
+        OPENSSL_cleanse(&m, sizeof m);
+        return 0;
+    }
+    const EVP_MD *md = ctls_ossl_md(alg); /* SHA-1 */
+    CTLS_ENSURE(md != NULL, CTLS_ERR_INVALID_ARG);
     unsigned int n = 0;
     if (!EVP_Digest(len ? data : "", len, out, &n, md, NULL)) return CTLS_ERR_CRYPTO;
     return 0;
@@ -44,29 +111,21 @@ int ctls_hash(int alg, const void *data, size_t len, uint8_t *out)
 /* ---- incremental hash ------------------------------------------------------------------ */
 
 struct ctls_hash_ctx {
-    int alg;
-    EVP_MD_CTX *ctx;
-    EVP_MD_CTX *scratch; /* peek copies into this, so reading a transcript never allocates */
+    md_state m;
 };
 
 int ctls_hash_new(int alg, ctls_hash_ctx **out)
 {
     CTLS_ENSURE(out != NULL, CTLS_ERR_INVALID_ARG);
     *out = NULL;
-    const EVP_MD *md = ctls_ossl_md(alg);
-    CTLS_ENSURE(md != NULL, CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE(alg == CTLS_HASH_SHA256 || alg == CTLS_HASH_SHA384 || alg == CTLS_HASH_SHA512,
+                CTLS_ERR_INVALID_ARG);
     ctls_hash_ctx *h = ctls_calloc(1, sizeof *h);
     CTLS_ENSURE(h != NULL, CTLS_ERR_NOMEM);
-    h->alg = alg;
-    h->ctx = EVP_MD_CTX_new();
-    h->scratch = EVP_MD_CTX_new();
-    if (!h->ctx || !h->scratch) {
-        ctls_hash_free(h);
-        return CTLS_ERR_NOMEM;
-    }
-    if (!EVP_DigestInit_ex2(h->ctx, md, NULL)) {
-        ctls_hash_free(h);
-        return CTLS_ERR_CRYPTO;
+    int rc = md_init(&h->m, alg);
+    if (rc < 0) {
+        ctls_free(h);
+        return rc;
     }
     *out = h;
     return 0;
@@ -75,16 +134,17 @@ int ctls_hash_new(int alg, ctls_hash_ctx **out)
 int ctls_hash_update(ctls_hash_ctx *h, const void *data, size_t len)
 {
     CTLS_ENSURE(h != NULL && (data != NULL || len == 0), CTLS_ERR_INVALID_ARG);
-    if (len == 0) return 0;
-    return EVP_DigestUpdate(h->ctx, data, len) ? 0 : CTLS_ERR_CRYPTO;
+    md_update(&h->m, data, len);
+    return 0;
 }
 
 int ctls_hash_peek(const ctls_hash_ctx *h, uint8_t *out)
 {
     CTLS_ENSURE(h != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
     /* Finalise a copy: the running state stays untouched. */
-    if (!EVP_MD_CTX_copy_ex(h->scratch, h->ctx) || !EVP_DigestFinal_ex(h->scratch, out, NULL))
-        return CTLS_ERR_CRYPTO;
+    md_state c = h->m;
+    md_final(&c, out);
+    OPENSSL_cleanse(&c, sizeof c);
     return 0;
 }
 
@@ -92,81 +152,64 @@ int ctls_hash_dup(const ctls_hash_ctx *h, ctls_hash_ctx **out)
 {
     CTLS_ENSURE(h != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
     *out = NULL;
-    ctls_hash_ctx *d = NULL;
-    CTLS_GUARD(ctls_hash_new(h->alg, &d));
-    if (!EVP_MD_CTX_copy_ex(d->ctx, h->ctx)) {
-        ctls_hash_free(d);
-        return CTLS_ERR_CRYPTO;
-    }
+    ctls_hash_ctx *d = ctls_calloc(1, sizeof *d);
+    CTLS_ENSURE(d != NULL, CTLS_ERR_NOMEM);
+    d->m = h->m;
     *out = d;
     return 0;
 }
 
 int ctls_hash_alg(const ctls_hash_ctx *h)
 {
-    return h ? h->alg : 0;
+    return h ? h->m.alg : 0;
 }
 
 void ctls_hash_free(ctls_hash_ctx *h)
 {
     if (!h) return;
-    EVP_MD_CTX_free(h->ctx); /* EVP_MD_CTX_free cleanses the digest state */
-    EVP_MD_CTX_free(h->scratch);
-    ctls_free(h);
+    ctls_free_secret(h, sizeof *h); /* a transcript state is not secret, but cheap to wipe */
 }
 
 /* ---- HMAC ------------------------------------------------------------------------------ */
 
 typedef struct {
-    EVP_MD_CTX *inner, *outer, *work;
+    md_state inner, outer; /* after absorbing K ^ ipad, K ^ opad */
     size_t len;
 } hmac_key;
 
 static void hmac_key_clear(hmac_key *k)
 {
-    EVP_MD_CTX_free(k->inner);
-    EVP_MD_CTX_free(k->outer);
-    EVP_MD_CTX_free(k->work);
-    memset(k, 0, sizeof *k);
+    OPENSSL_cleanse(k, sizeof *k);
 }
 
 /* RFC 2104 2: K padded to the block size, inner H(K ^ ipad || .), outer H(K ^ opad || .). */
 static int hmac_key_init(hmac_key *k, int alg, const uint8_t *key, size_t key_len)
 {
-    memset(k, 0, sizeof *k);
-    const EVP_MD *md = ctls_ossl_md(alg);
-    CTLS_ENSURE(md != NULL, CTLS_ERR_INVALID_ARG);
     CTLS_ENSURE(key != NULL || key_len == 0, CTLS_ERR_INVALID_ARG);
     uint8_t block[128], pad[128];
-    size_t bs = (size_t)EVP_MD_get_block_size(md);
-    CTLS_ENSURE(bs > 0 && bs <= sizeof block, CTLS_ERR_INTERNAL);
-    int rc = CTLS_ERR_CRYPTO;
-    memset(block, 0, sizeof block);
+    CTLS_GUARD(md_init(&k->inner, alg));
+    CTLS_GUARD(md_init(&k->outer, alg));
+    size_t bs = md_block_len(alg);
     k->len = ctls_hash_len(alg);
-    k->inner = EVP_MD_CTX_new();
-    k->outer = EVP_MD_CTX_new();
-    k->work = EVP_MD_CTX_new();
-    if (!k->inner || !k->outer || !k->work) {
-        rc = CTLS_ERR_NOMEM;
-        goto done;
-    }
+    memset(block, 0, sizeof block);
     if (key_len > bs) {
-        if (!EVP_Digest(key, key_len, block, NULL, md, NULL)) goto done;
+        md_state t; /* RFC 2104: keys longer than a block are hashed first */
+        CTLS_GUARD(md_init(&t, alg));
+        md_update(&t, key, key_len);
+        md_final(&t, block);
+        OPENSSL_cleanse(&t, sizeof t);
     } else if (key_len) {
         memcpy(block, key, key_len);
     }
     for (size_t i = 0; i < bs; i++)
         pad[i] = block[i] ^ 0x36;
-    if (!EVP_DigestInit_ex2(k->inner, md, NULL) || !EVP_DigestUpdate(k->inner, pad, bs)) goto done;
+    md_update(&k->inner, pad, bs);
     for (size_t i = 0; i < bs; i++)
         pad[i] = block[i] ^ 0x5c;
-    if (!EVP_DigestInit_ex2(k->outer, md, NULL) || !EVP_DigestUpdate(k->outer, pad, bs)) goto done;
-    rc = 0;
-done:
+    md_update(&k->outer, pad, bs);
     OPENSSL_cleanse(block, sizeof block);
     OPENSSL_cleanse(pad, sizeof pad);
-    if (rc < 0) hmac_key_clear(k);
-    return rc;
+    return 0;
 }
 
 typedef struct {
@@ -175,80 +218,29 @@ typedef struct {
 } seg;
 
 /* HMAC over the concatenation of segs; the key's states are reused, not consumed. */
-static int hmac_key_mac(hmac_key *k, const seg *segs, size_t nsegs, uint8_t *out)
+static int hmac_key_mac(const hmac_key *k, const seg *segs, size_t nsegs, uint8_t *out)
 {
     uint8_t inner[CTLS_MAX_HASH_LEN];
-    int ok = EVP_MD_CTX_copy_ex(k->work, k->inner);
-    for (size_t i = 0; ok && i < nsegs; i++)
-        if (segs[i].n) ok = EVP_DigestUpdate(k->work, segs[i].p, segs[i].n);
-    ok = ok && EVP_DigestFinal_ex(k->work, inner, NULL);
-    ok = ok && EVP_MD_CTX_copy_ex(k->work, k->outer);
-    ok = ok && EVP_DigestUpdate(k->work, inner, k->len);
-    ok = ok && EVP_DigestFinal_ex(k->work, out, NULL);
+    md_state w = k->inner;
+    for (size_t i = 0; i < nsegs; i++)
+        md_update(&w, segs[i].p, segs[i].n);
+    md_final(&w, inner);
+    w = k->outer;
+    md_update(&w, inner, k->len);
+    md_final(&w, out);
+    OPENSSL_cleanse(&w, sizeof w);
     OPENSSL_cleanse(inner, sizeof inner);
-    return ok ? 0 : CTLS_ERR_CRYPTO;
-}
-
-/* One HMAC computed with a digest context reused per thread: the key schedule runs ~20 of
- * these per handshake side, and three context allocations plus two state copies each cost
- * more than the hashing. */
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static _Thread_local EVP_MD_CTX *scratch_ctx;
-
-static void scratch_free(void *p)
-{
-    EVP_MD_CTX_free(p);
-}
-static void scratch_init(void)
-{
-    (void)pthread_key_create(&scratch_key, scratch_free);
-}
-
-static EVP_MD_CTX *scratch(void)
-{
-    if (scratch_ctx) return scratch_ctx;
-    pthread_once(&scratch_once, scratch_init);
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    if (!c) return NULL;
-    if (pthread_setspecific(scratch_key, c) != 0) {
-        EVP_MD_CTX_free(c);
-        return NULL;
-    }
-    return scratch_ctx = c;
+    return 0;
 }
 
 static int hmac_oneshot(int alg, const uint8_t *key, size_t key_len, const seg *segs, size_t nsegs,
                         uint8_t *out)
 {
-    const EVP_MD *md = ctls_ossl_md(alg);
-    CTLS_ENSURE(md != NULL, CTLS_ERR_INVALID_ARG);
-    CTLS_ENSURE(key != NULL || key_len == 0, CTLS_ERR_INVALID_ARG);
-    size_t bs = (size_t)EVP_MD_get_block_size(md), hl = ctls_hash_len(alg);
-    uint8_t block[128], pad[128], inner[CTLS_MAX_HASH_LEN];
-    CTLS_ENSURE(bs > 0 && bs <= sizeof block, CTLS_ERR_INTERNAL);
-    EVP_MD_CTX *c = scratch();
-    if (!c) return CTLS_ERR_NOMEM;
-    memset(block, 0, sizeof block);
-    int ok = 1;
-    if (key_len > bs)
-        ok = EVP_Digest(key, key_len, block, NULL, md, NULL); /* RFC 2104: hash long keys */
-    else if (key_len)
-        memcpy(block, key, key_len);
-    for (size_t i = 0; i < bs; i++)
-        pad[i] = block[i] ^ 0x36;
-    ok = ok && EVP_DigestInit_ex2(c, md, NULL) && EVP_DigestUpdate(c, pad, bs);
-    for (size_t i = 0; ok && i < nsegs; i++)
-        if (segs[i].n) ok = EVP_DigestUpdate(c, segs[i].p, segs[i].n);
-    ok = ok && EVP_DigestFinal_ex(c, inner, NULL);
-    for (size_t i = 0; i < bs; i++)
-        pad[i] = block[i] ^ 0x5c;
-    ok = ok && EVP_DigestInit_ex2(c, md, NULL) && EVP_DigestUpdate(c, pad, bs) &&
-         EVP_DigestUpdate(c, inner, hl) && EVP_DigestFinal_ex(c, out, NULL);
-    OPENSSL_cleanse(block, sizeof block);
-    OPENSSL_cleanse(pad, sizeof pad);
-    OPENSSL_cleanse(inner, sizeof inner);
-    return ok ? 0 : CTLS_ERR_CRYPTO;
+    hmac_key k;
+    int rc = hmac_key_init(&k, alg, key, key_len);
+    if (rc == 0) rc = hmac_key_mac(&k, segs, nsegs, out);
+    hmac_key_clear(&k);
+    return rc;
 }
 
 int ctls_hmac(int alg, const uint8_t *key, size_t key_len, const void *data, size_t len,
@@ -271,6 +263,27 @@ int ctls_hkdf_extract(int alg, const uint8_t *salt, size_t salt_len, const uint8
     return ctls_hmac(alg, salt, salt_len, ikm, ikm_len, prk);
 }
 
+/* RFC 5869 2.3: T(i) = HMAC(PRK, T(i-1) | info | i), OKM = first out_len bytes. */
+static int expand_keyed(const hmac_key *k, const uint8_t *info, size_t info_len, uint8_t *out,
+                        size_t out_len)
+{
+    uint8_t t[CTLS_MAX_HASH_LEN];
+    size_t t_len = 0, done = 0, hl = k->len;
+    int rc = 0;
+    for (uint8_t ctr = 1; done < out_len; ctr++) {
+        seg s[3] = {{t, t_len}, {info, info_len}, {&ctr, 1}};
+        rc = hmac_key_mac(k, s, 3, t);
+        if (rc < 0) break;
+        t_len = hl;
+        size_t n = out_len - done < hl ? out_len - done : hl;
+        memcpy(out + done, t, n);
+        done += n;
+    }
+    OPENSSL_cleanse(t, sizeof t);
+    if (rc < 0) OPENSSL_cleanse(out, out_len);
+    return rc;
+}
+
 int ctls_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
                      size_t info_len, uint8_t *out, size_t out_len)
 {
@@ -281,47 +294,21 @@ int ctls_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
     /* RFC 5869 2.3: L <= 255*HashLen. */
     CTLS_ENSURE(out_len <= 255 * hl, CTLS_ERR_INVALID_ARG);
     if (out_len == 0) return 0;
-    if (out_len <= hl) {
-        /* one block, T(1) = HMAC(PRK, info | 0x01): the TLS 1.3 key schedule's case */
-        uint8_t t[CTLS_MAX_HASH_LEN], one = 1;
-        seg s[2] = {{info, info_len}, {&one, 1}};
-        int rc = hmac_oneshot(alg, prk, prk_len, s, 2, t);
-        if (rc == 0) memcpy(out, t, out_len);
-        OPENSSL_cleanse(t, sizeof t);
-        return rc;
-    }
     hmac_key k;
     CTLS_GUARD(hmac_key_init(&k, alg, prk, prk_len));
-    uint8_t t[CTLS_MAX_HASH_LEN];
-    size_t t_len = 0, done = 0;
-    int rc = 0;
-    for (uint8_t ctr = 1; done < out_len; ctr++) {
-        /* T(i) = HMAC(PRK, T(i-1) | info | i) */
-        seg s[3] = {{t, t_len}, {info, info_len}, {&ctr, 1}};
-        rc = hmac_key_mac(&k, s, 3, t);
-        if (rc < 0) break;
-        t_len = hl;
-        size_t n = out_len - done < hl ? out_len - done : hl;
-        memcpy(out + done, t, n);
-        done += n;
-    }
-    OPENSSL_cleanse(t, sizeof t);
+    int rc = expand_keyed(&k, info, info_len, out, out_len);
     hmac_key_clear(&k);
-    if (rc < 0) OPENSSL_cleanse(out, out_len);
     return rc;
 }
 
-int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, const char *label,
-                           const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+/* RFC 8446 7.1: struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
+ * opaque context<0..255>; } HkdfLabel. Returns its length, 0 when a field is too long. */
+static size_t hkdf_label(uint8_t info[2 + 1 + 255 + 1 + 255], const char *label,
+                         const uint8_t *context, size_t context_len, size_t out_len)
 {
-    CTLS_ENSURE(label != NULL && (context != NULL || context_len == 0), CTLS_ERR_INVALID_ARG);
-    /* RFC 8446 7.1: struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
-     * opaque context<0..255>; } HkdfLabel. */
     static const char prefix[] = "tls13 ";
     size_t plen = sizeof prefix - 1, llen = strlen(label);
-    CTLS_ENSURE(plen + llen <= 255 && context_len <= 255 && out_len <= 0xffff,
-                CTLS_ERR_INVALID_ARG);
-    uint8_t info[2 + 1 + 255 + 1 + 255];
+    if (plen + llen > 255 || context_len > 255 || out_len > 0xffff) return 0;
     size_t n = 0;
     info[n++] = (uint8_t)(out_len >> 8);
     info[n++] = (uint8_t)out_len;
@@ -332,8 +319,50 @@ int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, co
     n += llen;
     info[n++] = (uint8_t)context_len;
     if (context_len) memcpy(info + n, context, context_len);
-    n += context_len;
+    return n + context_len;
+}
+
+int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, const char *label,
+                           const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+{
+    CTLS_ENSURE(label != NULL && (context != NULL || context_len == 0), CTLS_ERR_INVALID_ARG);
+    uint8_t info[2 + 1 + 255 + 1 + 255];
+    size_t n = hkdf_label(info, label, context, context_len, out_len);
+    CTLS_ENSURE(n != 0, CTLS_ERR_INVALID_ARG);
     return ctls_hkdf_expand(alg, secret, secret_len, info, n, out, out_len);
+}
+
+/* ---- a secret keyed once for several expansions ------------------------------------------ */
+
+_Static_assert(sizeof(hmac_key) <= sizeof(ctls_prk), "ctls_prk too small for an HMAC key");
+_Static_assert(_Alignof(hmac_key) <= _Alignof(ctls_prk), "ctls_prk under-aligned");
+
+int ctls_prk_init(ctls_prk *p, int alg, const uint8_t *secret, size_t secret_len)
+{
+    CTLS_ENSURE(p != NULL && secret != NULL, CTLS_ERR_INVALID_ARG);
+    hmac_key *k = (hmac_key *)(void *)p->opaque;
+    int rc = hmac_key_init(k, alg, secret, secret_len);
+    if (rc < 0) hmac_key_clear(k);
+    return rc;
+}
+
+int ctls_prk_expand_label(const ctls_prk *p, const char *label, const uint8_t *context,
+                          size_t context_len, uint8_t *out, size_t out_len)
+{
+    CTLS_ENSURE(p != NULL && out != NULL && label != NULL && (context != NULL || context_len == 0),
+                CTLS_ERR_INVALID_ARG);
+    const hmac_key *k = (const hmac_key *)(const void *)p->opaque;
+    CTLS_ENSURE(k->len != 0 && out_len <= 255 * k->len, CTLS_ERR_INVALID_ARG);
+    uint8_t info[2 + 1 + 255 + 1 + 255];
+    size_t n = hkdf_label(info, label, context, context_len, out_len);
+    CTLS_ENSURE(n != 0, CTLS_ERR_INVALID_ARG);
+    if (out_len == 0) return 0;
+    return expand_keyed(k, info, n, out, out_len);
+}
+
+void ctls_prk_wipe(ctls_prk *p)
+{
+    if (p) OPENSSL_cleanse(p, sizeof *p);
 }
 
 /* ---- TLS 1.2 PRF ----------------------------------------------------------------------- */
