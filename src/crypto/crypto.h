@@ -68,6 +68,10 @@ size_t ctls_aead_key_len(int alg); /* 16 or 32; 0 for unknown */
 typedef struct ctls_aead ctls_aead;
 /* A keyed context, reused for every record under that key. */
 int ctls_aead_new(int alg, const uint8_t *key, size_t key_len, ctls_aead **out);
+/* A new key of the same algorithm for an existing context (a key change: no allocation). On
+ * failure the context must not be used again. */
+int ctls_aead_rekey(ctls_aead *a, const uint8_t *key, size_t key_len);
+int ctls_aead_alg(const ctls_aead *a); /* 0 for NULL */
 /* out receives len + CTLS_AEAD_TAG_LEN bytes (ciphertext || tag). out may equal in. */
 int ctls_aead_seal(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out);

@@ -10,12 +10,24 @@ int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret)
     uint8_t key[CTLS_AEAD_MAX_KEY_LEN];
     size_t kl = ctls_aead_key_len(aead_alg);
     CTLS_GUARD(ks13_traffic_keys(hash, aead_alg, secret, key, kl, k->iv));
-    ctls_aead *a = NULL;
-    int rc = ctls_aead_new(aead_alg, key, kl, &a);
+    int rc;
+    if (k->aead && ctls_aead_alg(k->aead) == aead_alg) {
+        /* a key change on this direction (handshake -> application, KeyUpdate) */
+        rc = ctls_aead_rekey(k->aead, key, kl);
+        if (rc < 0) {
+            ctls_aead_free(k->aead);
+            k->aead = NULL;
+        }
+    } else {
+        ctls_aead *a = NULL;
+        rc = ctls_aead_new(aead_alg, key, kl, &a);
+        if (rc == 0) {
+            ctls_aead_free(k->aead);
+            k->aead = a;
+        }
+    }
     ctls_wipe(key, sizeof key);
     CTLS_GUARD(rc);
-    ctls_aead_free(k->aead);
-    k->aead = a;
     k->aead_alg = aead_alg;
     k->seq = 0; /* RFC 8446 5.3: reset on every key change */
     return 0;

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -413,6 +415,80 @@ TEST(prk_expand_label)
     }
     CHECK_EQ(ctls_prk_init(&p, CTLS_HASH_SHA1, secret, 20), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_prk_init(&p, 99, secret, 20), CTLS_ERR_INVALID_ARG);
+}
+
+/* ctls_random hands out public randomness from a per-thread pool: consecutive draws differ, and a
+ * fork() child must not repeat what the parent draws next from the pool it inherited. */
+TEST(random_pool_fork)
+{
+    uint8_t a[32], b[32], child[32];
+    CHECK_EQ(ctls_random(a, sizeof a), 0); /* fills the pool */
+    CHECK_EQ(ctls_random(b, sizeof b), 0);
+    CHECK(memcmp(a, b, sizeof a) != 0);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        uint8_t x[32];
+        int ok = ctls_random(x, sizeof x) == 0 && write(fds[1], x, sizeof x) == (ssize_t)sizeof x;
+        _exit(ok ? 0 : 1);
+    }
+    CHECK(pid > 0);
+    CHECK_EQ(ctls_random(b, sizeof b), 0);
+    CHECK_EQ(read(fds[0], child, sizeof child), (ssize_t)sizeof child);
+    int status = 0;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(memcmp(b, child, sizeof b) != 0);
+    close(fds[0]);
+    close(fds[1]);
+    /* larger draws bypass the pool and still work */
+    uint8_t big[1000];
+    memset(big, 0, sizeof big);
+    CHECK_EQ(ctls_random(big, sizeof big), 0);
+    int nz = 0;
+    for (size_t i = 0; i < sizeof big; i++)
+        nz += big[i] != 0;
+    CHECK(nz > 900);
+}
+
+/* A rekeyed context seals exactly like a fresh one under the new key, and no longer opens
+ * what the old key sealed. */
+TEST(aead_rekey)
+{
+    const int algs[3] = {CTLS_AEAD_AES_128_GCM, CTLS_AEAD_AES_256_GCM, CTLS_AEAD_CHACHA20_POLY1305};
+    uint8_t k1[32], k2[32], nonce[12] = {1, 2, 3}, msg[100], c1[116], c2[116], p[100];
+    for (size_t i = 0; i < 32; i++) {
+        k1[i] = (uint8_t)i;
+        k2[i] = (uint8_t)(0xa5 ^ i);
+    }
+    memset(msg, 0x42, sizeof msg);
+    for (int i = 0; i < 3; i++) {
+        size_t kl = ctls_aead_key_len(algs[i]);
+        ctls_aead *a = NULL, *b = NULL;
+        CHECK_EQ(ctls_aead_new(algs[i], k1, kl, &a), 0);
+        CHECK_EQ(ctls_aead_new(algs[i], k2, kl, &b), 0);
+        if (!a || !b) {
+            ctls_aead_free(a);
+            ctls_aead_free(b);
+            continue;
+        }
+        CHECK_EQ(ctls_aead_alg(a), algs[i]);
+        CHECK_EQ(ctls_aead_seal(a, nonce, msg, 5, msg, sizeof msg, c1), 0);
+        CHECK_EQ(ctls_aead_rekey(a, k2, kl), 0);
+        CHECK_EQ(ctls_aead_seal(a, nonce, msg, 5, msg, sizeof msg, c2), 0);
+        uint8_t want[116];
+        CHECK_EQ(ctls_aead_seal(b, nonce, msg, 5, msg, sizeof msg, want), 0);
+        CHECK_MEM(c2, want, sizeof want);
+        CHECK(memcmp(c1, c2, sizeof c1) != 0);
+        CHECK_EQ(ctls_aead_open(a, nonce, msg, 5, c1, sizeof c1, p), CTLS_ERR_BAD_RECORD_MAC);
+        CHECK_EQ(ctls_aead_open(a, nonce, msg, 5, c2, sizeof c2, p), 0);
+        CHECK_MEM(p, msg, sizeof msg);
+        CHECK_EQ(ctls_aead_rekey(a, k2, kl + 1), CTLS_ERR_INVALID_ARG);
+        ctls_aead_free(a);
+        ctls_aead_free(b);
+    }
+    CHECK_EQ(ctls_aead_alg(NULL), 0);
 }
 
 /* ---- TLS 1.2 PRF ------------------------------------------------------------------------- */
@@ -1174,6 +1250,8 @@ int main(void)
     RUN(hkdf_rfc5869);
     RUN(rfc8448_key_schedule);
     RUN(prk_expand_label);
+    RUN(random_pool_fork);
+    RUN(aead_rekey);
     RUN(prf12_sha256);
     RUN(ct_equal);
     RUN(aead_chacha20_poly1305_rfc8439);

@@ -54,6 +54,19 @@ int ctls_aead_new(int alg, const uint8_t *key, size_t key_len, ctls_aead **out)
     return 0;
 }
 
+int ctls_aead_rekey(ctls_aead *a, const uint8_t *key, size_t key_len)
+{
+    CTLS_ENSURE(a != NULL && key != NULL && key_len == ctls_aead_key_len(a->alg),
+                CTLS_ERR_INVALID_ARG);
+    /* The cipher stays set: only the key schedule is redone, nothing is fetched or allocated. */
+    return EVP_CipherInit_ex(a->ctx, NULL, NULL, key, NULL, 1) ? 0 : CTLS_ERR_CRYPTO;
+}
+
+int ctls_aead_alg(const ctls_aead *a)
+{
+    return a ? a->alg : 0;
+}
+
 int ctls_aead_seal(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out)
 {
