@@ -134,6 +134,41 @@ static int sig_init(EVP_MD_CTX *mctx, EVP_PKEY *pk, const scheme_info *s, int si
     return ok ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
 }
 
+/* ECDSA over a digest computed here: EVP_DigestSign/VerifyInit fetch the digest by name on
+ * every call and allocate a digest context; the signature itself does not depend on how the
+ * message was hashed (ECDSA signs the hash value, FIPS 186-4 6.4). Returns 1 when the scheme
+ * took this path (rc in *rc), 0 when the caller should use the EVP_Digest* path. */
+static int ecdsa_prehashed(EVP_PKEY *pk, const scheme_info *s, int signing, const uint8_t *msg,
+                           size_t msg_len, uint8_t *sig, size_t *sig_len, int *rc)
+{
+    if (s->kind != K_ECDSA || s->hash == CTLS_HASH_SHA1) return 0;
+    uint8_t dg[CTLS_MAX_HASH_LEN];
+    size_t dl = ctls_hash_len(s->hash);
+    *rc = ctls_hash(s->hash, msg_len ? msg : (const uint8_t *)"", msg_len, dg);
+    if (*rc < 0) return 1;
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    if (!pc) {
+        *rc = CTLS_ERR_NOMEM;
+        return 1;
+    }
+    if (signing) {
+        *rc = EVP_PKEY_sign_init(pc) > 0 && EVP_PKEY_sign(pc, sig, sig_len, dg, dl) > 0
+                  ? 0
+                  : CTLS_ERR_CRYPTO;
+    } else if (EVP_PKEY_verify_init(pc) <= 0) {
+        *rc = CTLS_ERR_ILLEGAL_PARAMETER;
+    } else {
+        /* OpenSSL's ECDSA verify re-encodes the parsed signature and demands the same bytes,
+         * so BER and trailing garbage fail here too. Any failure is a bad signature. */
+        *rc = EVP_PKEY_verify(pc, sig_len && *sig_len ? sig : (const uint8_t *)"", *sig_len, dg,
+                              dl) == 1
+                  ? 0
+                  : CTLS_ERR_DECRYPT_ERROR;
+    }
+    EVP_PKEY_CTX_free(pc);
+    return 1;
+}
+
 /* ---- private keys ---------------------------------------------------------------------- */
 
 /* Encrypted keys are refused: with no passphrase the decoder fails instead of prompting. */
@@ -353,9 +388,14 @@ int ctls_sign(const ctls_privkey *k, uint16_t scheme, const uint8_t *msg, size_t
     CTLS_ENSURE(s != NULL && scheme_fits(s, k->type), CTLS_ERR_ILLEGAL_PARAMETER);
     int max = EVP_PKEY_get_size(k->pkey);
     CTLS_ENSURE(max > 0 && *sig_len >= (size_t)max, CTLS_ERR_INVALID_ARG);
+    int rc = 0;
+    if (ecdsa_prehashed(k->pkey, s, 1, msg, msg_len, sig, sig_len, &rc)) {
+        if (rc < 0) ERR_clear_error();
+        return rc;
+    }
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     CTLS_ENSURE(mctx != NULL, CTLS_ERR_NOMEM);
-    int rc = sig_init(mctx, k->pkey, s, 1);
+    rc = sig_init(mctx, k->pkey, s, 1);
     if (rc == 0) {
         size_t n = *sig_len;
         if (EVP_DigestSign(mctx, sig, &n, msg_len ? msg : (const uint8_t *)"", msg_len) == 1)
@@ -499,9 +539,15 @@ int ctls_verify(const ctls_pubkey *k, uint16_t scheme, const uint8_t *msg, size_
                 CTLS_ERR_INVALID_ARG);
     const scheme_info *s = scheme_find(scheme);
     CTLS_ENSURE(s != NULL && scheme_fits(s, k->type), CTLS_ERR_ILLEGAL_PARAMETER);
+    int rc = 0;
+    size_t sl = sig_len;
+    if (ecdsa_prehashed(k->pkey, s, 0, msg, msg_len, (uint8_t *)sig, &sl, &rc)) {
+        if (rc < 0) ERR_clear_error();
+        return rc;
+    }
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     CTLS_ENSURE(mctx != NULL, CTLS_ERR_NOMEM);
-    int rc = sig_init(mctx, k->pkey, s, 0);
+    rc = sig_init(mctx, k->pkey, s, 0);
     /* OpenSSL's ECDSA verify re-encodes the parsed signature and demands the same bytes, so
      * BER and trailing garbage fail here too. Any failure is a bad signature. */
     if (rc == 0 && EVP_DigestVerify(mctx, sig_len ? sig : (const uint8_t *)"", sig_len,
