@@ -1,50 +1,111 @@
 #include "hs/keysched13.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "core/mem.h"
+
+/* Per-hash constants of the schedule: Hash(""), and without a PSK the Early Secret and its
+ * "derived" secret (RFC 8446 7.1: both are functions of the hash alone). Computed once per
+ * process; every handshake without resumption starts from them. */
+enum { KC_SHA256, KC_SHA384, KC_N };
+static struct {
+    int ok;
+    uint8_t empty[KS_MAX], early[KS_MAX], derived[KS_MAX];
+} consts[KC_N];
+static pthread_once_t consts_once = PTHREAD_ONCE_INIT;
+
+static void consts_init(void)
+{
+    const int algs[KC_N] = {CTLS_HASH_SHA256, CTLS_HASH_SHA384};
+    for (int i = 0; i < KC_N; i++) {
+        size_t hl = ctls_hash_len(algs[i]);
+        uint8_t zeros[KS_MAX] = {0};
+        consts[i].ok = ctls_hash(algs[i], "", 0, consts[i].empty) == 0 &&
+                       ctls_hkdf_extract(algs[i], zeros, hl, zeros, hl, consts[i].early) == 0 &&
+                       ctls_hkdf_expand_label(algs[i], consts[i].early, hl, "derived",
+                                              consts[i].empty, hl, consts[i].derived, hl) == 0;
+    }
+}
+
+static const uint8_t *kconst(int hash, int which)
+{
+    int i = hash == CTLS_HASH_SHA256 ? KC_SHA256 : hash == CTLS_HASH_SHA384 ? KC_SHA384 : -1;
+    if (i < 0) return NULL;
+    pthread_once(&consts_once, consts_init);
+    if (!consts[i].ok) return NULL;
+    return which == 0 ? consts[i].empty : which == 1 ? consts[i].early : consts[i].derived;
+}
+
+static int set_stage(hs_ks13 *ks)
+{
+    ks->prk_ready = 0; /* keyed on first use: a stage may end without any Derive-Secret */
+    return 0;
+}
 
 int ks13_init(hs_ks13 *ks, int hash, const uint8_t *psk, size_t psk_len)
 {
     uint8_t zeros[KS_MAX] = {0};
     ks->hash = hash;
     ks->hlen = ctls_hash_len(hash);
+    ks->early_nopsk = 0;
     if (!ks->hlen) return CTLS_ERR_INTERNAL;
+    const uint8_t *early = psk ? NULL : kconst(hash, 1);
+    if (early) {
+        memcpy(ks->secret, early, ks->hlen);
+        ks->early_nopsk = 1;
+        return set_stage(ks);
+    }
     if (!psk) {
         psk = zeros;
         psk_len = ks->hlen;
     }
     /* RFC 8446 7.1: salt 0 is a string of Hash.length zero bytes */
     CTLS_GUARD(ctls_hkdf_extract(hash, zeros, ks->hlen, psk, psk_len, ks->secret));
-    return ctls_prk_init(&ks->prk, hash, ks->secret, ks->hlen);
+    return set_stage(ks);
 }
 
 int ks13_load(hs_ks13 *ks, int hash, const uint8_t *secret)
 {
     ks->hash = hash;
     ks->hlen = ctls_hash_len(hash);
+    ks->early_nopsk = 0;
     if (!ks->hlen) return CTLS_ERR_INTERNAL;
     memcpy(ks->secret, secret, ks->hlen);
-    return ctls_prk_init(&ks->prk, hash, ks->secret, ks->hlen);
+    return set_stage(ks);
 }
 
-int ks13_derive(const hs_ks13 *ks, const char *label, const uint8_t *thash, uint8_t *out)
+int ks13_derive(hs_ks13 *ks, const char *label, const uint8_t *thash, uint8_t *out)
 {
+    if (!ks->prk_ready) {
+        CTLS_GUARD(ctls_prk_init(&ks->prk, ks->hash, ks->secret, ks->hlen));
+        ks->prk_ready = 1;
+    }
     return ctls_prk_expand_label(&ks->prk, label, thash, ks->hlen, out, ks->hlen);
 }
 
 int ks13_advance(hs_ks13 *ks, const uint8_t *ikm, size_t ikm_len)
 {
     uint8_t empty_hash[KS_MAX], derived[KS_MAX], zeros[KS_MAX] = {0};
-    CTLS_GUARD(ctls_hash(ks->hash, "", 0, empty_hash));
-    CTLS_GUARD(ks13_derive(ks, "derived", empty_hash, derived));
+    const uint8_t *d = ks->early_nopsk ? kconst(ks->hash, 2) : NULL;
+    if (d) {
+        memcpy(derived, d, ks->hlen);
+    } else {
+        const uint8_t *e = kconst(ks->hash, 0);
+        if (e)
+            memcpy(empty_hash, e, ks->hlen);
+        else
+            CTLS_GUARD(ctls_hash(ks->hash, "", 0, empty_hash));
+        CTLS_GUARD(ks13_derive(ks, "derived", empty_hash, derived));
+    }
+    ks->early_nopsk = 0;
     if (!ikm) {
         ikm = zeros;
         ikm_len = ks->hlen;
     }
     int rc = ctls_hkdf_extract(ks->hash, derived, ks->hlen, ikm, ikm_len, ks->secret);
     ctls_wipe(derived, sizeof derived);
-    if (rc == 0) rc = ctls_prk_init(&ks->prk, ks->hash, ks->secret, ks->hlen);
+    if (rc == 0) rc = set_stage(ks);
     return rc;
 }
 
@@ -83,6 +144,5 @@ int ks13_update_secret(int hash, uint8_t *secret)
 
 void ks13_wipe(hs_ks13 *ks)
 {
-    ctls_wipe(ks->secret, sizeof ks->secret);
-    ctls_prk_wipe(&ks->prk);
+    ctls_wipe(ks, sizeof *ks); /* the secret, its keyed state and the flags */
 }

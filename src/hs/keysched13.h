@@ -11,6 +11,8 @@ typedef struct {
     size_t hlen;
     uint8_t secret[KS_MAX]; /* the current stage: early, handshake, then master secret */
     ctls_prk prk;           /* secret, keyed for the Derive-Secret calls of its stage */
+    int prk_ready;          /* prk holds the current secret */
+    int early_nopsk;        /* secret is the constant Early Secret of a handshake without PSK */
 } hs_ks13;
 
 /* Early Secret = HKDF-Extract(0, PSK or zeros). */
@@ -20,7 +22,7 @@ int ks13_load(hs_ks13 *ks, int hash, const uint8_t *secret);
 /* Next stage: HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm or zeros). */
 int ks13_advance(hs_ks13 *ks, const uint8_t *ikm, size_t ikm_len);
 /* Derive-Secret(secret, label, Messages) given the transcript hash. */
-int ks13_derive(const hs_ks13 *ks, const char *label, const uint8_t *thash, uint8_t *out);
+int ks13_derive(hs_ks13 *ks, const char *label, const uint8_t *thash, uint8_t *out);
 /* Traffic key and IV from a traffic secret (RFC 8446 7.3). */
 int ks13_traffic_keys(int hash, int aead, const uint8_t *secret, uint8_t *key, size_t key_len,
                       uint8_t iv[CTLS_AEAD_NONCE_LEN]);
