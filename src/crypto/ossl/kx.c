@@ -7,6 +7,7 @@
  * way). */
 #include "crypto/ossl/ossl.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -161,19 +162,62 @@ static int ec_reduce_scalar(uint16_t group, uint8_t *buf, size_t fl)
     return ok ? 0 : CTLS_ERR_CRYPTO;
 }
 
+/* A per-thread key-generation context per NIST curve, initialised once: creating one costs a
+ * provider lookup by name per key pair, more than a tenth of the generation itself. A context
+ * holds only the curve, no key material; the thread's destructor frees them. */
+static pthread_key_t kgen_key;
+static pthread_once_t kgen_once = PTHREAD_ONCE_INIT;
+static _Thread_local EVP_PKEY_CTX **kgen_slots; /* [0] P-256, [1] P-384 */
+
+static void kgen_free(void *p)
+{
+    EVP_PKEY_CTX **slots = p;
+    EVP_PKEY_CTX_free(slots[0]);
+    EVP_PKEY_CTX_free(slots[1]);
+    ctls_free(slots);
+}
+
+static void kgen_init(void)
+{
+    (void)pthread_key_create(&kgen_key, kgen_free);
+}
+
+static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
+{
+    int i = group == CTLS_GROUP_SECP256R1 ? 0 : 1;
+    if (!kgen_slots) {
+        pthread_once(&kgen_once, kgen_init);
+        EVP_PKEY_CTX **slots = ctls_calloc(2, sizeof *slots);
+        if (!slots) return NULL;
+        if (pthread_setspecific(kgen_key, slots) != 0) {
+            ctls_free(slots);
+            return NULL;
+        }
+        kgen_slots = slots;
+    }
+    if (!kgen_slots[i]) {
+        EVP_PKEY *params = ctls_ossl_ec_params(group);
+        EVP_PKEY_CTX *kc = params ? EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL) : NULL;
+        if (!kc || EVP_PKEY_keygen_init(kc) <= 0) {
+            EVP_PKEY_CTX_free(kc);
+            return NULL;
+        }
+        kgen_slots[i] = kc;
+    }
+    return kgen_slots[i];
+}
+
 static int ec_keygen(uint16_t group, ctls_kx **out)
 {
-    EVP_PKEY *params = ctls_ossl_ec_params(group);
-    CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
+    EVP_PKEY_CTX *kc = kgen_ctx(group);
+    CTLS_ENSURE(kc != NULL, CTLS_ERR_CRYPTO);
     ctls_kx *kx = ctls_calloc(1, sizeof *kx);
     CTLS_ENSURE(kx != NULL, CTLS_ERR_NOMEM);
     kx->group = group;
-    EVP_PKEY_CTX *kc = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL);
-    int ok = kc && EVP_PKEY_keygen_init(kc) > 0 && EVP_PKEY_keygen(kc, &kx->pkey) > 0 &&
+    int ok = EVP_PKEY_keygen(kc, &kx->pkey) > 0 &&
              EVP_PKEY_get_octet_string_param(kx->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, kx->pub,
                                              sizeof kx->pub, &kx->pub_len) > 0 &&
              kx->pub_len == 1 + 2 * group_size(group) && kx->pub[0] == 0x04;
-    EVP_PKEY_CTX_free(kc);
     if (!ok) {
         ctls_kx_free(kx);
         return CTLS_ERR_CRYPTO;
