@@ -61,10 +61,82 @@ void ctls_kx_free(ctls_kx *kx)
     ctls_free_secret(kx, sizeof *kx);
 }
 
+/* A per-thread key-generation context per NIST curve, initialised once: creating one costs a
+ * provider lookup by name per key pair, more than a tenth of the generation itself. A context
+ * holds only the curve, no key material; the thread's destructor frees them. */
+static pthread_key_t kgen_key;
+static pthread_once_t kgen_once = PTHREAD_ONCE_INIT;
+enum { SLOT_P256, SLOT_P384, SLOT_X25519_IMPORT, SLOT_N };
+static _Thread_local EVP_PKEY_CTX **kgen_slots;
+
+static void kgen_free(void *p)
+{
+    EVP_PKEY_CTX **slots = p;
+    for (int i = 0; i < SLOT_N; i++)
+        EVP_PKEY_CTX_free(slots[i]);
+    ctls_free(slots);
+}
+
+static void kgen_init(void)
+{
+    (void)pthread_key_create(&kgen_key, kgen_free);
+}
+
+static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
+{
+    int i = group == CTLS_GROUP_SECP256R1 ? SLOT_P256
+            : group == CTLS_GROUP_X25519  ? SLOT_X25519_IMPORT
+                                          : SLOT_P384;
+    if (!kgen_slots) {
+        pthread_once(&kgen_once, kgen_init);
+        EVP_PKEY_CTX **slots = ctls_calloc(SLOT_N, sizeof *slots);
+        if (!slots) return NULL;
+        if (pthread_setspecific(kgen_key, slots) != 0) {
+            ctls_free(slots);
+            return NULL;
+        }
+        kgen_slots = slots;
+    }
+    if (!kgen_slots[i] && i == SLOT_X25519_IMPORT) {
+        /* X25519 keys are imported (raw private or public bytes), not generated here */
+        EVP_PKEY_CTX *ic = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+        if (!ic || EVP_PKEY_fromdata_init(ic) <= 0) {
+            EVP_PKEY_CTX_free(ic);
+            return NULL;
+        }
+        kgen_slots[i] = ic;
+    } else if (!kgen_slots[i]) {
+        EVP_PKEY *params = ctls_ossl_ec_params(group);
+        EVP_PKEY_CTX *kc = params ? EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL) : NULL;
+        if (!kc || EVP_PKEY_keygen_init(kc) <= 0) {
+            EVP_PKEY_CTX_free(kc);
+            return NULL;
+        }
+        kgen_slots[i] = kc;
+    }
+    return kgen_slots[i];
+}
+
+/* An X25519 key from raw bytes through the thread's import context (RFC 7748 5: the public
+ * value is computed from a private one). selection: EVP_PKEY_KEYPAIR or EVP_PKEY_PUBLIC_KEY. */
+static EVP_PKEY *x25519_import(const uint8_t *raw, int selection)
+{
+    EVP_PKEY_CTX *ic = kgen_ctx(CTLS_GROUP_X25519);
+    if (!ic) return NULL;
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(selection == EVP_PKEY_PUBLIC_KEY
+                                                                 ? OSSL_PKEY_PARAM_PUB_KEY
+                                                                 : OSSL_PKEY_PARAM_PRIV_KEY,
+                                                             (void *)raw, 32),
+                           OSSL_PARAM_construct_end()};
+    EVP_PKEY *pk = NULL;
+    if (EVP_PKEY_fromdata(ic, &pk, selection, params) <= 0) return NULL;
+    return pk;
+}
+
 static int x25519_from_private(ctls_kx *kx, const uint8_t *priv, size_t len)
 {
     CTLS_ENSURE(len == 32, CTLS_ERR_INVALID_ARG);
-    kx->pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "X25519", NULL, priv, len);
+    kx->pkey = x25519_import(priv, EVP_PKEY_KEYPAIR);
     CTLS_ENSURE(kx->pkey != NULL, CTLS_ERR_CRYPTO);
     kx->pub_len = 32;
     if (!EVP_PKEY_get_raw_public_key(kx->pkey, kx->pub, &kx->pub_len) || kx->pub_len != 32)
@@ -162,51 +234,6 @@ static int ec_reduce_scalar(uint16_t group, uint8_t *buf, size_t fl)
     return ok ? 0 : CTLS_ERR_CRYPTO;
 }
 
-/* A per-thread key-generation context per NIST curve, initialised once: creating one costs a
- * provider lookup by name per key pair, more than a tenth of the generation itself. A context
- * holds only the curve, no key material; the thread's destructor frees them. */
-static pthread_key_t kgen_key;
-static pthread_once_t kgen_once = PTHREAD_ONCE_INIT;
-static _Thread_local EVP_PKEY_CTX **kgen_slots; /* [0] P-256, [1] P-384 */
-
-static void kgen_free(void *p)
-{
-    EVP_PKEY_CTX **slots = p;
-    EVP_PKEY_CTX_free(slots[0]);
-    EVP_PKEY_CTX_free(slots[1]);
-    ctls_free(slots);
-}
-
-static void kgen_init(void)
-{
-    (void)pthread_key_create(&kgen_key, kgen_free);
-}
-
-static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
-{
-    int i = group == CTLS_GROUP_SECP256R1 ? 0 : 1;
-    if (!kgen_slots) {
-        pthread_once(&kgen_once, kgen_init);
-        EVP_PKEY_CTX **slots = ctls_calloc(2, sizeof *slots);
-        if (!slots) return NULL;
-        if (pthread_setspecific(kgen_key, slots) != 0) {
-            ctls_free(slots);
-            return NULL;
-        }
-        kgen_slots = slots;
-    }
-    if (!kgen_slots[i]) {
-        EVP_PKEY *params = ctls_ossl_ec_params(group);
-        EVP_PKEY_CTX *kc = params ? EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL) : NULL;
-        if (!kc || EVP_PKEY_keygen_init(kc) <= 0) {
-            EVP_PKEY_CTX_free(kc);
-            return NULL;
-        }
-        kgen_slots[i] = kc;
-    }
-    return kgen_slots[i];
-}
-
 static int ec_keygen(uint16_t group, ctls_kx **out)
 {
     EVP_PKEY_CTX *kc = kgen_ctx(group);
@@ -266,7 +293,7 @@ static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP
     size_t fl = group_size(kx->group);
     if (kx->group == CTLS_GROUP_X25519) {
         CTLS_ENSURE(peer_len == 32, CTLS_ERR_ILLEGAL_PARAMETER);
-        *out = EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL, peer, peer_len);
+        *out = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
         return *out ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
     }
     /* Length and the 0x04 form byte rule out compressed points and the one-byte infinity. */
