@@ -7,8 +7,14 @@
  *   C12_WAIT_CR_DONE   <- [CertificateRequest]
  *   C12_WAIT_DONE      <- ServerHelloDone
  *                      -> [Certificate] ClientKeyExchange ChangeCipherSpec Finished
+ *   C12_WAIT_NST       <- NewSessionTicket (when the ServerHello had SessionTicket, RFC 5077)
  *   C12_WAIT_CCS       <- ChangeCipherSpec (hs12_on_ccs, from hs_next_message)
  *   C12_WAIT_FINISHED  <- Finished
+ *
+ * Resumption (the abbreviated handshake, RFC 5246 7.3 / RFC 5077 3.1): the ClientHello offers
+ * a TLS 1.2 session's ticket (SessionTicket extension) and / or its session ID; a ServerHello
+ * echoing that session ID resumes it: [NewSessionTicket] ChangeCipherSpec Finished from the
+ * server, then our ChangeCipherSpec Finished. Any other ServerHello is a full handshake.
  *
  * A message not expected in the current state is unexpected_message. Policy (secure by
  * default): the server must support extended_master_secret (RFC 7627) and renegotiation_info
@@ -19,6 +25,7 @@
 
 #include "core/mem.h"
 #include "hs/common12.h"
+#include "session/session.h"
 
 enum {
     C12_WAIT_CERT = 100, /* distinct from the TLS 1.3 client's states */
@@ -27,6 +34,7 @@ enum {
     C12_WAIT_DONE,
     C12_PAUSED_CERT_REQ, /* waiting for the application's certificate decision */
     C12_PAUSED_SERVER_AUTH,
+    C12_WAIT_NST,
     C12_WAIT_CCS,
     C12_WAIT_FINISHED,
 };
@@ -34,6 +42,29 @@ enum {
 const uint8_t hs12_downgrade_sentinel[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
 
 static const uint8_t empty_byte[1] = {0};
+
+/* RFC 5077 3.2 / RFC 5246 7.4.1.2: offer a TLS 1.2 session: its ticket in SessionTicket
+ * (always sent, empty without one: we accept tickets) and its session ID; with a ticket but no
+ * session ID, a random one, so that the server's echo tells a resumption (RFC 5077 3.4). */
+static int offer_session12(ctls_conn *c, msg_client_hello *m)
+{
+    hs_state *h = c->hs;
+    const ctls_session *s = sess_client_offer12(c);
+    m->ext_present |= EXT_BIT(EXT_SESSION_TICKET);
+    m->session_ticket = (ctls_slice){empty_byte, 0};
+    h->t12.offered = s != NULL;
+    if (!s) return 0;
+    if (s->ticket_len) m->session_ticket = (ctls_slice){s->ticket, s->ticket_len};
+    if (s->session_id_len) {
+        memcpy(h->session_id, s->session_id, s->session_id_len);
+        h->session_id_len = s->session_id_len;
+    } else if (!h->session_id_len) {
+        CTLS_GUARD(ctls_random(h->session_id, sizeof h->session_id));
+        h->session_id_len = sizeof h->session_id;
+    }
+    m->session_id = (ctls_slice){h->session_id, h->session_id_len};
+    return 0;
+}
 
 int client12_prepare_hello(ctls_conn *c, msg_client_hello *m)
 {
@@ -49,17 +80,17 @@ int client12_prepare_hello(ctls_conn *c, msg_client_hello *m)
     m->ec_point_formats = (ctls_slice){uncompressed, sizeof uncompressed};
     if (hs_version_usable(cfg, CTLS_TLS1_3)) {
         m->supported_versions = (ctls_slice){versions_both, sizeof versions_both};
-        return 0;
+        return offer_session12(c, m);
     }
     /* TLS 1.2 only: a plain RFC 5246 ClientHello, without the TLS 1.3 extensions and with an
-     * empty session id (nothing to resume) */
+     * empty session id unless a session is offered */
     m->ext_present &=
         ~(EXT_BIT(EXT_SUPPORTED_VERSIONS) | EXT_BIT(EXT_KEY_SHARE) |
           EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES) | EXT_BIT(EXT_COOKIE) | EXT_BIT(EXT_PRE_SHARED_KEY) |
           EXT_BIT(EXT_EARLY_DATA) | EXT_BIT(EXT_POST_HANDSHAKE_AUTH));
     c->hs->session_id_len = 0;
     m->session_id = (ctls_slice){empty_byte, 0};
-    return 0;
+    return offer_session12(c, m);
 }
 
 static int suite_offered12(const ctls_config *cfg, uint16_t id)
@@ -86,6 +117,26 @@ static int check_alpn(ctls_conn *c, const msg_server_hello *m)
     return 0;
 }
 
+/* Whether the ServerHello resumes the session we offered: it echoes our non-empty session id
+ * (RFC 5246 7.4.1.3, RFC 5077 3.4). */
+static int resumption(ctls_conn *c, const msg_server_hello *m, int *resumed)
+{
+    hs_state *h = c->hs;
+    *resumed = h->session_id_len && m->session_id.len == h->session_id_len &&
+               memcmp(m->session_id.p, h->session_id, h->session_id_len) == 0;
+    if (!*resumed) return 0;
+    /* our session id is random unless a session was offered: nothing else can be resumed */
+    const ctls_session *s = c->sess ? c->sess->offer : NULL;
+    if (!h->t12.offered || !s || s->version != CTLS_TLS1_2 || s->psk_len != HS12_MASTER_LEN)
+        return CTLS_ERR_ILLEGAL_PARAMETER;
+    /* RFC 5246 7.4.1.3: a resumed session keeps its cipher suite */
+    if (m->cipher_suite != s->suite) return CTLS_ERR_ILLEGAL_PARAMETER;
+    /* RFC 7627 5.3: a session with the extended master secret (and the ServerHello has it:
+     * checked by the caller, handshake_failure otherwise) */
+    if (!s->ems) return CTLS_ERR_HANDSHAKE_FAILURE;
+    return 0;
+}
+
 int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint8_t *msg,
                              size_t len)
 {
@@ -96,7 +147,7 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     if (h->hrr) return CTLS_ERR_ILLEGAL_PARAMETER; /* RFC 8446 4.1.4: 1.3 after an HRR */
     if (m->is_hrr || !suite_offered12(cfg, m->cipher_suite)) return CTLS_ERR_ILLEGAL_PARAMETER;
     uint32_t allowed = EXT_BIT(EXT_EC_POINT_FORMATS) | EXT_BIT(EXT_EXTENDED_MASTER_SECRET) |
-                       EXT_BIT(EXT_RENEGOTIATION_INFO);
+                       EXT_BIT(EXT_RENEGOTIATION_INFO) | EXT_BIT(EXT_SESSION_TICKET);
     if (c->sni) allowed |= EXT_BIT(EXT_SERVER_NAME);
     if (h->offered_alpn) allowed |= EXT_BIT(EXT_ALPN);
     if (m->ext_present & ~allowed) return CTLS_ERR_UNSUPPORTED_EXTENSION; /* not offered */
@@ -111,12 +162,16 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
         !msg_u8_contains(m->ec_point_formats, 0))
         return CTLS_ERR_ILLEGAL_PARAMETER;
     CTLS_GUARD(check_alpn(c, m));
+    int resumed;
+    CTLS_GUARD(resumption(c, m, &resumed));
     h->suite = algs_suite_by_id(m->cipher_suite);
     memcpy(h->t12.client_random, h->random, 32);
     memcpy(h->t12.server_random, m->random, 32);
-    /* the ClientHello, still unhashed in the transcript, is the first raw message */
-    h->t12.keep_raw = 1;
-    CTLS_GUARD(tr_add(&h->t12.raw, buf_data(&h->tr.pending), buf_size(&h->tr.pending)));
+    /* the ClientHello, still unhashed in the transcript, is the first raw message (kept for
+     * a CertificateVerify, which a resumed handshake does not have) */
+    h->t12.keep_raw = !resumed;
+    if (!resumed)
+        CTLS_GUARD(tr_add(&h->t12.raw, buf_data(&h->tr.pending), buf_size(&h->tr.pending)));
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(hs12_add(h, msg, len));
     c->version = CTLS_TLS1_2;
@@ -126,7 +181,21 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     c->ccs_allowed = 0;  /* the server's one CCS comes after our Finished (RFC 5246 7.1) */
     ctls_kx_free(h->kx); /* the TLS 1.3 key share is not used */
     h->kx = NULL;
-    h->st = C12_WAIT_CERT;
+    /* RFC 5077 3.2: a SessionTicket in the ServerHello announces a NewSessionTicket */
+    h->t12.ticket_next = (m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) != 0;
+    CTLS_GUARD(sess12_client_start(c, m, resumed));
+    if (!resumed) {
+        h->st = C12_WAIT_CERT;
+        return 0;
+    }
+    /* RFC 5246 7.3: the abbreviated handshake: the server's [NewSessionTicket]
+     * ChangeCipherSpec Finished come next, under keys from the session's master secret */
+    const ctls_session *s = c->sess->offer;
+    memcpy(h->t12.master, s->psk, HS12_MASTER_LEN);
+    h->t12.resumed = 1;
+    CTLS_GUARD(sess_client_resumed(c));
+    h->st = h->t12.ticket_next ? C12_WAIT_NST : C12_WAIT_CCS;
+    c->ccs_allowed = !h->t12.ticket_next;
     return 0;
 }
 
@@ -263,8 +332,21 @@ static int send_client_flight(ctls_conn *c)
     CTLS_GUARD(hs12_derive_master(c)); /* RFC 7627 3: the session hash ends with the CKE */
     if (cert) CTLS_GUARD(hs12_sign_transcript(c, cert, scheme)); /* RFC 5246 7.4.8 */
     CTLS_GUARD(hs12_send_ccs_finished(c));
-    c->ccs_allowed = 1;
-    h->st = C12_WAIT_CCS;
+    /* RFC 5077 3.3: a promised NewSessionTicket comes before the server's CCS */
+    c->ccs_allowed = !h->t12.ticket_next;
+    h->st = h->t12.ticket_next ? C12_WAIT_NST : C12_WAIT_CCS;
+    return 0;
+}
+
+/* RFC 5077 3.3: NewSessionTicket (part of the handshake: in the Finished hashes). */
+static int on_new_session_ticket(ctls_conn *c, const uint8_t *msg, size_t len)
+{
+    msg_new_session_ticket12 m;
+    CTLS_GUARD(msg_new_session_ticket12_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    CTLS_GUARD(sess12_client_ticket(c, &m));
+    CTLS_GUARD(hs12_add(c->hs, msg, len));
+    c->hs->t12.ticket_next = 0;
+    c->ccs_allowed = 1; /* the server's ChangeCipherSpec comes next (RFC 5246 7.1) */
     return 0;
 }
 
@@ -329,12 +411,23 @@ int client12_step(ctls_conn *c)
         }
         CTLS_GUARD(rc);
         return send_client_flight(c);
+    case C12_WAIT_NST:
+        if (type != MSG_NEW_SESSION_TICKET) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        CTLS_GUARD(on_new_session_ticket(c, msg, len));
+        hs_consume_message(c, len);
+        /* RFC 5246 7.1: the ChangeCipherSpec follows; no message may straddle it */
+        if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        h->st = C12_WAIT_CCS;
+        return 0;
     case C12_WAIT_FINISHED:
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(hs12_check_finished(c, msg, len));
         hs_consume_message(c, len);
         /* nothing may follow the server's Finished in its flight (we never renegotiate) */
         if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        /* RFC 5246 7.3: resumed, our ChangeCipherSpec and Finished come last */
+        if (h->t12.resumed) CTLS_GUARD(hs12_send_ccs_finished(c));
+        CTLS_GUARD(sess12_client_done(c, h->t12.master));
         c->hs_done = 1;
         c->ccs_allowed = 0;
         hs_state_free(c);

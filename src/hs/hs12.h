@@ -23,6 +23,10 @@ typedef struct {
     hs_transcript raw;
     int keep_raw;      /* raw is kept: client always, server when it asks for a certificate */
     unsigned cr_types; /* client: CertificateRequest certificate_types, HS12_CT_* bits */
+    /* resumption (RFC 5077, RFC 5246 7.3 abbreviated handshake) */
+    int offered;     /* client: a session (ticket and / or session ID) was offered */
+    int resumed;     /* the abbreviated handshake: master secret from the session */
+    int ticket_next; /* a NewSessionTicket comes (client: expected; server: to send) */
 } hs12_state;
 
 #define HS12_CT_RSA 1u

@@ -8,17 +8,29 @@
  *   S12_WAIT_CV        <- CertificateVerify (when the client sent a certificate)
  *   S12_WAIT_CCS       <- ChangeCipherSpec (hs12_on_ccs, from hs_next_message)
  *   S12_WAIT_FINISHED  <- Finished
- *                      -> ChangeCipherSpec Finished
+ *                      -> [NewSessionTicket] ChangeCipherSpec Finished
+ *
+ * Resumption with a session ticket (RFC 5077 3.1, the abbreviated handshake of RFC 5246 7.3):
+ *
+ *   ClientHello (SessionTicket) -> ServerHello [NewSessionTicket] ChangeCipherSpec Finished
+ *   S12_WAIT_CCS       <- ChangeCipherSpec
+ *   S12_WAIT_FINISHED  <- Finished
+ *
+ * Tickets (RFC 5077) are issued when the client offers the SessionTicket extension, tickets
+ * are enabled (ctls_config_set_session_tickets) and no client certificate is asked for (a
+ * ticket does not carry the client's identity); there is no session-ID cache, so a ClientHello
+ * with only a session ID gets a full handshake.
  *
  * Choices by server preference: suite (with a certificate whose key fits its authentication
  * and a signature scheme the client accepts), then group. Policy (secure by default): the
  * client must offer extended_master_secret (RFC 7627), else handshake_failure. A client
  * certificate is requested unless CTLS_VERIFY_NONE; none under CTLS_VERIFY_REQUIRE_PEER is
- * handshake_failure (RFC 5246 7.4.6). No session IDs or tickets: every handshake is full. */
+ * handshake_failure (RFC 5246 7.4.6). */
 #include <string.h>
 
 #include "core/mem.h"
 #include "hs/common12.h"
+#include "session/session.h"
 
 enum {
     S12_WAIT_CERT = 100, /* distinct from the TLS 1.3 server's states */
@@ -37,6 +49,8 @@ typedef struct {
     uint16_t scheme, group;
     ctls_slice alpn;
     int secure_reneg, point_formats;
+    ctls_slice session_id; /* echoed when resuming (RFC 5077 3.4), else empty */
+    int ticket;            /* a NewSessionTicket follows (RFC 5077 3.2: SessionTicket in SH) */
 } sv12_choice;
 
 static const uint8_t empty_byte[1] = {0};
@@ -149,7 +163,9 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
     /* RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so */
     if (hs_version_usable(c->cfg, CTLS_TLS1_3))
         memcpy(sh.random + 24, hs12_downgrade_sentinel, sizeof hs12_downgrade_sentinel);
-    sh.session_id = (ctls_slice){empty_byte, 0}; /* RFC 5246 7.4.1.3: not resumable */
+    /* RFC 5246 7.4.1.3: no session-ID cache: an empty session id on a full handshake; RFC
+     * 5077 3.4: the client's session id echoed when its ticket is accepted */
+    sh.session_id = ch->session_id.len ? ch->session_id : (ctls_slice){empty_byte, 0};
     sh.cipher_suite = ch->suite->id;
     sh.ext_present = EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
     if (ch->secure_reneg) {
@@ -164,8 +180,10 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
         sh.ext_present |= EXT_BIT(EXT_ALPN);
         sh.alpn = ch->alpn;
     }
-    if (c->sni && ctls_cert_matches_host(ch->cert->leaf, c->sni))
-        sh.ext_present |= EXT_BIT(EXT_SERVER_NAME); /* RFC 6066 3: the name was used */
+    if (ch->ticket) sh.ext_present |= EXT_BIT(EXT_SESSION_TICKET); /* RFC 5077 3.2: empty */
+    /* RFC 6066 3: the name was used (never when resuming: ch->cert is then NULL) */
+    if (c->sni && ch->cert && ctls_cert_matches_host(ch->cert->leaf, c->sni))
+        sh.ext_present |= EXT_BIT(EXT_SERVER_NAME);
     (void)chm;
     if (hs_test_server_hook && hs_test_server_hook->server_hello)
         CTLS_GUARD(hs_test_server_hook->server_hello(hs_test_server_hook->ctx, &sh));
@@ -225,6 +243,32 @@ static int send_hello_done(const void *unused, ctls_writer *w)
     return msg_empty_encode(MSG_SERVER_HELLO_DONE, w);
 }
 
+/* RFC 5077 3.3: NewSessionTicket, a handshake message (in the Finished hashes). */
+static int send_ticket(ctls_conn *c)
+{
+    uint8_t ticket[SESS12_TICKET_MAX];
+    size_t tlen = 0;
+    CTLS_GUARD(tickets12_seal(c, c->hs->t12.master, ticket, &tlen));
+    msg_new_session_ticket12 m = {.lifetime_hint = SESS_TICKET_LIFETIME, .ticket = {ticket, tlen}};
+    c->hs->t12.ticket_next = 0;
+    return hs12_send_encoded(c, &m, (hs_encode_fn)msg_new_session_ticket12_encode);
+}
+
+/* RFC 5246 7.3 / RFC 5077 3.1: the abbreviated handshake, the server's flight first:
+ * ServerHello [NewSessionTicket] ChangeCipherSpec Finished, keys from the session's master
+ * secret (already in t12.master) and the new randoms. */
+static int resume(ctls_conn *c, const msg_client_hello *m, const sv12_choice *ch)
+{
+    hs_state *h = c->hs;
+    h->t12.resumed = 1;
+    CTLS_GUARD(send_server_hello(c, m, ch));
+    if (h->t12.ticket_next) CTLS_GUARD(send_ticket(c)); /* a fresh ticket for the session */
+    CTLS_GUARD(hs12_send_ccs_finished(c));
+    c->ccs_allowed = 1;
+    h->st = S12_WAIT_CCS;
+    return 0;
+}
+
 int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
                              size_t len)
 {
@@ -238,15 +282,27 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
         if (!c->sni) return CTLS_ERR_NOMEM;
         memcpy(c->sni, m->server_name.p, m->server_name.len);
     }
-    CTLS_GUARD(choose_suite_cert(c, m, &ch));
-    CTLS_GUARD(choose_group(c, m, &ch));
+    /* RFC 5077 3.2: tickets only for a client that supports them */
+    ch.ticket = c->cfg->tickets > 0 && c->cfg->verify_mode == CTLS_VERIFY_NONE &&
+                (m->ext_present & EXT_BIT(EXT_SESSION_TICKET));
+    uint16_t resumed_suite = 0;
+    int resumed = tickets12_open(c, m, h->t12.master, &resumed_suite);
+    CTLS_GUARD(resumed);
+    if (resumed) {
+        /* RFC 5246 7.4.1.3: the session's suite */
+        ch.suite = algs_suite_by_id(resumed_suite);
+        ch.session_id = m->session_id;
+    } else {
+        CTLS_GUARD(choose_suite_cert(c, m, &ch));
+        CTLS_GUARD(choose_group(c, m, &ch));
+    }
     CTLS_GUARD(choose_alpn(c, m, &ch));
     /* RFC 5246 7.4: nothing may follow the ClientHello before our flight */
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     h->suite = ch.suite;
     h->cert = ch.cert;
     memcpy(h->t12.client_random, m->random, 32);
-    h->t12.keep_raw = c->cfg->verify_mode != CTLS_VERIFY_NONE;
+    h->t12.keep_raw = c->cfg->verify_mode != CTLS_VERIFY_NONE && !resumed;
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(hs12_add(h, msg, len));
     c->version = CTLS_TLS1_2;
@@ -260,6 +316,8 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
         if (!c->alpn) return CTLS_ERR_NOMEM;
         memcpy(c->alpn, ch.alpn.p, ch.alpn.len);
     }
+    h->t12.ticket_next = ch.ticket;
+    if (resumed) return resume(c, m, &ch);
     CTLS_GUARD(send_server_hello(c, m, &ch));
     CTLS_GUARD(hs12_send_certificate(c, ch.cert));
     CTLS_GUARD(send_server_key_exchange(c, &ch));
@@ -348,7 +406,12 @@ int server12_step(ctls_conn *c)
         CTLS_GUARD(hs12_check_finished(c, msg, len));
         hs_consume_message(c, len);
         if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
-        CTLS_GUARD(hs12_send_ccs_finished(c));
+        if (h->t12.resumed) {
+            c->resumed = 1; /* our Finished went first (RFC 5246 7.3) */
+        } else {
+            if (h->t12.ticket_next) CTLS_GUARD(send_ticket(c)); /* RFC 5077 3.1 */
+            CTLS_GUARD(hs12_send_ccs_finished(c));
+        }
         c->hs_done = 1;
         c->ccs_allowed = 0;
         hs_state_free(c);

@@ -1,4 +1,5 @@
-/* TLS 1.3 session resumption (RFC 8446 2.2, 4.2.11, 4.6.1): the ctls_session object, server
+/* Session resumption: TLS 1.3 (RFC 8446 2.2, 4.2.11, 4.6.1) and TLS 1.2 (RFC 5077 session
+ * tickets, RFC 5246 session IDs on the client, RFC 7627 5.3): the ctls_session object, server
  * tickets (tickets.c), PSK and binder derivation (psk.c), and the client session store kept in
  * the config and keyed by a peer ID (store.c).
  *
@@ -19,17 +20,24 @@
 #define SESS_TICKET_LIFETIME 7200u   /* what our server announces (seconds) */
 #define SESS_AGE_TOLERANCE_MS 10000u /* RFC 8446 8.3: ticket age window */
 #define SESS_STORE_MAX 1024          /* client store entries per config */
-#define SESS_FORMAT_VERSION 1
+#define SESS_FORMAT_VERSION 1        /* serialised TLS 1.3 sessions (api/session.c) */
+#define SESS_FORMAT_VERSION12 2      /* serialised TLS 1.2 sessions */
+#define SESS12_MASTER_LEN 48         /* RFC 5246 8.1 */
+#define SESS12_MAX_ID 32             /* RFC 5246 7.4.1.2: SessionID<0..32> */
+#define SESS12_TICKET_MAX 512        /* our TLS 1.2 tickets (tickets.c) fit in this */
 
 struct ctls_session {
     uint64_t serial; /* identity of the ticket: copies share it (store bookkeeping) */
     uint16_t version;
     uint16_t suite;
     int hash;
-    uint8_t psk[KS_MAX];
+    uint8_t psk[KS_MAX]; /* TLS 1.3: the resumption PSK; TLS 1.2: the master secret */
     size_t psk_len;
-    uint8_t *ticket;
+    uint8_t *ticket; /* TLS 1.2: may be NULL (a session-ID-only session) */
     size_t ticket_len;
+    uint8_t session_id[SESS12_MAX_ID]; /* TLS 1.2: the server's session ID, may be empty */
+    size_t session_id_len;
+    int ems;           /* TLS 1.2: made with the extended master secret (RFC 7627); always 1 here */
     uint32_t lifetime; /* seconds */
     uint32_t age_add;
     int64_t received_ms; /* wall clock (Unix ms) when the ticket arrived */
@@ -60,8 +68,9 @@ struct sess_cfg {
 
 /* Per-connection state (allocated on demand). */
 struct sess_conn {
-    ctls_session *offer;  /* client: the session to offer (set or looked up) */
-    ctls_session *newest; /* client: the newest session from a NewSessionTicket */
+    ctls_session *offer;     /* client: the session to offer (set or looked up) */
+    ctls_session *newest;    /* client: the newest session from a NewSessionTicket */
+    ctls_session *pending12; /* client: the TLS 1.2 session this handshake is making */
     uint64_t used_serial, stored_serial;
     size_t ticket_bytes; /* server: bytes of NewSessionTicket records queued last in c->out */
 };
@@ -101,6 +110,15 @@ int tickets_send(ctls_conn *c);
 int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
                    const hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len);
 
+/* TLS 1.2 (RFC 5077 4): a ticket for this connection's session (c->suite, c->sni, the
+ * master secret), at most SESS12_TICKET_MAX bytes. */
+int tickets12_seal(ctls_conn *c, const uint8_t *master, uint8_t *out, size_t *out_len);
+/* TLS 1.2: 1 with the master secret (SESS12_MASTER_LEN bytes) and the session's suite when
+ * the ClientHello's SessionTicket is ours, authentic, of TLS 1.2, within its lifetime, made
+ * with the extended master secret, for the same server name, and its suite is one we have
+ * and the client offers; 0 for a full handshake. */
+int tickets12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uint16_t *suite);
+
 /* 1 when all that is left in c->out is the server's tickets: the handshake may report
  * success, and they leave with the next call (a client that writes before it reads must not
  * stall the server's handshake). */
@@ -124,6 +142,17 @@ const ctls_session *sess_client_offer(ctls_conn *c, int hash);
 int sess_on_ticket(ctls_conn *c, const msg_new_session_ticket *m);
 /* The server accepted the offered session: take its peer chain and verify result. */
 int sess_client_resumed(ctls_conn *c);
+/* TLS 1.2 client (RFC 5077, RFC 5246 7.3): the session to offer in the ClientHello (ticket
+ * and / or session ID), or NULL. */
+const ctls_session *sess_client_offer12(ctls_conn *c);
+/* The ServerHello chose TLS 1.2: start the session this handshake makes (resumed: a copy of
+ * the offered one, whose chain and verify result the connection takes). */
+int sess12_client_start(ctls_conn *c, const msg_server_hello *m, int resumed);
+/* A TLS 1.2 NewSessionTicket (an empty ticket: none after all, RFC 5077 3.3). */
+int sess12_client_ticket(ctls_conn *c, const msg_new_session_ticket12 *m);
+/* The handshake completed: publish the session (newest, store) when it is resumable. */
+int sess12_client_done(ctls_conn *c, const uint8_t *master);
+
 /* A fatal error: the session this connection used or stored is not kept for resumption. */
 void sess_conn_failed(ctls_conn *c);
 

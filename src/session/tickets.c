@@ -1,17 +1,24 @@
-/* Server: stateless session tickets (RFC 8446 4.6.1) and PSK selection (RFC 8446 4.2.11).
+/* Server: stateless session tickets for TLS 1.3 (RFC 8446 4.6.1, PSK selection RFC 8446
+ * 4.2.11) and TLS 1.2 (RFC 5077).
  *
  * A ticket is the resumption state sealed under the config's ticket key (RFC 5077 4 layout):
  *
  *   key_name[16] || iv[12] || AES-256-GCM(key, iv, aad = key_name, state) || tag[16]
  *
- *   state = u8 1 (state format), u16 suite, opaque psk<1..255>, u64 issued (Unix ms),
- *           u32 age_add, u32 lifetime (s), opaque sni<0..255>, opaque alpn<0..255>
+ * The state's first byte is its format, which also names the TLS version, so a ticket of one
+ * version is never accepted as the other (it is authenticated with the rest):
+ *
+ *   1 (TLS 1.3): u16 suite, opaque psk<1..255>, u64 issued (Unix ms), u32 age_add,
+ *                u32 lifetime (s), opaque sni<0..255>, opaque alpn<0..255>
+ *   2 (TLS 1.2): u16 suite, opaque master_secret<1..255> (48 bytes), u64 issued (Unix ms),
+ *                u32 lifetime (s), opaque sni<0..255>, u8 ems (1: RFC 7627)
  *
  * The key and its random name are made once per config (sess_cfg_get). A ticket from another
  * key (another config, a restarted server) fails the name check and is ignored: the handshake
  * is silently a full one. Nothing is remembered per ticket, so a ticket may be used more than
  * once within its lifetime; that is safe without early data (which we never accept), because
- * every resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). */
+ * every TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). A TLS 1.2
+ * resumption reuses the master secret (RFC 5246 7.3) with fresh randoms. */
 #include <string.h>
 
 #include "core/mem.h"
@@ -21,8 +28,11 @@
 #define TICKET_NAME_LEN 16
 #define TICKET_IV_LEN CTLS_AEAD_NONCE_LEN
 #define TICKET_OVERHEAD (TICKET_NAME_LEN + TICKET_IV_LEN + CTLS_AEAD_TAG_LEN)
-#define STATE_VERSION 1
+#define STATE_VERSION 1   /* TLS 1.3 */
+#define STATE_VERSION12 2 /* TLS 1.2 */
 #define STATE_MAX (1 + 2 + 1 + KS_MAX + 8 + 4 + 4 + 2 * (1 + SESS_MAX_NAME))
+#define STATE12_MAX (1 + 2 + 1 + SESS12_MASTER_LEN + 8 + 4 + 1 + SESS_MAX_NAME + 1)
+_Static_assert(STATE12_MAX + TICKET_OVERHEAD <= SESS12_TICKET_MAX, "TLS 1.2 ticket size");
 
 typedef struct {
     uint16_t suite;
@@ -47,9 +57,9 @@ static int seal_ticket(const struct sess_cfg *sc, const uint8_t *state, size_t l
     return rc;
 }
 
-/* 1 with the state in buf (holds the ticket's length) when the ticket is ours and authentic;
- * 0 otherwise. */
-static int open_ticket(const struct sess_cfg *sc, ctls_slice ticket, uint8_t *buf, ticket_state *st)
+/* 1 with the decrypted state in buf (holds the ticket's length) and its length in *len when
+ * the ticket is ours and authentic; 0 otherwise. */
+static int open_ticket(const struct sess_cfg *sc, ctls_slice ticket, uint8_t *buf, size_t *len)
 {
     if (ticket.len <= TICKET_OVERHEAD || ticket.len - TICKET_OVERHEAD > STATE_MAX) return 0;
     if (!ctls_ct_equal(ticket.p, sc->key_name, TICKET_NAME_LEN)) return 0; /* another key */
@@ -60,7 +70,13 @@ static int open_ticket(const struct sess_cfg *sc, ctls_slice ticket, uint8_t *bu
                             ticket.p + TICKET_NAME_LEN + TICKET_IV_LEN, clen, buf);
     ctls_aead_free(a);
     if (rc < 0) return 0;
-    size_t len = clen - CTLS_AEAD_TAG_LEN;
+    *len = clen - CTLS_AEAD_TAG_LEN;
+    return 1;
+}
+
+/* 1 with st filled (slices into buf) when buf holds a well-formed TLS 1.3 state. */
+static int parse_state13(const uint8_t *buf, size_t len, ticket_state *st)
+{
     ctls_reader r;
     uint8_t ver;
     ctls_slice psk;
@@ -148,22 +164,28 @@ static int same_name(ctls_slice a, const char *b)
     return a.len == bl && (bl == 0 || memcmp(a.p, b, bl) == 0);
 }
 
+/* 1 with the ticket's age in ms (*age) when it is within its lifetime. */
+static int ticket_age(uint64_t issued_ms, uint32_t lifetime, int64_t *age)
+{
+    /* RFC 8446 4.6.1: never beyond the lifetime (ours is at most 7 days) */
+    if (lifetime > SESS_MAX_LIFETIME) return 0;
+    /* The issue time is ticket content: bound it before any arithmetic, so an implausible
+     * value (a ticket crafted under a leaked key, or a broken clock) cannot overflow. */
+    int64_t now = sess_wall_ms();
+    const uint64_t slack = (uint64_t)SESS_MAX_LIFETIME * 1000 + SESS_AGE_TOLERANCE_MS;
+    if (now < 0 || issued_ms > (uint64_t)now + slack || issued_ms + slack < (uint64_t)now) return 0;
+    *age = now - (int64_t)issued_ms;
+    return *age >= -(int64_t)SESS_AGE_TOLERANCE_MS && *age <= (int64_t)lifetime * 1000;
+}
+
 /* The checks that make a decrypted ticket usable for this ClientHello. */
 static int usable(const ctls_conn *c, const ticket_state *st, uint32_t obfuscated_age, int hash)
 {
     const algs_suite *ts = algs_suite_by_id(st->suite);
     /* RFC 8446 4.2.11: a PSK is used only with a cipher suite of the same hash */
     if (!ts || !ts->tls13 || ts->hash != hash || st->psk_len != ctls_hash_len(hash)) return 0;
-    /* RFC 8446 4.6.1: never beyond the lifetime (ours is at most 7 days) */
-    if (st->lifetime > SESS_MAX_LIFETIME) return 0;
-    /* The issue time is ticket content: bound it before any arithmetic, so an implausible
-     * value (a ticket crafted under a leaked key, or a broken clock) cannot overflow. */
-    int64_t now = sess_wall_ms();
-    const uint64_t slack = (uint64_t)SESS_MAX_LIFETIME * 1000 + SESS_AGE_TOLERANCE_MS;
-    if (now < 0 || st->issued_ms > (uint64_t)now + slack || st->issued_ms + slack < (uint64_t)now)
-        return 0;
-    int64_t age = now - (int64_t)st->issued_ms;
-    if (age < -(int64_t)SESS_AGE_TOLERANCE_MS || age > (int64_t)st->lifetime * 1000) return 0;
+    int64_t age;
+    if (!ticket_age(st->issued_ms, st->lifetime, &age)) return 0;
     /* RFC 8446 4.2.11.1, 8.3: the client's view of the ticket age must match ours */
     uint32_t client_age = obfuscated_age - st->age_add; /* mod 2^32 */
     int64_t skew = (int64_t)client_age - age;
@@ -186,7 +208,9 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, 
     for (uint16_t i = 0; rc == 0 && msg_psk_identity_next(&ids, &id, &age); i++) {
         ticket_state st;
         if (!msg_psk_binder_next(&binders, &binder)) break; /* the codec checked the counts */
-        if (!open_ticket(sc, id, buf, &st) || !usable(c, &st, age, hash)) {
+        size_t sl;
+        if (!open_ticket(sc, id, buf, &sl) || !parse_state13(buf, sl, &st) ||
+            !usable(c, &st, age, hash)) {
             ctls_wipe(buf, sizeof buf);
             continue;
         }
@@ -205,4 +229,83 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, 
         ctls_wipe(buf, sizeof buf);
     }
     return rc;
+}
+
+/* ---- TLS 1.2 (RFC 5077) ---- */
+
+int tickets12_seal(ctls_conn *c, const uint8_t *master, uint8_t *out, size_t *out_len)
+{
+    struct sess_cfg *sc;
+    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    uint8_t state[STATE12_MAX];
+    size_t sni_len = c->sni ? strlen(c->sni) : 0;
+    ctls_writer w;
+    wr_init(&w, state, sizeof state);
+    (void)wr_u8(&w, STATE_VERSION12);
+    (void)wr_u16(&w, c->suite);
+    (void)wr_vec8(&w, master, SESS12_MASTER_LEN);
+    (void)wr_u64(&w, (uint64_t)sess_wall_ms());
+    (void)wr_u32(&w, SESS_TICKET_LIFETIME);
+    (void)wr_vec8(&w, c->sni ? c->sni : "", sni_len > SESS_MAX_NAME ? 0 : sni_len);
+    (void)wr_u8(&w, 1); /* RFC 7627 5.3: every TLS 1.2 session here used the EMS */
+    int rc = wr_status(&w);
+    if (rc == 0) rc = seal_ticket(sc, state, w.len, out, out_len);
+    ctls_wipe(state, sizeof state);
+    return rc;
+}
+
+typedef struct {
+    uint16_t suite;
+    ctls_slice master, sni;
+    uint64_t issued_ms;
+    uint32_t lifetime;
+    uint8_t ems;
+} ticket_state12;
+
+static int parse_state12(const uint8_t *buf, size_t len, ticket_state12 *st)
+{
+    ctls_reader r;
+    uint8_t ver;
+    rd_init(&r, buf, len);
+    return rd_u8(&r, &ver) == 0 && ver == STATE_VERSION12 && rd_u16(&r, &st->suite) == 0 &&
+           rd_vec8_slice(&r, SESS12_MASTER_LEN, SESS12_MASTER_LEN, &st->master) == 0 &&
+           rd_u64(&r, &st->issued_ms) == 0 && rd_u32(&r, &st->lifetime) == 0 &&
+           rd_vec8_slice(&r, 0, SESS_MAX_NAME, &st->sni) == 0 && rd_u8(&r, &st->ems) == 0 &&
+           rd_expect_empty(&r) == 0;
+}
+
+static int usable12(const ctls_conn *c, const msg_client_hello *m, const ticket_state12 *st)
+{
+    const algs_suite *s = algs_suite_by_id(st->suite);
+    int ours = 0;
+    for (size_t i = 0; i < c->cfg->n_suites; i++)
+        ours |= c->cfg->suites[i] == st->suite;
+    /* RFC 5246 7.4.1.2: the session's suite must be offered (and still be one of ours) */
+    if (!s || s->tls13 || !ours || !msg_u16_contains(m->cipher_suites, st->suite)) return 0;
+    /* RFC 7627 5.3: only a session made with the extended master secret, and the new
+     * ClientHello must offer it too */
+    if (st->ems != 1 || !(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return 0;
+    int64_t age;
+    if (!ticket_age(st->issued_ms, st->lifetime, &age)) return 0;
+    /* RFC 6066 3: not for another server name (a full handshake instead) */
+    return same_name(st->sni, c->sni);
+}
+
+int tickets12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uint16_t *suite)
+{
+    if (c->cfg->tickets <= 0 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    if (!(m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) || m->session_ticket.len == 0) return 0;
+    struct sess_cfg *sc;
+    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    uint8_t buf[STATE_MAX];
+    size_t len;
+    ticket_state12 st;
+    int ok = open_ticket(sc, m->session_ticket, buf, &len) && parse_state12(buf, len, &st) &&
+             usable12(c, m, &st);
+    if (ok) {
+        memcpy(master, st.master.p, SESS12_MASTER_LEN);
+        *suite = st.suite;
+    }
+    ctls_wipe(buf, sizeof buf);
+    return ok;
 }
