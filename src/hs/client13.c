@@ -110,17 +110,21 @@ static int send_client_hello(ctls_conn *c)
         if (s && hs_version_usable(cfg, s->tls13 ? CTLS_TLS1_3 : CTLS_TLS1_2)) suites[ns++] = s->id;
     }
     if (ns == 0) return CTLS_ERR_HANDSHAKE_FAILURE;
-    if (!h->kx) {
+    uint8_t pub[CTLS_KX_MAX_PUBLIC], share[4 + CTLS_KX_MAX_PUBLIC];
+    ctls_writer sw;
+    wr_init(&sw, share, sizeof share);
+    /* A key share only when TLS 1.3 can be negotiated: a TLS 1.2-only ClientHello carries
+     * none (client12_prepare_hello drops the extension), and the key pair would be wasted. */
+    if (!h->kx && hs_version_usable(cfg, CTLS_TLS1_3)) {
         h->kx_group = cfg->groups[0];
         CTLS_GUARD(ctls_kx_generate(h->kx_group, &h->kx));
     }
-    uint8_t pub[CTLS_KX_MAX_PUBLIC], share[4 + CTLS_KX_MAX_PUBLIC];
-    size_t publen = sizeof pub;
-    CTLS_GUARD(ctls_kx_public(h->kx, pub, &publen));
-    ctls_writer sw;
-    wr_init(&sw, share, sizeof share);
-    CTLS_GUARD(wr_u16(&sw, h->kx_group));
-    CTLS_GUARD(wr_vec16(&sw, pub, publen));
+    if (h->kx) {
+        size_t publen = sizeof pub;
+        CTLS_GUARD(ctls_kx_public(h->kx, pub, &publen));
+        CTLS_GUARD(wr_u16(&sw, h->kx_group));
+        CTLS_GUARD(wr_vec16(&sw, pub, publen));
+    }
 
     uint8_t sbuf[2 * CFG_MAX_SUITES], gbuf[2 * CFG_MAX_GROUPS], sigbuf[2 * CFG_MAX_SIGS];
     static const uint8_t versions[] = {0x03, 0x04};

@@ -284,6 +284,25 @@ static void crafted_server_hello(int (*fn)(void *, msg_server_hello *), int cmax
     pair_free(&p);
 }
 
+/* A ClientHello that cannot lead to TLS 1.3 carries no key share, so none is generated (it
+ * cost a key pair per TLS 1.2 handshake); a 1.2 + 1.3 ClientHello does carry one. */
+TEST(no_key_share_without_tls13)
+{
+    for (int max13 = 0; max13 <= 1; max13++) {
+        pair12 p;
+        pair_new(&p, "server-ecdsa", CTLS_TLS1_2, max13 ? CTLS_TLS1_3 : CTLS_TLS1_2, CTLS_TLS1_2,
+                 CTLS_TLS1_2);
+        p.c = ctls_conn_new(p.cc);
+        CHECK(p.c != NULL);
+        if (!p.c) break;
+        CHECK_EQ(ctls_conn_set_server_name(p.c, "localhost"), 0);
+        CHECK_EQ(ctls_handshake(p.c), CTLS_WANT_READ); /* the ClientHello is out */
+        CHECK(p.c->hs != NULL);
+        if (p.c->hs) CHECK_EQ(p.c->hs->kx != NULL, max13);
+        pair_free(&p);
+    }
+}
+
 TEST(downgrade_sentinel)
 {
     /* RFC 8446 4.1.3: a client offering 1.3 that gets 1.2 with DOWNGRD\x01: illegal_parameter */
@@ -626,6 +645,7 @@ int main(void)
     RUN(big_data_and_splits);
     RUN(shutdown);
     RUN(version_negotiation);
+    RUN(no_key_share_without_tls13);
     RUN(downgrade_sentinel);
     RUN(extended_master_secret_required);
     RUN(server_requires_ems);
