@@ -242,6 +242,21 @@ CTLS_API int ctls_conn_feed(ctls_conn *conn, const void *data, size_t len, size_
 CTLS_API int ctls_conn_feed_eof(ctls_conn *conn);
 CTLS_API size_t ctls_conn_output(ctls_conn *conn, const void **data);
 CTLS_API void ctls_conn_consume_output(ctls_conn *conn, size_t len);
+/* Sans-I/O zero-copy read: ctls_read on the peer's bytes taken by reference instead of fed
+ * first. in/in_len are bytes received from the peer (in may be NULL when in_len is 0);
+ * *consumed says how many of them were taken (the rest must be passed again, to this call or
+ * to ctls_conn_feed); out/out_len and the return value are exactly ctls_read's (> 0 bytes,
+ * 0 for close_notify, CTLS_WANT_READ, fatal errors; the handshake runs first if needed).
+ * While the connection holds no buffered input, complete records are decrypted straight from
+ * in (TLS 1.3: into out when the whole plaintext, content type included, fits in out_len;
+ * else into the connection's buffer, whose data later calls return); the tail of a record
+ * that in holds only part of, and TLS 1.2 and unprotected records, are copied as
+ * ctls_conn_feed would. At most one record's data is returned per call. Nothing of in is
+ * kept after the call. CTLS_ERR_BAD_STATE on an fd or callbacks connection, or with
+ * in_len > 0 after ctls_conn_feed_eof; CTLS_ERR_INVALID_ARG for a NULL consumed or out, or
+ * out_len 0. See ctls_read_input(3). */
+CTLS_API ssize_t ctls_read_input(ctls_conn *conn, const void *in, size_t in_len, size_t *consumed,
+                                 void *out, size_t out_len);
 /* Handshake timeout in ms (0 = none): the handshake fails with CTLS_ERR_TIMEOUT when it takes
  * longer. Blocking fd: enforced with poll(); callbacks: through pull_timeout. */
 CTLS_API int ctls_conn_set_handshake_timeout(ctls_conn *conn, unsigned ms);

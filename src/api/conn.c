@@ -216,7 +216,6 @@ static int read_records(ctls_conn *c)
             continue;
         }
         CTLS_GUARD(rc);
-        const uint8_t *data = buf_data(&c->in) + off;
         if (t == CT_APPLICATION_DATA) {
             if (buf_size(&c->hs_in))
                 return CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1: no interleaving */
@@ -236,6 +235,7 @@ static int read_records(ctls_conn *c)
             c->app_rec = rec;
             return 0;
         }
+        const uint8_t *data = buf_data(&c->in) + off; /* alerts and handshake: in c->in */
         if (t == CT_ALERT && buf_size(&c->hs_in)) {
             rc = CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1: no interleaving */
         } else if (t == CT_ALERT) {
@@ -287,6 +287,25 @@ ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
     c->app_len -= n;
     if (c->app_len == 0) buf_consume(&c->in, c->app_rec);
     return (ssize_t)n;
+}
+
+ssize_t ctls_read_input(ctls_conn *c, const void *in, size_t in_len, size_t *consumed, void *out,
+                        size_t out_len)
+{
+    if (consumed) *consumed = 0;
+    if (!c || !consumed || (!in && in_len) || !out || out_len == 0) return CTLS_ERR_INVALID_ARG;
+    /* as ctls_conn_feed: the memory transport only, and nothing after its EOF */
+    if (c->transport != TRANSPORT_MEMORY || (c->eof && in_len)) return CTLS_ERR_BAD_STATE;
+    /* ctls_read itself: rec_read takes records from `in` while c->in is empty, and io_fill
+     * copies only a record that `in` holds part of (DESIGN 1: one record path) */
+    c->rd_ext = in;
+    c->rd_ext_len = in_len;
+    c->rd_ext_used = 0;
+    ssize_t rc = ctls_read(c, out, out_len);
+    *consumed = c->rd_ext_used;
+    c->rd_ext = NULL;
+    c->rd_ext_len = c->rd_ext_used = 0;
+    return rc;
 }
 
 ssize_t ctls_write(ctls_conn *c, const void *buf, size_t len)

@@ -104,6 +104,9 @@ struct ctls_conn {
     uint8_t *rd_direct;
     size_t rd_direct_cap, rd_direct_len;
     int rd_direct_used;
+    /* ctls_read_input's bytes (memory transport), read in place while c->in is empty */
+    const uint8_t *rd_ext;
+    size_t rd_ext_len, rd_ext_used;
     /* negotiated */
     uint16_t version, suite, group, peer_sig;
     int hash;   /* suite hash */
@@ -164,9 +167,12 @@ void rec_keys_clear(rec_keys *k);
  * block (4 bytes for AES-GCM, 12 for ChaCha20-Poly1305: rec_iv_len12). */
 int rec_set_keys12(rec_keys *k, int aead_alg, const uint8_t *key, const uint8_t *iv);
 size_t rec_iv_len12(int aead_alg);
-/* Read one record from c->in. 0: *type and the plaintext (at buf_data(&c->in) + *off, *len
- * bytes); the caller consumes *rec_size bytes of c->in when done with it. CTLS_WANT_READ:
- * no complete record yet. Checks framing and limits and decrypts in place. */
+/* Read one record from c->in, or, while c->in is empty, from c->rd_ext (ctls_read_input).
+ * 0: *type and the plaintext (at buf_data(&c->in) + *off, *len bytes); the caller consumes
+ * *rec_size bytes of c->in when done with it (0 when the plaintext went straight to
+ * c->rd_direct from c->rd_ext). CTLS_WANT_READ: no complete record yet. Checks framing and
+ * limits and decrypts in place; a record taken from c->rd_ext is decrypted into c->in (or
+ * c->rd_direct) without copying its ciphertext. */
 int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_size);
 /* Append records carrying data (split at 2^14) to c->out, protected with c->wr. */
 int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len);

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "api/internal.h"
+#include "core/bytes.h"
 #include "io/io.h"
 
 int64_t conn_now_ms(void)
@@ -35,6 +36,31 @@ size_t io_read_size(const ctls_conn *c)
     return want < room ? want : room;
 }
 
+/* Memory transport: bytes of ctls_read_input not taken yet go into c->in only as far as the
+ * record at its front needs them (its header, then its body), so the records after it are
+ * still read in place. */
+static int mem_fill(ctls_conn *c)
+{
+    size_t left = c->rd_ext_len - c->rd_ext_used;
+    if (left == 0) return io_time_left(c) == 0 ? CTLS_ERR_TIMEOUT : CTLS_WANT_READ;
+    size_t have = buf_size(&c->in), rec = REC_HEADER_LEN;
+    if (have >= REC_HEADER_LEN) {
+        ctls_reader r;
+        uint16_t length = 0;
+        rd_init(&r, buf_data(&c->in), have);
+        CTLS_GUARD(rd_skip(&r, 3));
+        CTLS_GUARD(rd_u16(&r, &length));
+        rec += length;
+    }
+    size_t want = rec > have ? rec - have : 1, room = REC_IN_MAX - have;
+    size_t n = want < left ? want : left;
+    if (n > room) n = room;
+    if (n == 0) return CTLS_WANT_READ;
+    CTLS_GUARD(buf_append(&c->in, c->rd_ext + c->rd_ext_used, n, REC_IN_MAX));
+    c->rd_ext_used += n;
+    return 0;
+}
+
 int io_flush(ctls_conn *c)
 {
     switch (c->transport) {
@@ -56,7 +82,7 @@ int io_fill(ctls_conn *c)
     case TRANSPORT_CALLBACKS:
         return cb_fill(c);
     default:
-        return io_time_left(c) == 0 ? CTLS_ERR_TIMEOUT : CTLS_WANT_READ;
+        return mem_fill(c);
     }
 }
 

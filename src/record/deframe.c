@@ -9,12 +9,56 @@
 
 #define MAX_EMPTY_RECORDS 32
 
+/* Room for the record at the end of c->in (empty then): its header, then the plaintext. */
+static int room13(ctls_conn *c, const uint8_t *hdr, size_t length, uint8_t **body)
+{
+    uint8_t *at;
+    CTLS_GUARD(buf_reserve(&c->in, REC_HEADER_LEN + length, REC_IN_MAX, &at));
+    memcpy(at, hdr, REC_HEADER_LEN);
+    *body = at + REC_HEADER_LEN;
+    return 0;
+}
+
+/* A TLS 1.3 protected record (RFC 8446 5.2): opened into the application's buffer when the
+ * whole plaintext fits there (bulk reads then skip a copy), else into c->in: in place, or, for
+ * a record read from c->rd_ext (ext), out of place into room at the end of c->in, so its
+ * ciphertext is never copied. Anything but application data that was opened into the
+ * application's buffer is moved into c->in (and wiped from the application's buffer) for the
+ * usual path. *in_c says whether the plaintext is in c->in at REC_HEADER_LEN. */
+static int open13(ctls_conn *c, int ext, const uint8_t *hdr, size_t length, uint8_t *t,
+                  size_t *plen, int *in_c)
+{
+    int direct = c->rd_direct && length - CTLS_AEAD_TAG_LEN <= c->rd_direct_cap;
+    uint8_t *body = ext ? NULL : buf_data(&c->in) + REC_HEADER_LEN;
+    if (ext && !direct) CTLS_GUARD(room13(c, hdr, length, &body));
+    uint8_t *dst = direct ? c->rd_direct : body;
+    CTLS_GUARD(rec_open13(&c->rd, hdr, hdr + REC_HEADER_LEN, length, dst, t, plen));
+    *in_c = 1;
+    if (direct && *t == CT_APPLICATION_DATA) {
+        c->rd_direct_len = *plen;
+        c->rd_direct_used = 1;
+        *in_c = 0;
+        return 0;
+    }
+    if (direct) {
+        int rc = ext ? room13(c, hdr, length, &body) : 0;
+        if (rc == 0) memcpy(body, dst, *plen);
+        ctls_wipe(dst, length - CTLS_AEAD_TAG_LEN);
+        CTLS_GUARD(rc);
+    }
+    if (ext) buf_commit(&c->in, REC_HEADER_LEN + *plen);
+    return 0;
+}
+
 int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_size)
 {
     ctls_reader r;
     uint8_t t;
     uint16_t version, length;
-    rd_init(&r, buf_data(&c->in), buf_size(&c->in));
+    /* Records buffered in c->in come first; then ctls_read_input's bytes, read in place. */
+    int ext = buf_size(&c->in) == 0 && c->rd_ext_used < c->rd_ext_len;
+    const uint8_t *src = ext ? c->rd_ext + c->rd_ext_used : buf_data(&c->in);
+    rd_init(&r, src, ext ? c->rd_ext_len - c->rd_ext_used : buf_size(&c->in));
     if (rd_remaining(&r) < REC_HEADER_LEN) return CTLS_WANT_READ;
     CTLS_GUARD(rd_u8(&r, &t));
     CTLS_GUARD(rd_u16(&r, &version));
@@ -29,12 +73,22 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     if ((version >> 8) != 0x03) return CTLS_ERR_PROTOCOL_VERSION;
     size_t limit = c->rd.aead ? REC_MAX_CIPHER : REC_MAX_PLAIN;
     if (length > limit) return CTLS_ERR_RECORD_OVERFLOW;
-    if (rd_remaining(&r) < length) return CTLS_WANT_READ;
-    uint8_t *hdr = buf_data(&c->in);
-    uint8_t *body = hdr + REC_HEADER_LEN;
+    if (rd_remaining(&r) < length) return CTLS_WANT_READ; /* io_fill completes it in c->in */
     size_t plen = length;
     *rec_size = REC_HEADER_LEN + (size_t)length;
     *off = REC_HEADER_LEN;
+    /* The protected TLS 1.3 case of the chain below, the only one read in place from
+     * rd_ext: every other record is copied into c->in first, as ctls_conn_feed would. */
+    int prot13 = c->rd.aead && c->version != CTLS_TLS1_2 && t == CT_APPLICATION_DATA;
+    if (ext) {
+        c->rd_ext_used += *rec_size;
+        if (!prot13) {
+            CTLS_GUARD(buf_append(&c->in, src, *rec_size, REC_IN_MAX));
+            ext = 0;
+        }
+    }
+    uint8_t *hdr = ext ? NULL : buf_data(&c->in);
+    uint8_t *body = ext ? NULL : hdr + REC_HEADER_LEN;
 
     if (t == CT_CHANGE_CIPHER_SPEC) {
         /* RFC 8446 5: a single 0x01 byte, unprotected, only during the handshake. */
@@ -57,23 +111,13 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
          * unknown CA) sends its alert unprotected. Accept that one case, as OpenSSL's server
          * does: before any protected record from the client, an alert in the clear. */
     } else if (c->rd.aead) {
-        if (t != CT_APPLICATION_DATA)
-            return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
-        /* Straight into the application's buffer when the whole plaintext fits there: bulk
-         * reads then skip a copy. Anything but application data is put back in the record
-         * (and wiped from the application's buffer) for the usual path. */
-        uint8_t *dst = body;
-        if (c->rd_direct && (size_t)length - CTLS_AEAD_TAG_LEN <= c->rd_direct_cap)
-            dst = c->rd_direct;
-        CTLS_GUARD(rec_open13(&c->rd, hdr, body, length, dst, &t, &plen));
-        if (dst != body) {
-            if (t == CT_APPLICATION_DATA) {
-                c->rd_direct_len = plen;
-                c->rd_direct_used = 1;
-            } else {
-                memcpy(body, dst, plen);
-                ctls_wipe(dst, (size_t)length - CTLS_AEAD_TAG_LEN);
-            }
+        if (!prot13) return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
+        int in_c;
+        CTLS_GUARD(open13(c, ext, ext ? src : hdr, length, &t, &plen, &in_c));
+        if (ext) {
+            /* the plaintext went to the application's buffer or now fills c->in alone */
+            *rec_size = in_c ? REC_HEADER_LEN + plen : 0;
+            if (!in_c) *off = 0;
         }
         if (t == CT_CHANGE_CIPHER_SPEC) return CTLS_ERR_UNEXPECTED_MESSAGE; /* a protected CCS */
         if (t != CT_ALERT && t != CT_HANDSHAKE && t != CT_APPLICATION_DATA)
