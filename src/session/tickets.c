@@ -19,6 +19,7 @@
  * once within its lifetime; that is safe without early data (which we never accept), because
  * every TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). A TLS 1.2
  * resumption reuses the master secret (RFC 5246 7.3) with fresh randoms. */
+#include <pthread.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -43,16 +44,67 @@ typedef struct {
     ctls_slice sni, alpn; /* point into the decrypted buffer */
 } ticket_state;
 
+/* The ticket key's cipher context, kept per thread: allocating and keying an AES-256-GCM
+ * context costs more than sealing or opening a ticket. It follows the config's key (name and
+ * key compared, so a replaced key is never used stale), and is wiped and freed with the
+ * thread. */
+typedef struct {
+    ctls_aead *a;
+    uint8_t name[TICKET_NAME_LEN], key[32];
+} ticket_aead_cache;
+static pthread_key_t tac_key;
+static pthread_once_t tac_once = PTHREAD_ONCE_INIT;
+static _Thread_local ticket_aead_cache *tac;
+
+static void tac_free(void *p)
+{
+    ticket_aead_cache *t = p;
+    ctls_aead_free(t->a);
+    ctls_free_secret(t, sizeof *t);
+}
+
+static void tac_init(void)
+{
+    (void)pthread_key_create(&tac_key, tac_free);
+}
+
+static ctls_aead *ticket_aead(const struct sess_cfg *sc)
+{
+    _Static_assert(sizeof sc->key == sizeof tac->key, "ticket key size");
+    if (!tac) {
+        pthread_once(&tac_once, tac_init);
+        ticket_aead_cache *t = ctls_calloc(1, sizeof *t);
+        if (!t) return NULL;
+        if (pthread_setspecific(tac_key, t) != 0) {
+            ctls_free(t);
+            return NULL;
+        }
+        tac = t;
+    }
+    if (tac->a && memcmp(tac->name, sc->key_name, TICKET_NAME_LEN) == 0 &&
+        ctls_ct_equal(tac->key, sc->key, sizeof sc->key))
+        return tac->a;
+    int rc = tac->a ? ctls_aead_rekey(tac->a, sc->key, sizeof sc->key)
+                    : ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &tac->a);
+    if (rc < 0) {
+        ctls_aead_free(tac->a);
+        tac->a = NULL;
+        return NULL;
+    }
+    memcpy(tac->name, sc->key_name, TICKET_NAME_LEN);
+    memcpy(tac->key, sc->key, sizeof sc->key);
+    return tac->a;
+}
+
 static int seal_ticket(const struct sess_cfg *sc, const uint8_t *state, size_t len, uint8_t *out,
                        size_t *out_len)
 {
-    ctls_aead *a = NULL;
     memcpy(out, sc->key_name, TICKET_NAME_LEN);
     CTLS_GUARD(ctls_random(out + TICKET_NAME_LEN, TICKET_IV_LEN));
-    CTLS_GUARD(ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &a));
+    ctls_aead *a = ticket_aead(sc);
+    CTLS_ENSURE(a != NULL, CTLS_ERR_CRYPTO);
     int rc = ctls_aead_seal(a, out + TICKET_NAME_LEN, sc->key_name, TICKET_NAME_LEN, state, len,
                             out + TICKET_NAME_LEN + TICKET_IV_LEN);
-    ctls_aead_free(a);
     *out_len = len + TICKET_OVERHEAD;
     return rc;
 }
@@ -63,12 +115,11 @@ static int open_ticket(const struct sess_cfg *sc, ctls_slice ticket, uint8_t *bu
 {
     if (ticket.len <= TICKET_OVERHEAD || ticket.len - TICKET_OVERHEAD > STATE_MAX) return 0;
     if (!ctls_ct_equal(ticket.p, sc->key_name, TICKET_NAME_LEN)) return 0; /* another key */
-    ctls_aead *a = NULL;
-    if (ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &a) < 0) return 0;
+    ctls_aead *a = ticket_aead(sc);
+    if (!a) return 0;
     size_t clen = ticket.len - TICKET_NAME_LEN - TICKET_IV_LEN;
     int rc = ctls_aead_open(a, ticket.p + TICKET_NAME_LEN, ticket.p, TICKET_NAME_LEN,
                             ticket.p + TICKET_NAME_LEN + TICKET_IV_LEN, clen, buf);
-    ctls_aead_free(a);
     if (rc < 0) return 0;
     *len = clen - CTLS_AEAD_TAG_LEN;
     return 1;

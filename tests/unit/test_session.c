@@ -340,6 +340,16 @@ TEST(other_ticket_key)
     CHECK_EQ(connect_pair(&p, g_cc, sc2, NULL, s2), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     pair_close(&p);
+    /* back and forth between the two keys on one thread (the ticket cipher context is cached
+     * per thread and must follow the key): each server still resumes its own tickets */
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, s), 0);
+        CHECK_EQ(ctls_session_resumed(p.s), 1);
+        pair_close(&p);
+        CHECK_EQ(connect_pair(&p, g_cc, sc2, NULL, s2), 0);
+        CHECK_EQ(ctls_session_resumed(p.s), 1);
+        pair_close(&p);
+    }
     ctls_session_free(s2);
     ctls_config_free(sc2);
     ctls_session_free(s);
