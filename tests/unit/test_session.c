@@ -93,6 +93,16 @@ static void data_both_ways(conn_pair *p)
     CHECK(memcmp(b, "pong", 4) == 0);
 }
 
+/* A handshake offering sess that both sides must report resumed. */
+static void expect_resumed(ctls_config *cc, ctls_config *sc, const ctls_session *sess)
+{
+    conn_pair p;
+    CHECK_EQ(connect_pair(&p, cc, sc, NULL, sess), 0);
+    CHECK_EQ(ctls_session_resumed(p.c), 1);
+    CHECK_EQ(ctls_session_resumed(p.s), 1);
+    pair_close(&p);
+}
+
 /* A full handshake on (cc, sc) and the newest session after its tickets. */
 static ctls_session *fresh_session(ctls_config *cc, ctls_config *sc)
 {
@@ -343,12 +353,8 @@ TEST(other_ticket_key)
     /* back and forth between the two keys on one thread (the ticket cipher context is cached
      * per thread and must follow the key): each server still resumes its own tickets */
     for (int i = 0; i < 2; i++) {
-        CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, s), 0);
-        CHECK_EQ(ctls_session_resumed(p.s), 1);
-        pair_close(&p);
-        CHECK_EQ(connect_pair(&p, g_cc, sc2, NULL, s2), 0);
-        CHECK_EQ(ctls_session_resumed(p.s), 1);
-        pair_close(&p);
+        expect_resumed(g_cc, g_sc, s);
+        expect_resumed(g_cc, sc2, s2);
     }
     ctls_session_free(s2);
     ctls_config_free(sc2);
