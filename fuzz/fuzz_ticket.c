@@ -1,11 +1,14 @@
-/* Fuzz target: session-ticket decryption and use on a TLS 1.3 server. The input is a flags
+/* Fuzz target: session-ticket decryption and use on a TLS 1.3 / 1.2 server. The input is a flags
  * byte then the ticket's *plaintext* state (src/session/tickets.c format). The harness seals
  * it under the server config's real ticket key, so the fuzzer reaches the state parser and the
  * usability checks instead of dying at the AEAD, and offers it in a ClientHello
  * (pre_shared_key + psk_dhe_ke). Flags: bit 0 stamps the state's issue time with "now" and
  * sends the matching obfuscated age (the age window is otherwise unreachable); bit 1 computes
  * the correct binder from the PSK in the state (a successful resumption follows); bit 2 sends
- * SNI "fuzz.example". Without bit 1 a usable ticket must end in decrypt_error. */
+ * SNI "fuzz.example". Without bit 1 a usable ticket must end in decrypt_error. A state whose
+ * first byte is 2 (the TLS 1.2 format) is offered instead in the SessionTicket extension of a
+ * TLS 1.2 ClientHello (with the state's suite, EMS; bit 0 stamps its issue time, at offset
+ * 4 + 48 when the master secret has its length). */
 #include "fuzz_common.h"
 #include "hs/algs.h"
 #include "msg/msg.h"
@@ -16,6 +19,50 @@ static size_t u16be(uint8_t *p, unsigned v)
     p[0] = (uint8_t)(v >> 8);
     p[1] = (uint8_t)v;
     return 2;
+}
+
+/* A TLS 1.2 ClientHello offering the sealed ticket in SessionTicket. */
+static void fuzz_tls12(ctls_config *cfg, uint8_t flags, const uint8_t *state, size_t sl,
+                       const uint8_t *ticket, size_t tl, int64_t now)
+{
+    (void)now;
+    uint8_t suites[2], groups[2], sigs[2], points[1] = {0}, sid[32];
+    const algs_suite *suite =
+        sl >= 3 ? algs_suite_by_id((uint16_t)(state[1] << 8 | state[2])) : NULL;
+    u16be(suites, suite && !suite->tls13 ? suite->id : 0xc02b);
+    u16be(groups, CTLS_GROUP_X25519);
+    u16be(sigs, 0x0403); /* ecdsa_secp256r1_sha256 */
+    memset(sid, 0x5a, sizeof sid);
+    static const uint8_t null_comp = 0, none = 0;
+    msg_client_hello m;
+    memset(&m, 0, sizeof m);
+    m.legacy_version = 0x0303;
+    memset(m.random, 0x42, 32);
+    m.session_id = (ctls_slice){sid, sizeof sid};
+    m.cipher_suites = (ctls_slice){suites, 2};
+    m.compression_methods = (ctls_slice){&null_comp, 1};
+    m.supported_groups = (ctls_slice){groups, 2};
+    m.signature_algorithms = (ctls_slice){sigs, 2};
+    m.ec_point_formats = (ctls_slice){points, 1};
+    m.renegotiation_info = (ctls_slice){&none, 0};
+    m.session_ticket = (ctls_slice){ticket, tl};
+    m.ext_present = EXT_BIT(EXT_SUPPORTED_GROUPS) | EXT_BIT(EXT_SIGNATURE_ALGORITHMS) |
+                    EXT_BIT(EXT_EC_POINT_FORMATS) | EXT_BIT(EXT_RENEGOTIATION_INFO) |
+                    EXT_BIT(EXT_EXTENDED_MASTER_SECRET) | EXT_BIT(EXT_SESSION_TICKET);
+    if (flags & 4) {
+        m.server_name = (ctls_slice){(const uint8_t *)"fuzz.example", 12};
+        m.ext_present |= EXT_BIT(EXT_SERVER_NAME);
+    }
+    ctls_writer w;
+    wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
+    ctls_conn *c = NULL;
+    if (msg_client_hello_encode(&m, &w) == 0 && wr_status(&w) == 0 && (c = ctls_conn_new(cfg))) {
+        uint8_t hdr[5] = {CT_HANDSHAKE, 3, 3, (uint8_t)(w.len >> 8), (uint8_t)w.len};
+        if (fz_feed(c, hdr, 5) == 0 && fz_feed(c, w.buf, w.len) == 0) (void)fz_drive(c);
+        fz_report(c);
+        ctls_conn_free(c);
+    }
+    wr_free(&w);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,6 +99,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ctls_aead_free(a);
     if (rc != 0) return 0;
     size_t tl = 28 + sl + 16;
+
+    if (sl >= 1 && state[0] == 2) {
+        fuzz_tls12(cfg, flags, state, sl, ticket, tl, now);
+        return 0;
+    }
 
     /* the suite the state names decides the binder size and the suite we offer */
     const algs_suite *suite =
