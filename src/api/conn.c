@@ -25,6 +25,7 @@ ctls_conn *ctls_conn_new(ctls_config *cfg)
     c->fd = -1;
     c->last_direction = CTLS_WANT_READ;
     c->alert_received = -1;
+    c->out.wire = 1; /* rec_write leaves only protected or public records there (frame.c) */
     return c;
 }
 

@@ -8,7 +8,8 @@
 
 /* A small per-thread cache of released buffers. Connections release their record buffers
  * when they go idle (so an idle connection holds none), and steady traffic then reuses the
- * same storage instead of allocating per record. Cached buffers are wiped before caching. */
+ * same storage instead of allocating per record. Cached buffers are wiped before caching (a
+ * wire buffer holds nothing that was not sent in the open). */
 #define CACHE_SLOTS 2
 #define CACHE_MAX_CAP (64 * 1024)
 
@@ -91,7 +92,7 @@ int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at)
     if (!np && !(np = ctls_malloc(ncap))) return CTLS_ERR_NOMEM;
     if (have) memcpy(np, b->p + b->off, have);
     if (b->p) {
-        ctls_wipe(b->p, b->dirty);
+        if (!b->wire) ctls_wipe(b->p, b->dirty);
         if (!cache_put(b->p, b->cap)) ctls_free(b->p);
     }
     b->p = np;
@@ -125,7 +126,7 @@ void buf_consume(ctls_buf *b, size_t n)
 void buf_free(ctls_buf *b)
 {
     if (b->p) {
-        ctls_wipe(b->p, b->dirty); /* all that was ever written */
+        if (!b->wire) ctls_wipe(b->p, b->dirty); /* all that was ever written */
         if (!cache_put(b->p, b->cap)) ctls_free(b->p);
     }
     b->p = NULL;

@@ -12,6 +12,8 @@ typedef struct {
     size_t len; /* end of data (p[off..len) is the content) */
     size_t cap;
     size_t dirty; /* bytes [0, dirty) may hold data: the extent a wipe must cover */
+    int wire;     /* holds only bytes as sent on the wire (records already protected, or
+                   * plaintext records anyone can read): released without a wipe */
 } ctls_buf;
 
 static inline size_t buf_size(const ctls_buf *b)
@@ -36,7 +38,7 @@ int buf_append(ctls_buf *b, const void *p, size_t n, size_t max);
 void buf_consume(ctls_buf *b, size_t n);
 /* Release the storage if the queue is empty (a connection going idle). */
 void buf_trim(ctls_buf *b);
-/* Free storage (wipes it first: buffers may hold plaintext). */
+/* Free storage (wipes it first, unless wire: buffers may hold plaintext). */
 void buf_free(ctls_buf *b);
 
 #endif

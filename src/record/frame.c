@@ -2,7 +2,16 @@
 #include <string.h>
 
 #include "api/internal.h"
+#include "core/mem.h"
 #include "record/record.h"
+
+/* c->out is a wire buffer (released without a wipe): a record that could not be protected
+ * must not leave its plaintext behind (rec_seal12 moves it there first). */
+static int sealed(int rc, uint8_t *at, size_t total)
+{
+    if (rc < 0) ctls_wipe(at, total);
+    return rc;
+}
 
 int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len)
 {
@@ -12,12 +21,12 @@ int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len)
         if (c->wr.aead && c->version == CTLS_TLS1_2) {
             size_t total = REC_HEADER_LEN + rec_overhead12(&c->wr) + n;
             CTLS_GUARD(buf_reserve(&c->out, total, REC_OUT_MAX, &at));
-            CTLS_GUARD(rec_seal12(&c->wr, type, data, n, at));
+            CTLS_GUARD(sealed(rec_seal12(&c->wr, type, data, n, at), at, total));
             buf_commit(&c->out, total);
         } else if (c->wr.aead) {
             size_t total = REC_HEADER_LEN + n + 1 + CTLS_AEAD_TAG_LEN;
             CTLS_GUARD(buf_reserve(&c->out, total, REC_OUT_MAX, &at));
-            CTLS_GUARD(rec_seal13(&c->wr, type, data, n, at));
+            CTLS_GUARD(sealed(rec_seal13(&c->wr, type, data, n, at), at, total));
             buf_commit(&c->out, total);
         } else {
             if (type == CT_APPLICATION_DATA) return CTLS_ERR_INTERNAL;
