@@ -85,6 +85,12 @@ int ctls_aead_seal2(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], cons
  * equal in. A bad tag is CTLS_ERR_BAD_RECORD_MAC (and out is zeroed). */
 int ctls_aead_open(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out);
+/* The same with the plaintext split: its first out_len bytes (at most all of them) into out,
+ * the rest into tail (len - TAG - out_len bytes), e.g. a TLS 1.3 record's data into the
+ * application's buffer and its content type beside it. A bad tag zeroes both. */
+int ctls_aead_open2(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, size_t out_len,
+                    uint8_t *tail);
 void ctls_aead_free(ctls_aead *a);
 
 /* ---- key exchange ---------------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /* Record framing on the read side (RFC 8446 5.1, 5.2): header checks, size limits, decryption,
  * and the change_cipher_spec rule of section 5. */
+#include <stdint.h>
 #include <string.h>
 
 #include "api/internal.h"
@@ -28,11 +29,15 @@ static int room13(ctls_conn *c, const uint8_t *hdr, size_t length, uint8_t **bod
 static int open13(ctls_conn *c, int ext, const uint8_t *hdr, size_t length, uint8_t *t,
                   size_t *plen, int *in_c)
 {
-    int direct = c->rd_direct && length - CTLS_AEAD_TAG_LEN <= c->rd_direct_cap;
+    /* the data and its content type may need one byte more than the buffer has: that byte,
+     * the type when there is no padding, is kept aside (rec_open13_into) */
+    int direct = c->rd_direct && length > CTLS_AEAD_TAG_LEN &&
+                 length - CTLS_AEAD_TAG_LEN - 1 <= c->rd_direct_cap;
     uint8_t *body = ext ? NULL : buf_data(&c->in) + REC_HEADER_LEN;
     if (ext && !direct) CTLS_GUARD(room13(c, hdr, length, &body));
     uint8_t *dst = direct ? c->rd_direct : body;
-    CTLS_GUARD(rec_open13(&c->rd, hdr, hdr + REC_HEADER_LEN, length, dst, t, plen));
+    CTLS_GUARD(rec_open13_into(&c->rd, hdr, hdr + REC_HEADER_LEN, length, dst,
+                               direct ? c->rd_direct_cap : SIZE_MAX, t, plen));
     *in_c = 1;
     if (direct && *t == CT_APPLICATION_DATA) {
         c->rd_direct_len = *plen;
@@ -43,7 +48,8 @@ static int open13(ctls_conn *c, int ext, const uint8_t *hdr, size_t length, uint
     if (direct) {
         int rc = ext ? room13(c, hdr, length, &body) : 0;
         if (rc == 0) memcpy(body, dst, *plen);
-        ctls_wipe(dst, length - CTLS_AEAD_TAG_LEN);
+        size_t opened = length - CTLS_AEAD_TAG_LEN;
+        ctls_wipe(dst, opened < c->rd_direct_cap ? opened : c->rd_direct_cap);
         CTLS_GUARD(rc);
     }
     if (ext) buf_commit(&c->in, REC_HEADER_LEN + *plen);

@@ -47,25 +47,34 @@ static void rec_nonce(const rec_keys *k, uint8_t nonce[CTLS_AEAD_NONCE_LEN])
         nonce[CTLS_AEAD_NONCE_LEN - 1 - i] ^= (uint8_t)(k->seq >> (8 * i));
 }
 
-int rec_open13(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
-               uint8_t *type, size_t *plain_len)
+int rec_open13_into(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
+                    size_t p_cap, uint8_t *type, size_t *plain_len)
 {
-    uint8_t nonce[CTLS_AEAD_NONCE_LEN];
+    uint8_t nonce[CTLS_AEAD_NONCE_LEN], tail[1];
     if (len < CTLS_AEAD_TAG_LEN + 1)
-        return CTLS_ERR_BAD_RECORD_MAC; /* RFC 8446 5.2: too short to hold tag + type */
+        return CTLS_ERR_BAD_RECORD_MAC;     /* RFC 8446 5.2: too short to hold tag + type */
+    size_t total = len - CTLS_AEAD_TAG_LEN; /* the inner plaintext: data, type, padding */
+    if (total - 1 > p_cap) return CTLS_ERR_INTERNAL;
     if (k->seq == UINT64_MAX) return CTLS_ERR_LIMIT;
     rec_nonce(k, nonce);
-    CTLS_GUARD(ctls_aead_open(k->aead, nonce, hdr, REC_HEADER_LEN, in, len, p));
+    size_t in_p = total < p_cap ? total : p_cap; /* at most the last byte goes to tail */
+    CTLS_GUARD(ctls_aead_open2(k->aead, nonce, hdr, REC_HEADER_LEN, in, len, p, in_p, tail));
     k->seq++;
     /* Strip the zero padding: the content type is the last non-zero byte. */
-    size_t n = len - CTLS_AEAD_TAG_LEN;
-    while (n > 0 && p[n - 1] == 0)
+    size_t n = total;
+    while (n > 0 && (n > in_p ? tail[n - 1 - in_p] : p[n - 1]) == 0)
         n--;
     if (n == 0) return CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.4: all padding */
-    *type = p[n - 1];
+    *type = n > in_p ? tail[n - 1 - in_p] : p[n - 1];
     *plain_len = n - 1;
     if (*plain_len > REC_MAX_PLAIN) return CTLS_ERR_RECORD_OVERFLOW;
     return 0;
+}
+
+int rec_open13(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
+               uint8_t *type, size_t *plain_len)
+{
+    return rec_open13_into(k, hdr, in, len, p, SIZE_MAX, type, plain_len);
 }
 
 int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out)

@@ -8,6 +8,11 @@
  * to p (p == in: in place; else p holds len - tag bytes). */
 int rec_open13(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
                uint8_t *type, size_t *plain_len);
+/* The same into p with room for p_cap bytes, at least the inner plaintext (data, content type,
+ * padding) less one byte: that last byte is then kept aside, so a full record (16 KiB of data
+ * and its type) opens straight into a 16 KiB application buffer. */
+int rec_open13_into(rec_keys *k, const uint8_t *hdr, const uint8_t *in, size_t len, uint8_t *p,
+                    size_t p_cap, uint8_t *type, size_t *plain_len);
 /* Protect data (len <= 2^14) as one record written at out (REC_HEADER_LEN + len + 1 + tag
  * bytes). data may lie at out + REC_HEADER_LEN already. */
 int rec_seal13(rec_keys *k, uint8_t type, const uint8_t *data, size_t len, uint8_t *out);

@@ -170,8 +170,20 @@ TEST(fitting_records_skip_the_input_buffer)
     open_pair(&pr, CTLS_TLS1_3, NULL);
     CHECK(pr.s->in.p == NULL); /* released when the handshake completed */
     uint32_t seed = 9;
-    unsigned char *src = pattern(100000, 9), out[16385];
+    /* exactly the 16 KiB of a full record's data: its content type byte is kept aside */
+    unsigned char *src = pattern(100000, 9), out[16384];
     wire w = {0};
+    /* full records (16 KiB of data) into a 16 KiB read */
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(ctls_write(pr.c, src + i, sizeof out), (ssize_t)sizeof out);
+        take(pr.c, &w);
+        size_t used = 0;
+        CHECK_EQ(ctls_read_input(pr.s, w.p, w.len, &used, out, sizeof out), (ssize_t)sizeof out);
+        CHECK_EQ(used, w.len);
+        CHECK_MEM(out, src + i, sizeof out);
+        CHECK(pr.s->in.p == NULL);
+        w.len = 0;
+    }
     write_all(pr.c, src, 100000, 16384, &w, &seed);
     size_t pos = 0, got = 0;
     while (pos < w.len) {
@@ -180,6 +192,7 @@ TEST(fitting_records_skip_the_input_buffer)
         CHECK(rc > 0);
         if (rc <= 0) break;
         CHECK_EQ(used, 5 + (size_t)rc + 1 + 16); /* exactly one record per call */
+        CHECK(pr.s->in.p == NULL);               /* opened straight into out */
         CHECK_MEM(out, src + got, (size_t)rc);
         got += (size_t)rc;
         pos += used;

@@ -4,6 +4,7 @@
 #include "crypto/ossl/ossl.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -113,34 +114,48 @@ int ctls_aead_seal2(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], cons
     return 0;
 }
 
-int ctls_aead_open(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
-                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out)
+int ctls_aead_open2(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, size_t out_len,
+                    uint8_t *tail)
 {
-    CTLS_ENSURE(a != NULL && nonce != NULL && in != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
+    CTLS_ENSURE(a != NULL && nonce != NULL && in != NULL, CTLS_ERR_INVALID_ARG);
     CTLS_ENSURE(aad != NULL || aad_len == 0, CTLS_ERR_INVALID_ARG);
     /* Too short to hold a tag: it cannot authenticate (RFC 8446 5.2). */
     CTLS_ENSURE(len >= CTLS_AEAD_TAG_LEN, CTLS_ERR_BAD_RECORD_MAC);
     CTLS_ENSURE(len <= INT_MAX - 64 && aad_len <= INT_MAX, CTLS_ERR_INVALID_ARG);
     size_t ct_len = len - CTLS_AEAD_TAG_LEN;
+    if (out_len > ct_len) out_len = ct_len;
+    size_t tail_len = ct_len - out_len;
+    CTLS_ENSURE((out != NULL || out_len == 0) && (tail != NULL || tail_len == 0),
+                CTLS_ERR_INVALID_ARG);
     /* The tag is copied out first so in-place opening (out == in) cannot disturb it. */
     uint8_t tag[CTLS_AEAD_TAG_LEN];
     memcpy(tag, in + ct_len, CTLS_AEAD_TAG_LEN);
-    int n = 0, fin = 0, ok;
+    int n = 0, n2 = 0, fin = 0, ok;
+    uint8_t dummy;
     ok = EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 0);
     ok = ok && EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, CTLS_AEAD_TAG_LEN, tag);
     if (ok && aad_len) ok = EVP_CipherUpdate(a->ctx, NULL, &n, aad, (int)aad_len);
     n = 0;
-    if (ok && ct_len) ok = EVP_CipherUpdate(a->ctx, out, &n, in, (int)ct_len);
-    if (!ok) {
-        OPENSSL_cleanse(out, ct_len);
-        return CTLS_ERR_CRYPTO;
-    }
-    /* Final checks the tag in constant time. */
-    if (EVP_CipherFinal_ex(a->ctx, out + n, &fin) <= 0 || (size_t)n + (size_t)fin != ct_len) {
-        OPENSSL_cleanse(out, ct_len);
-        return CTLS_ERR_BAD_RECORD_MAC;
+    /* GCM and ChaCha20-Poly1305 are stream modes: each update returns exactly its input. */
+    if (ok && out_len) ok = EVP_CipherUpdate(a->ctx, out, &n, in, (int)out_len);
+    if (ok && tail_len) ok = EVP_CipherUpdate(a->ctx, tail, &n2, in + out_len, (int)tail_len);
+    ok = ok && (size_t)n == out_len && (size_t)n2 == tail_len;
+    /* Final checks the tag in constant time (and returns no bytes for these modes). */
+    int tag_ok = ok && EVP_CipherFinal_ex(a->ctx, &dummy, &fin) > 0 && fin == 0;
+    if (!tag_ok) {
+        if (out_len) OPENSSL_cleanse(out, out_len);
+        if (tail_len) OPENSSL_cleanse(tail, tail_len);
+        return ok ? CTLS_ERR_BAD_RECORD_MAC : CTLS_ERR_CRYPTO;
     }
     return 0;
+}
+
+int ctls_aead_open(ctls_aead *a, const uint8_t nonce[CTLS_AEAD_NONCE_LEN], const uint8_t *aad,
+                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out)
+{
+    CTLS_ENSURE(out != NULL, CTLS_ERR_INVALID_ARG);
+    return ctls_aead_open2(a, nonce, aad, aad_len, in, len, out, SIZE_MAX, NULL);
 }
 
 void ctls_aead_free(ctls_aead *a)
