@@ -210,7 +210,9 @@ CTLS_API int ctls_config_set_break_on_server_auth(ctls_config *cfg, int on);
 CTLS_API int ctls_config_set_break_on_cert_requested(ctls_config *cfg, int on);
 /* ctls_shutdown returns 1 at once without sending close_notify. */
 CTLS_API int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on);
-/* Server: number of TLS 1.3 NewSessionTickets sent after a handshake (default 2; 0 = none). */
+/* Server: number of TLS 1.3 NewSessionTickets sent after a handshake (default 2; 0 = none).
+ * TLS 1.2 (RFC 5077): one ticket in the handshake whenever count > 0 and the client offers the
+ * SessionTicket extension. */
 CTLS_API int ctls_config_set_session_tickets(ctls_config *cfg, int count);
 /* Tests: verify certificates at this fixed time instead of now (0 = now). */
 CTLS_API int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds);
