@@ -284,6 +284,9 @@ static void ct_describe(void *v, char *out, size_t len)
     int ver = ctls_version ? ctls_version(c) : 0;
     const char *s = ctls_cipher_suite_name ? ctls_cipher_suite_name(c) : NULL;
     const char *g = ctls_group_name ? ctls_group_name(c) : NULL;
+    /* a resumed TLS 1.2 handshake has no key exchange, hence no group */
+    if (!g && ver == CTLS_TLS1_2 && ctls_session_resumed && ctls_session_resumed(c) == 1)
+        g = "(no key exchange)";
     snprintf(out, len, "%s %s %s",
              ver == CTLS_TLS1_3   ? "TLSv1.3"
              : ver == CTLS_TLS1_2 ? "TLSv1.2"
