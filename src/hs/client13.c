@@ -389,6 +389,7 @@ static int send_client_flight(ctls_conn *c)
     hs_state *h = c->hs;
     CTLS_GUARD(hs_send_ccs(c));
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs));
+    hs_flight_begin(c); /* [Certificate, CertificateVerify,] Finished in one record */
     if (h->cert_requested) {
         const cfg_cert *cert = c->conn_cert;
         if (!cert && c->cfg->n_certs) cert = &c->cfg->certs[0];
@@ -406,6 +407,7 @@ static int send_client_flight(ctls_conn *c)
         if (cert) CTLS_GUARD(hs_send_certificate_verify(c, cert, scheme, CTX_CLIENT_CV));
     }
     CTLS_GUARD(hs_send_finished(c, h->c_hs));
+    CTLS_GUARD(hs_flight_end(c));
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->c_ap));
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;

@@ -21,6 +21,7 @@ void hs_state_free(ctls_conn *c)
     ctls_kx_free(h->kx);
     ctls_pubkey_free(h->peer_key);
     ctls_free(h->cookie);
+    buf_free(&h->flight);
     ctls_wipe(h, sizeof *h);
     ctls_free(h);
     c->hs = NULL;

@@ -46,11 +46,20 @@ struct hs_state {
     int psk_offered, psk_selected;
     uint8_t psk[KS_MAX];
     size_t psk_len;
+    /* handshake messages held for one record (hs_flight_begin / hs_flight_end) */
+    int flight_on;
+    ctls_buf flight;
 };
 
 enum { CTX_SERVER_CV = 0, CTX_CLIENT_CV = 1 };
 
 int hs_state_new(ctls_conn *c);
+/* From hs_flight_begin to hs_flight_end, hs_send packs handshake messages into as few records
+ * as fit (RFC 8446 5.1 allows several messages per record): the server's encrypted flight goes
+ * out as one record instead of four (one AEAD seal and open each instead of four). No key
+ * change may happen in between. */
+void hs_flight_begin(ctls_conn *c);
+int hs_flight_end(ctls_conn *c);
 /* The transcript hash now. */
 int hs_thash(hs_state *h, uint8_t *out, size_t *len);
 /* Encode a message with a growable writer and send it (transcript + records). */

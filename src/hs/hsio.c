@@ -4,6 +4,7 @@
 
 #include "api/internal.h"
 #include "core/bytes.h"
+#include "hs/hs.h"
 #include "msg/msg.h"
 
 #define MAX_WARNING_ALERTS 8
@@ -83,5 +84,30 @@ void hs_consume_message(ctls_conn *c, size_t len)
 int hs_send(ctls_conn *c, hs_transcript *t, const uint8_t *msg, size_t len)
 {
     if (t) CTLS_GUARD(tr_add(t, msg, len));
-    return rec_write(c, CT_HANDSHAKE, msg, len);
+    hs_state *h = c->hs;
+    if (!h || !h->flight_on) return rec_write(c, CT_HANDSHAKE, msg, len);
+    /* held messages never exceed one record's plaintext: flush before one would */
+    if (buf_size(&h->flight) + len > REC_MAX_PLAIN) {
+        CTLS_GUARD(hs_flight_end(c));
+        h->flight_on = 1;
+    }
+    if (len >= REC_MAX_PLAIN) return rec_write(c, CT_HANDSHAKE, msg, len);
+    return buf_append(&h->flight, msg, len, REC_MAX_PLAIN);
+}
+
+void hs_flight_begin(ctls_conn *c)
+{
+    if (c->hs) c->hs->flight_on = 1;
+}
+
+int hs_flight_end(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    if (!h) return 0;
+    h->flight_on = 0;
+    int rc = buf_size(&h->flight)
+                 ? rec_write(c, CT_HANDSHAKE, buf_data(&h->flight), buf_size(&h->flight))
+                 : 0;
+    buf_free(&h->flight);
+    return rc;
 }

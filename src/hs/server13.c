@@ -177,7 +177,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->s_hs));
     CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs));
 
-    /* EncryptedExtensions */
+    /* EncryptedExtensions ... Finished: one flight under the handshake keys, in one record */
+    hs_flight_begin(c);
     msg_encrypted_extensions ee;
     memset(&ee, 0, sizeof ee);
     if (ch->alpn.len) {
@@ -211,6 +212,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
         CTLS_GUARD(hs_send_certificate_verify(c, ch->cert, ch->scheme, CTX_SERVER_CV));
     }
     CTLS_GUARD(hs_send_finished(c, h->s_hs));
+    CTLS_GUARD(hs_flight_end(c));
 
     /* application secrets: the server may send from now on (RFC 8446 2) */
     CTLS_GUARD(hs_thash(h, th, &hl));

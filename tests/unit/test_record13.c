@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "hs/hs.h"
+#include "pair.h"
 #include "record/record.h"
 
 #define DATA_MAX 16384
@@ -128,9 +130,72 @@ TEST(aead_open2_splits)
     ctls_aead_free(a);
 }
 
+/* Held handshake messages (hs_flight_begin / hs_flight_end) go out packed, never in a record
+ * over 16 KiB: small ones share a record, a message that would overflow the held ones flushes
+ * them first, and one of 16 KiB or more is written on its own (split by the record layer). */
+TEST(flight_packing)
+{
+    ctls_config *cfg = tp_client_config();
+    ctls_conn *c = cfg ? ctls_conn_new(cfg) : NULL;
+    CHECK(c != NULL);
+    if (!c) {
+        ctls_config_free(cfg);
+        return;
+    }
+    uint8_t secret[32] = {42};
+    CHECK_EQ(hs_state_new(c), 0);
+    CHECK_EQ(rec_set_keys13(&c->wr, CTLS_AEAD_AES_128_GCM, CTLS_HASH_SHA256, secret), 0);
+    static uint8_t msgs[4][20000];
+    const size_t lens[4] = {100, 16000, 20000, 50};
+    hs_flight_begin(c);
+    for (int i = 0; i < 4; i++) {
+        memset(msgs[i], 'a' + i, lens[i]);
+        CHECK_EQ(hs_send(c, NULL, msgs[i], lens[i]), 0);
+    }
+    const void *out = NULL;
+    /* so far: the first two messages in one record, the third in two; the fourth held */
+    CHECK_EQ(ctls_conn_output(c, &out), (5 + 17) * 3 + 16100 + 20000);
+    CHECK_EQ(hs_flight_end(c), 0);
+    size_t n = ctls_conn_output(c, &out);
+    rec_keys r;
+    memset(&r, 0, sizeof r);
+    CHECK_EQ(rec_set_keys13(&r, CTLS_AEAD_AES_128_GCM, CTLS_HASH_SHA256, secret), 0);
+    static uint8_t wire[5 * 16500], plain[40000];
+    CHECK(n <= sizeof wire);
+    memcpy(wire, out, n < sizeof wire ? n : sizeof wire);
+    const size_t want_rec[4] = {16100, 16384, 20000 - 16384, 50};
+    size_t off = 0, got = 0, recs = 0;
+    while (off + 5 <= n && recs < 4) {
+        size_t len = (size_t)wire[off + 3] << 8 | wire[off + 4];
+        uint8_t type = 0;
+        size_t plen = 0;
+        CHECK_EQ(rec_open13(&r, wire + off, wire + off + 5, len, wire + off + 5, &type, &plen), 0);
+        CHECK_EQ(type, CT_HANDSHAKE);
+        CHECK_EQ(plen, want_rec[recs]);
+        if (got + plen <= sizeof plain) memcpy(plain + got, wire + off + 5, plen);
+        got += plen;
+        off += 5 + len;
+        recs++;
+    }
+    CHECK_EQ(off, n);
+    CHECK_EQ(recs, 4);
+    size_t at = 0;
+    for (int i = 0; i < 4 && got == 36150; i++) {
+        CHECK_MEM(plain + at, msgs[i], lens[i]);
+        at += lens[i];
+    }
+    CHECK_EQ(got, 36150);
+    CHECK_EQ(c->hs->flight_on, 0);
+    rec_keys_clear(&r);
+    ctls_conn_free(c);
+    ctls_config_free(cfg);
+}
+
 int main(void)
 {
+    if (!tp_certdir()) return 1;
     RUN(open_into_one_byte_short);
     RUN(aead_open2_splits);
+    RUN(flight_packing);
     return th_summary();
 }

@@ -15,8 +15,9 @@
  *                writes the RFC's application data and close_notify records.
  * server_side    A real server conn with the RFC's RSA key and certificate, random and x25519
  *                key injected, ServerHello/EncryptedExtensions shaped by the test hook: its
- *                ServerHello record is the RFC's; its encrypted flight decrypts (with the RFC's
- *                keys) to the RFC's EE, Certificate, CertificateVerify and Finished messages;
+ *                ServerHello record is the RFC's; its encrypted flight is the RFC's one record,
+ *                byte for byte, and decrypts to the RFC's EE, Certificate, CertificateVerify
+ *                and Finished messages;
  *                it accepts the RFC's client Finished record; it reads the RFC's application
  *                data and close_notify, and writes the RFC's application data and close_notify.
  * *_byte_at_a_time  client_side and server_side with the peer's records fed one byte at a
@@ -32,11 +33,9 @@
  *   RFC3_CV_PSS_SALT) through a libcrypto RAND_METHOD armed only while the server writes its
  *   flight, so the server's CertificateVerify and everything after are the RFC's bytes too.
  *   server_side_fresh_salt shows what holds without it.
- * - Our server writes each handshake message in its own record (EE, Certificate,
- *   CertificateVerify, Finished: four records, s hs seq 0..3) where the RFC packs the flight
- *   into one record, so the server's flight RECORDS differ from the RFC's; the test compares
- *   their plaintext, and the RFC's one-record form is covered by records (rec_seal13 /
- *   rec_open13 on the RFC's payload).
+ * - Our server packs its encrypted flight (EE, Certificate, CertificateVerify, Finished) into
+ *   one record as the RFC does (hs_flight_begin / hs_flight_end), so that record is compared
+ *   byte for byte.
  * - Our server's tickets are random (ticket key, age_add), so server_side configures none
  *   (ctls_config_set_session_tickets 0). The RFC's NST is s ap record 0, so before checking
  *   the server's application data record (s ap seq 1) the test writes the RFC's NST message
@@ -635,7 +634,7 @@ static void server_close(rfc_server *v)
 /* Split the server's output: the RFC's ServerHello record, then protected records only (no
  * CCS: the session id is empty). Decrypt those with the RFC's s hs traffic keys into the
  * handshake messages they carry. Returns the number of records. */
-static size_t server_flight(ctls_conn *s, bytes *msgs)
+static size_t server_flight(ctls_conn *s, bytes *msgs, bytes *recs)
 {
     bytes out, sh = {.n = 0};
     take_output(s, &out);
@@ -649,6 +648,10 @@ static size_t server_flight(ctls_conn *s, bytes *msgs)
     CHECK_EQ(rec_set_keys13(&rd, AES128, SHA256, secret), 0);
     size_t off = sh.n, records = 0;
     msgs->n = 0;
+    if (recs && out.n > sh.n) {
+        recs->n = out.n - sh.n;
+        memcpy(recs->b, out.b + sh.n, recs->n); /* as sent, before opening in place */
+    }
     while (off + REC_HEADER_LEN <= out.n) {
         uint8_t *h = out.b + off;
         size_t len = (size_t)h[3] << 8 | h[4];
@@ -704,8 +707,13 @@ static void server_trace(size_t chunk)
     CHECK_EQ(v.rnd.off, 64);
     CHECK_EQ(v.rnd.overrun, 0);
 
-    bytes msgs;
-    CHECK_EQ(server_flight(s, &msgs), 4); /* one record per message (the RFC: one in all) */
+    bytes msgs, recs = {.n = 0};
+    /* the whole encrypted flight in one record, byte for byte the RFC's */
+    CHECK_EQ(server_flight(s, &msgs, &recs), 1);
+    bytes rfc_rec = {.n = 0};
+    cat_hex(&rfc_rec, RFC3_SERVER_FLIGHT_RECORD);
+    CHECK_EQ(recs.n, rfc_rec.n);
+    CHECK(recs.n == rfc_rec.n && memcmp(recs.b, rfc_rec.b, rfc_rec.n) == 0);
     bytes want = {.n = 0};
     cat_hex(&want, RFC_EE);
     cat_hex(&want, RFC_CERT);
@@ -787,7 +795,7 @@ TEST(server_side_fresh_salt)
     feed_hex(s, RFC3_CH_RECORD_HDR, RFC_CH);
     CHECK_EQ(ctls_handshake(s), CTLS_WANT_READ);
     bytes msgs;
-    CHECK_EQ(server_flight(s, &msgs), 4);
+    CHECK_EQ(server_flight(s, &msgs, NULL), 1);
 
     size_t off = 0, len[4] = {0};
     const uint8_t *m[4] = {NULL};
