@@ -178,9 +178,10 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     c->suite = h->suite->id;
     c->hash = h->suite->hash;
     c->secure_reneg = 1;
-    c->ccs_allowed = 0;  /* the server's one CCS comes after our Finished (RFC 5246 7.1) */
-    ctls_kx_free(h->kx); /* the TLS 1.3 key share is not used */
-    h->kx = NULL;
+    c->ccs_allowed = 0; /* the server's one CCS comes after our Finished (RFC 5246 7.1) */
+    /* The TLS 1.3 key share's key pair (if any) is kept: when the ServerKeyExchange names the
+     * same group it serves as our ECDHE key (still used for this one connection only) instead
+     * of generating a second pair. */
     /* RFC 5077 3.2: a SessionTicket in the ServerHello announces a NewSessionTicket */
     h->t12.ticket_next = (m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) != 0;
     CTLS_GUARD(sess12_client_start(c, m, resumed));
@@ -237,7 +238,11 @@ static int on_server_key_exchange(ctls_conn *c, const uint8_t *msg, size_t len)
         return CTLS_ERR_DECRYPT_ERROR;
     c->peer_sig = m.scheme;
     c->group = m.group;
-    CTLS_GUARD(ctls_kx_generate(m.group, &h->kx));
+    if (!h->kx || ctls_kx_group(h->kx) != m.group) {
+        ctls_kx_free(h->kx);
+        h->kx = NULL;
+        CTLS_GUARD(ctls_kx_generate(m.group, &h->kx));
+    }
     h->t12.pms_len = sizeof h->t12.pms;
     CTLS_GUARD(ctls_kx_derive(h->kx, m.point.p, m.point.len, h->t12.pms, &h->t12.pms_len));
     return hs12_add(h, msg, len);

@@ -303,6 +303,84 @@ TEST(no_key_share_without_tls13)
     }
 }
 
+/* A client offering 1.2 and 1.3 that lands on TLS 1.2 uses its TLS 1.3 key share's key pair
+ * for the ECDHE when the server picks that group: the public value in its ClientKeyExchange is
+ * the one its ClientHello carried (no second key pair). */
+static uint8_t g_share[4 + CTLS_KX_MAX_PUBLIC];
+static size_t g_share_len;
+static int grab_share(void *ctx, msg_client_hello *m)
+{
+    (void)ctx;
+    g_share_len = m->key_shares.len <= sizeof g_share ? m->key_shares.len : 0;
+    if (g_share_len) memcpy(g_share, m->key_shares.p, g_share_len);
+    return 0;
+}
+static const hs_test_client_hooks grab_hooks = {grab_share, NULL};
+
+static void move_bytes(ctls_conn *from, ctls_conn *to, uint8_t *copy, size_t *copy_len)
+{
+    const void *d;
+    size_t n, used = 0;
+    if (copy_len) *copy_len = 0;
+    while ((n = ctls_conn_output(from, &d)) > 0) {
+        if (copy && copy_len && *copy_len + n <= 8192) {
+            memcpy(copy + *copy_len, d, n);
+            *copy_len += n;
+        }
+        CHECK_EQ(ctls_conn_feed(to, d, n, &used), 0);
+        ctls_conn_consume_output(from, used);
+        if (used < n) break;
+    }
+}
+
+TEST(tls13_share_reused_for_tls12)
+{
+    pair12 p;
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_2);
+    p.c = ctls_conn_new(p.cc);
+    p.s = ctls_conn_new(p.sc);
+    CHECK(p.c && p.s);
+    if (!p.c || !p.s) {
+        pair_free(&p);
+        return;
+    }
+    CHECK_EQ(ctls_conn_set_server_name(p.c, "localhost"), 0);
+    g_share_len = 0;
+    hs_test_client_hook = &grab_hooks;
+    CHECK_EQ(ctls_handshake(p.c), CTLS_WANT_READ); /* ClientHello */
+    hs_test_client_hook = NULL;
+    CHECK(g_share_len == 4 + 32 && g_share[0] == 0 && g_share[1] == 0x1d); /* x25519 */
+    move_bytes(p.c, p.s, NULL, NULL);
+    CHECK_EQ(ctls_handshake(p.s), CTLS_WANT_READ); /* ServerHello .. ServerHelloDone */
+    move_bytes(p.s, p.c, NULL, NULL);
+    CHECK_EQ(ctls_handshake(p.c), CTLS_WANT_READ); /* ClientKeyExchange, CCS, Finished */
+    static uint8_t out[8192];
+    size_t n = 0;
+    move_bytes(p.c, p.s, out, &n);
+    /* the first record: handshake, ClientKeyExchange (16), ECPoint <1..255> = the share */
+    CHECK(n > 5 + 4 + 1 + 32);
+    if (n > 5 + 4 + 1 + 32) {
+        CHECK_EQ(out[0], 22);
+        CHECK_EQ(out[5], 16);
+        CHECK_EQ(out[9], 32);
+        CHECK_MEM(out + 10, g_share + 4, 32);
+    }
+    CHECK_EQ(ctls_handshake(p.s), 0);
+    move_bytes(p.s, p.c, NULL, NULL);
+    CHECK_EQ(ctls_handshake(p.c), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    tp_exchange(p.c, p.s, 1000, 0);
+    pair_free(&p);
+    /* a server that picks the other group: a fresh key pair of that group, and it works */
+    pair_new(&p, "server-ecdsa", CTLS_TLS1_2, CTLS_TLS1_3, CTLS_TLS1_2, CTLS_TLS1_2);
+    CHECK_EQ(ctls_config_set_groups(p.sc, "secp256r1"), 0);
+    CHECK_EQ(pair_run(&p, NULL), 0);
+    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
+    CHECK(ctls_group_name(p.c) && strcmp(ctls_group_name(p.c), "secp256r1") == 0);
+    tp_exchange(p.c, p.s, 1000, 0);
+    pair_free(&p);
+}
+
 TEST(downgrade_sentinel)
 {
     /* RFC 8446 4.1.3: a client offering 1.3 that gets 1.2 with DOWNGRD\x01: illegal_parameter */
@@ -646,6 +724,7 @@ int main(void)
     RUN(shutdown);
     RUN(version_negotiation);
     RUN(no_key_share_without_tls13);
+    RUN(tls13_share_reused_for_tls12);
     RUN(downgrade_sentinel);
     RUN(extended_master_secret_required);
     RUN(server_requires_ems);
