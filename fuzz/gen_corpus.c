@@ -216,6 +216,16 @@ static int one(unsigned opt)
         raw.p[0] = (uint8_t)(opt | 0x50);
         snprintf(name, sizeof name, "hs_opt%u_split16", opt);
         write_file("fuzz_record", name, raw.p, raw.n);
+        /* and read by reference (split 15: ctls_read_input into 16 KiB reads, size byte 5) */
+        uint8_t *ref = malloc(raw.n + 1);
+        if (ref) {
+            ref[0] = (uint8_t)(opt | 0xf0);
+            ref[1] = 5;
+            memcpy(ref + 2, raw.p + 1, raw.n - 1);
+            snprintf(name, sizeof name, "hs_opt%u_ref", opt);
+            write_file("fuzz_record", name, ref, raw.n + 1);
+            free(ref);
+        }
     } else {
         fprintf(stderr, "gen_corpus: handshake with options %u failed: %s / %s\n", opt,
                 ctls_strerror(ctls_state(c) == CTLS_STATE_ABORTED ? ctls_handshake(c) : 0),
