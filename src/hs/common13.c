@@ -191,3 +191,30 @@ int hs_send_ccs(ctls_conn *c)
     c->wr = saved;
     return rc;
 }
+
+int hs_choose_alpn(const ctls_config *cfg, const msg_client_hello *m, ctls_slice *chosen)
+{
+    *chosen = (ctls_slice){NULL, 0};
+    if (!(m->ext_present & EXT_BIT(EXT_ALPN)) || !cfg->alpn_len) return 0;
+    /* RFC 7301 3.2: server preference; no overlap is no_application_protocol */
+    ctls_slice ours = {cfg->alpn, cfg->alpn_len}, a;
+    while (msg_alpn_next(&ours, &a)) {
+        ctls_slice theirs = m->alpn, b;
+        while (msg_alpn_next(&theirs, &b))
+            if (a.len == b.len && memcmp(a.p, b.p, a.len) == 0) {
+                *chosen = a;
+                return 0;
+            }
+    }
+    return CTLS_ERR_NO_APPLICATION_PROTOCOL;
+}
+
+int hs_keep_alpn(ctls_conn *c, ctls_slice alpn)
+{
+    if (!alpn.len) return 0;
+    ctls_free(c->alpn);
+    c->alpn = ctls_calloc(1, alpn.len + 1); /* NUL-terminated for ctls_alpn_selected */
+    if (!c->alpn) return CTLS_ERR_NOMEM;
+    memcpy(c->alpn, alpn.p, alpn.len);
+    return 0;
+}

@@ -54,6 +54,10 @@ struct hs_state {
 enum { CTX_SERVER_CV = 0, CTX_CLIENT_CV = 1 };
 
 int hs_state_new(ctls_conn *c);
+/* Server, both versions: the ALPN protocol to select (RFC 7301 3.2; empty when the client
+ * offers none or we have none configured), and keeping the selection on the connection. */
+int hs_choose_alpn(const ctls_config *cfg, const msg_client_hello *m, ctls_slice *chosen);
+int hs_keep_alpn(ctls_conn *c, ctls_slice alpn);
 /* From hs_flight_begin to hs_flight_end, hs_send packs handshake messages into as few records
  * as fit (RFC 8446 5.1 allows several messages per record): the server's encrypted flight goes
  * out as one record instead of four (one AEAD seal and open each instead of four). No key

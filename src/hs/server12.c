@@ -101,22 +101,6 @@ static int choose_group(const ctls_conn *c, const msg_client_hello *m, sv12_choi
     return CTLS_ERR_HANDSHAKE_FAILURE;
 }
 
-static int choose_alpn(const ctls_conn *c, const msg_client_hello *m, sv12_choice *ch)
-{
-    if (!(m->ext_present & EXT_BIT(EXT_ALPN)) || !c->cfg->alpn_len) return 0;
-    /* RFC 7301 3.2: server preference; no overlap is no_application_protocol */
-    ctls_slice ours = {c->cfg->alpn, c->cfg->alpn_len}, a;
-    while (msg_alpn_next(&ours, &a)) {
-        ctls_slice theirs = m->alpn, b;
-        while (msg_alpn_next(&theirs, &b))
-            if (a.len == b.len && memcmp(a.p, b.p, a.len) == 0) {
-                ch->alpn = a;
-                return 0;
-            }
-    }
-    return CTLS_ERR_NO_APPLICATION_PROTOCOL;
-}
-
 /* The client's hello: version, mandatory extensions, RFC 5746 / 7507 / 7627 signals. */
 static int check_client_hello(ctls_conn *c, const msg_client_hello *m, sv12_choice *ch)
 {
@@ -296,7 +280,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
         CTLS_GUARD(choose_suite_cert(c, m, &ch));
         CTLS_GUARD(choose_group(c, m, &ch));
     }
-    CTLS_GUARD(choose_alpn(c, m, &ch));
+    CTLS_GUARD(hs_choose_alpn(c->cfg, m, &ch.alpn));
     /* RFC 5246 7.4: nothing may follow the ClientHello before our flight */
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     h->suite = ch.suite;
@@ -311,11 +295,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     c->group = ch.group;
     c->secure_reneg = ch.secure_reneg;
     c->ccs_allowed = 0; /* the client's CCS comes after its ClientKeyExchange */
-    if (ch.alpn.len) {
-        c->alpn = ctls_calloc(1, ch.alpn.len + 1);
-        if (!c->alpn) return CTLS_ERR_NOMEM;
-        memcpy(c->alpn, ch.alpn.p, ch.alpn.len);
-    }
+    CTLS_GUARD(hs_keep_alpn(c, ch.alpn));
     h->t12.ticket_next = ch.ticket;
     if (resumed) return resume(c, m, &ch);
     CTLS_GUARD(send_server_hello(c, m, &ch));

@@ -93,22 +93,6 @@ static int choose_group(const ctls_conn *c, const msg_client_hello *m, sv_choice
     return CTLS_ERR_HANDSHAKE_FAILURE;
 }
 
-static int choose_alpn(ctls_conn *c, const msg_client_hello *m, sv_choice *ch)
-{
-    if (!(m->ext_present & EXT_BIT(EXT_ALPN)) || !c->cfg->alpn_len) return 0;
-    /* RFC 7301 3.2: server preference; no overlap is no_application_protocol */
-    ctls_slice ours = {c->cfg->alpn, c->cfg->alpn_len}, a;
-    while (msg_alpn_next(&ours, &a)) {
-        ctls_slice theirs = m->alpn, b;
-        while (msg_alpn_next(&theirs, &b))
-            if (a.len == b.len && memcmp(a.p, b.p, a.len) == 0) {
-                ch->alpn = a;
-                return 0;
-            }
-    }
-    return CTLS_ERR_NO_APPLICATION_PROTOCOL;
-}
-
 static int send_hello_retry(ctls_conn *c, const msg_client_hello *ch_msg, const uint8_t *msg,
                             size_t len, const sv_choice *ch)
 {
@@ -271,7 +255,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     int cert_rc = choose_cert(c, &m, &ch);
     if (!psk_offered) CTLS_GUARD(cert_rc); /* a resumed handshake needs no certificate */
     CTLS_GUARD(choose_group(c, &m, &ch));
-    CTLS_GUARD(choose_alpn(c, &m, &ch));
+    CTLS_GUARD(hs_choose_alpn(c->cfg, &m, &ch.alpn));
     if (h->hrr) {
         if (ch.suite != h->hrr_suite || ch.group != h->kx_group || !ch.share.p)
             return CTLS_ERR_ILLEGAL_PARAMETER;
@@ -298,11 +282,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     c->suite = ch.suite;
     c->hash = h->suite->hash;
     c->group = ch.group;
-    if (ch.alpn.len) {
-        c->alpn = ctls_calloc(1, ch.alpn.len + 1);
-        if (!c->alpn) return CTLS_ERR_NOMEM;
-        memcpy(c->alpn, ch.alpn.p, ch.alpn.len);
-    }
+    CTLS_GUARD(hs_keep_alpn(c, ch.alpn));
     h->cert = ch.cert;
     return send_server_flight(c, &m, &ch);
 }
