@@ -508,6 +508,19 @@ static void table_row(ctls_conn *x, int is_client, int st)
     EXPECT(ctls_conn_output(x, NULL), 0);
     ctls_conn_consume_output(x, 1u << 30); /* more than there is: everything */
     EXPECT(ctls_conn_output(x, &out), 0);
+    /* the zero-copy read: its arguments first, in every state, as ctls_read and
+     * ctls_conn_feed check theirs (and nothing is taken) */
+    used = 99;
+    EXPECT(ctls_read_input(x, b, 1, NULL, b, sizeof b), CTLS_ERR_INVALID_ARG);
+    EXPECT(ctls_read_input(x, NULL, 5, &used, b, sizeof b), CTLS_ERR_INVALID_ARG);
+    EXPECT(used, 0);
+    used = 99;
+    EXPECT(ctls_read_input(x, b, 1, &used, NULL, 5), CTLS_ERR_INVALID_ARG);
+    EXPECT(used, 0);
+    used = 99;
+    EXPECT(ctls_read_input(x, b, 1, &used, b, 0), CTLS_ERR_INVALID_ARG);
+    EXPECT(used, 0);
+    EXPECT(ctls_read_input(NULL, b, 1, &used, b, sizeof b), CTLS_ERR_INVALID_ARG);
     /* post-handshake */
     EXPECT(ctls_key_update(x, 0), st == ST_CONNECTED ? 0
                                   : st == ST_ABORTED ? sticky
@@ -526,21 +539,41 @@ static void table_row(ctls_conn *x, int is_client, int st)
                              : st == ST_ABORTED   ? sticky
                              : st == ST_CONNECTED ? 0
                                                   : CTLS_ERR_BAD_STATE);
+    /* the first 3 bytes of a record header: taken (copied, as ctls_conn_feed would) */
+    static const unsigned char part[3] = {23, 3, 3};
     if (st == ST_CONNECTED) {
         EXPECT(ctls_write(x, "x", 1), CTLS_ERR_SHUTDOWN);  /* after our shutdown */
         EXPECT(ctls_read(x, b, sizeof b), CTLS_WANT_READ); /* the peer's not in */
+        used = 99;
+        EXPECT(ctls_read_input(x, NULL, 0, &used, b, sizeof b), CTLS_WANT_READ);
+        EXPECT(used, 0);
+        EXPECT(ctls_read_input(x, part, sizeof part, &used, b, sizeof b), CTLS_WANT_READ);
+        EXPECT(used, sizeof part);
         EXPECT(ctls_handshake(x), 0);
         EXPECT(ctls_state(x), CTLS_STATE_CONNECTED);
     } else if (st == ST_CLOSED) {
         EXPECT(ctls_write(x, "x", 1), CTLS_ERR_SHUTDOWN);
         EXPECT(ctls_read(x, b, sizeof b), 0);
         EXPECT(ctls_read(x, b, sizeof b), 0);
+        /* after the peer's close_notify: 0 again, and bytes after it are not taken */
+        used = 99;
+        EXPECT(ctls_read_input(x, NULL, 0, &used, b, sizeof b), 0);
+        EXPECT(used, 0);
+        EXPECT(ctls_read_input(x, part, sizeof part, &used, b, sizeof b), 0);
+        EXPECT(used, 0);
         EXPECT(ctls_handshake(x), CTLS_ERR_BAD_STATE);
         EXPECT(ctls_key_update(x, 1), CTLS_ERR_BAD_STATE);
         EXPECT(ctls_state(x), CTLS_STATE_CLOSED);
     } else if (st == ST_ABORTED) {
         EXPECT(ctls_handshake(x), sticky);
         EXPECT(ctls_read(x, b, sizeof b), sticky);
+        /* the aborted pair saw ctls_conn_feed_eof: bytes are refused as ctls_conn_feed
+         * refuses them; without bytes it is ctls_read, the sticky error */
+        used = 99;
+        EXPECT(ctls_read_input(x, part, sizeof part, &used, b, sizeof b), CTLS_ERR_BAD_STATE);
+        EXPECT(used, 0);
+        EXPECT(ctls_read_input(x, NULL, 0, &used, b, sizeof b), sticky);
+        EXPECT(used, 0);
         EXPECT(ctls_write(x, "x", 1), sticky);
         EXPECT(ctls_key_update(x, 1), sticky);
         EXPECT(ctls_state(x), CTLS_STATE_ABORTED);
@@ -549,6 +582,12 @@ static void table_row(ctls_conn *x, int is_client, int st)
         EXPECT(ctls_read(x, b, sizeof b), CTLS_WANT_READ);
         EXPECT(ctls_write(x, "x", 1), CTLS_WANT_READ);
         EXPECT(ctls_handshake(x), CTLS_WANT_READ);
+        /* ctls_read_input runs the handshake too; part of a record is taken and waits */
+        used = 99;
+        EXPECT(ctls_read_input(x, NULL, 0, &used, b, sizeof b), CTLS_WANT_READ);
+        EXPECT(used, 0);
+        EXPECT(ctls_read_input(x, part, sizeof part, &used, b, sizeof b), CTLS_WANT_READ);
+        EXPECT(used, sizeof part);
         EXPECT(ctls_state(x), CTLS_STATE_HANDSHAKE);
     }
 }
@@ -593,6 +632,9 @@ TEST(null_connection)
              CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_conn_feed(NULL, b, 1, NULL), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_conn_feed_eof(NULL), CTLS_ERR_INVALID_ARG);
+    size_t used = 99;
+    CHECK_EQ(ctls_read_input(NULL, b, 1, &used, b, sizeof b), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(used, 0);
     CHECK_EQ(ctls_conn_output(NULL, &out), 0);
     CHECK(out == NULL);
     ctls_conn_consume_output(NULL, 5);
@@ -634,6 +676,9 @@ TEST(fatal_is_sticky_everywhere)
     for (int i = 0; i < 3; i++) {
         CHECK_EQ(ctls_handshake(s), rc);
         CHECK_EQ(ctls_read(s, b, sizeof b), rc);
+        used = 99; /* no EOF here: the bytes reach ctls_read, which repeats the error */
+        CHECK_EQ(ctls_read_input(s, junk, sizeof junk, &used, b, sizeof b), rc);
+        CHECK_EQ(used, 0);
         CHECK_EQ(ctls_write(s, "x", 1), rc);
         CHECK_EQ(ctls_shutdown(s), rc);
         CHECK_EQ(ctls_key_update(s, 0), rc);
@@ -843,6 +888,19 @@ TEST(sans_io_calls_on_other_transports)
     CHECK_EQ(ctls_conn_feed(d.c, "abc", 3, &used), CTLS_ERR_BAD_STATE);
     CHECK_EQ(used, 0);
     CHECK_EQ(ctls_conn_feed_eof(d.c), CTLS_ERR_BAD_STATE);
+    /* the zero-copy read is the memory transport's too: callbacks and fd both refuse it,
+     * with or without bytes, and take nothing */
+    unsigned char b[8];
+    ctls_conn *both[2] = {d.c, d.s};
+    for (int i = 0; i < 2; i++) {
+        used = 7;
+        CHECK_EQ(ctls_read_input(both[i], "abc", 3, &used, b, sizeof b), CTLS_ERR_BAD_STATE);
+        CHECK_EQ(used, 0);
+        used = 7;
+        CHECK_EQ(ctls_read_input(both[i], NULL, 0, &used, b, sizeof b), CTLS_ERR_BAD_STATE);
+        CHECK_EQ(used, 0);
+    }
+    CHECK_EQ(ctls_state(d.s), CTLS_STATE_IDLE); /* refused before anything ran */
     d.ec.push_budget = -1;
     CHECK_EQ(duo_handshake(&d, NULL, NULL), 0); /* nothing was lost */
     duo_free(&d);
