@@ -148,6 +148,9 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     if (m->is_hrr || !suite_offered12(cfg, m->cipher_suite)) return CTLS_ERR_ILLEGAL_PARAMETER;
     uint32_t allowed = EXT_BIT(EXT_EC_POINT_FORMATS) | EXT_BIT(EXT_EXTENDED_MASTER_SECRET) |
                        EXT_BIT(EXT_RENEGOTIATION_INFO) | EXT_BIT(EXT_SESSION_TICKET);
+    /* RFC 6066 3: a server MUST NOT acknowledge the name when resuming, but the RFC gives the
+     * client no action, we asked for it, and the empty extension changes nothing: tolerated,
+     * as OpenSSL, GnuTLS and BoringSSL clients do (test_resume12 resumed_server_name_tolerated) */
     if (c->sni) allowed |= EXT_BIT(EXT_SERVER_NAME);
     if (h->offered_alpn) allowed |= EXT_BIT(EXT_ALPN);
     if (m->ext_present & ~allowed) return CTLS_ERR_UNSUPPORTED_EXTENSION; /* not offered */

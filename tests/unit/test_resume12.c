@@ -16,8 +16,12 @@
  *                         server asking for client certificates: silently full handshakes.
  * not_offered             expired, no EMS, another SNI, suite not configured: not offered.
  * server_hello_checks     resumed ServerHello without EMS: handshake_failure (RFC 7627 5.3);
- *                         with another suite: illegal_parameter (RFC 5246 7.4.1.3); echoing a
- *                         session id never offered: illegal_parameter.
+ *                         with another suite: illegal_parameter (RFC 5246 7.4.1.3); TLS 1.1:
+ *                         protocol_version; echoing a session id never offered:
+ *                         illegal_parameter; 1.2-only and 1.2+1.3 clients; the alert sent;
+ *                         a NewSessionTicket without SessionTicket in the ServerHello, full
+ *                         and resumed: unexpected_message (RFC 5077 3.2); server_name in a
+ *                         resumed ServerHello (RFC 6066 3): tolerated.
  * session_id_offer        a session with only a session ID: the ClientHello carries that ID
  *                         and an empty SessionTicket; our server (no cache) does a full one.
  */
@@ -424,20 +428,33 @@ TEST(not_offered)
     ctls_config_free(sc);
 }
 
+enum {
+    SH_NO_EMS = 1,  /* extended_master_secret left out */
+    SH_OTHER_SUITE, /* ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 instead of the session's */
+    SH_ECHO_RANDOM, /* the client's random session id echoed */
+    SH_NO_TICKET,   /* SessionTicket left out; the server still sends its NewSessionTicket */
+    SH_SERVER_NAME, /* an empty server_name added (our server never sends it when resuming) */
+    SH_TLS11,       /* server_version TLS 1.1 */
+};
+
 static int g_sh_mode;
 static int edit_sh(void *ctx, msg_server_hello *m)
 {
     (void)ctx;
-    if (g_sh_mode == 1) m->ext_present &= ~EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
-    if (g_sh_mode == 2) m->cipher_suite = 0xc02c;
-    if (g_sh_mode == 3) m->session_id = (ctls_slice){g_ch.sid, g_ch.sid_len};
+    if (g_sh_mode == SH_NO_EMS) m->ext_present &= ~EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
+    if (g_sh_mode == SH_OTHER_SUITE) m->cipher_suite = 0xc02c;
+    if (g_sh_mode == SH_ECHO_RANDOM) m->session_id = (ctls_slice){g_ch.sid, g_ch.sid_len};
+    if (g_sh_mode == SH_NO_TICKET) m->ext_present &= ~EXT_BIT(EXT_SESSION_TICKET);
+    if (g_sh_mode == SH_SERVER_NAME) m->ext_present |= EXT_BIT(EXT_SERVER_NAME);
+    if (g_sh_mode == SH_TLS11) m->legacy_version = 0x0302;
     return 0;
 }
 
 static const hs_test_server_hooks sh_hooks = {edit_sh, NULL, NULL};
 
+/* The client fails with expect and the server receives alert; no session either way. */
 static void bad_server_hello(ctls_config *cc, ctls_config *sc, const ctls_session *s, int mode,
-                             int expect)
+                             int expect, int alert)
 {
     cpair p;
     g_sh_mode = mode;
@@ -447,21 +464,81 @@ static void bad_server_hello(ctls_config *cc, ctls_config *sc, const ctls_sessio
     hs_test_client_hook = NULL;
     hs_test_server_hook = NULL;
     CHECK_EQ(p.crc, expect);
-    CHECK_EQ(ctls_session_resumed(p.c), 0);
-    CHECK(ctls_conn_get_session(p.c) == NULL);
+    CHECK_EQ(ctls_state(p.c), CTLS_STATE_ABORTED);
+    if (p.src == 0) { /* the server's flight was its last: the alert waits for a read */
+        char b[8];
+        tp_pump(p.c, p.s, 0);
+        CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_ERR_ALERT_RECEIVED);
+    }
+    CHECK_EQ(ctls_alert_received(p.s), alert);
+    /* a refused ServerHello resumes nothing (a resumption it accepted stays reported, as
+     * SSL_session_reused does, when a later message fails) */
+    if (mode != SH_NO_TICKET) CHECK_EQ(ctls_session_resumed(p.c), 0);
+    ctls_session *n = ctls_conn_get_session(p.c);
+    CHECK(n == NULL);
+    ctls_session_free(n);
+    done(&p);
+}
+
+/* RFC 5077 3.2: "[the server] MUST NOT send this message if it did not include a SessionTicket
+ * extension in the ServerHello": a NewSessionTicket the ServerHello did not announce is
+ * unexpected_message, after a full handshake's ServerHelloDone flight (before the server's
+ * ChangeCipherSpec) and in a resumed handshake (right after the ServerHello). (Our client
+ * always sends SessionTicket, so "the client did not ask" cannot happen.) */
+static void unannounced_new_session_ticket(ctls_config *cc, ctls_config *sc, const ctls_session *s)
+{
+    bad_server_hello(cc, sc, NULL, SH_NO_TICKET, CTLS_ERR_UNEXPECTED_MESSAGE,
+                     CTLS_ALERT_UNEXPECTED_MESSAGE);
+    bad_server_hello(cc, sc, s, SH_NO_TICKET, CTLS_ERR_UNEXPECTED_MESSAGE,
+                     CTLS_ALERT_UNEXPECTED_MESSAGE);
+    /* the same server without the edit: both handshakes work (the hook is the cause) */
+    CHECK_EQ(resumes(cc, sc, s, NULL), 1);
+}
+
+/* RFC 6066 3: "When resuming a session, the server MUST NOT include a server_name extension
+ * in the server hello." The RFC gives the client no action, we did send server_name (so RFC
+ * 5246 7.4.1.4's unsupported_extension does not apply) and the empty acknowledgement changes
+ * nothing; OpenSSL, GnuTLS and BoringSSL clients accept it. Decision: tolerated; the session
+ * resumes and keeps the name it was made for. */
+static void resumed_server_name_tolerated(ctls_config *cc, ctls_config *sc, const ctls_session *s)
+{
+    cpair p;
+    g_sh_mode = SH_SERVER_NAME;
+    hs_test_server_hook = &sh_hooks;
+    CHECK_EQ(run(&p, cc, sc, NULL, NULL, s, 0), 0);
+    hs_test_server_hook = NULL;
+    CHECK_EQ(ctls_session_resumed(p.c), 1);
+    CHECK_EQ(ctls_session_resumed(p.s), 1);
+    ctls_session *n = ctls_conn_get_session(p.c);
+    CHECK(n && n->sni && strcmp(n->sni, "localhost") == 0);
+    ctls_session_free(n);
     done(&p);
 }
 
 TEST(server_hello_checks)
 {
     ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
+    ctls_config *cc13 = client12(CTLS_TLS1_3);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
-    bad_server_hello(cc, sc, s, 1, CTLS_ERR_HANDSHAKE_FAILURE);
-    bad_server_hello(cc, sc, s, 2, CTLS_ERR_ILLEGAL_PARAMETER);
+    /* the same for a 1.2-only client and one that also offers 1.3 */
+    ctls_config *clients[2] = {cc, cc13};
+    for (int i = 0; i < 2; i++) {
+        /* RFC 7627 5.3: an EMS session resumed without EMS: abort */
+        bad_server_hello(clients[i], sc, s, SH_NO_EMS, CTLS_ERR_HANDSHAKE_FAILURE,
+                         CTLS_ALERT_HANDSHAKE_FAILURE);
+        /* RFC 5246 7.4.1.3: our session id echoed with another suite than the session's */
+        bad_server_hello(clients[i], sc, s, SH_OTHER_SUITE, CTLS_ERR_ILLEGAL_PARAMETER,
+                         CTLS_ALERT_ILLEGAL_PARAMETER);
+        /* a version below the session's (and below anything we speak) */
+        bad_server_hello(clients[i], sc, s, SH_TLS11, CTLS_ERR_PROTOCOL_VERSION,
+                         CTLS_ALERT_PROTOCOL_VERSION);
+    }
     /* no session offered: the client's (random) session id echoed in a full handshake */
-    ctls_config *cc13 = client12(CTLS_TLS1_3);
-    bad_server_hello(cc13, sc, NULL, 3, CTLS_ERR_ILLEGAL_PARAMETER);
+    bad_server_hello(cc13, sc, NULL, SH_ECHO_RANDOM, CTLS_ERR_ILLEGAL_PARAMETER,
+                     CTLS_ALERT_ILLEGAL_PARAMETER);
+    unannounced_new_session_ticket(cc, sc, s);
+    resumed_server_name_tolerated(cc, sc, s);
     ctls_config_free(cc13);
     ctls_session_free(s);
     ctls_config_free(cc);
