@@ -67,14 +67,22 @@ void ctls_kx_free(ctls_kx *kx)
 static pthread_key_t kgen_key;
 static pthread_once_t kgen_once = PTHREAD_ONCE_INIT;
 enum { SLOT_P256, SLOT_P384, SLOT_X25519_IMPORT, SLOT_N };
-static _Thread_local EVP_PKEY_CTX **kgen_slots;
+typedef struct {
+    EVP_PKEY_CTX *ctx[SLOT_N];
+    /* The thread's last X25519 peer value as a key object, reset per derivation: a new
+     * EVP_PKEY costs libcrypto a walk over its whole algorithm-name map (key type lookup),
+     * a tenth of the X25519 multiplication itself. Public data only. */
+    EVP_PKEY *x25519_peer;
+} kx_thread;
+static _Thread_local kx_thread *kgen_slots;
 
 static void kgen_free(void *p)
 {
-    EVP_PKEY_CTX **slots = p;
+    kx_thread *t = p;
     for (int i = 0; i < SLOT_N; i++)
-        EVP_PKEY_CTX_free(slots[i]);
-    ctls_free(slots);
+        EVP_PKEY_CTX_free(t->ctx[i]);
+    EVP_PKEY_free(t->x25519_peer);
+    ctls_free(t);
 }
 
 static void kgen_init(void)
@@ -82,39 +90,47 @@ static void kgen_init(void)
     (void)pthread_key_create(&kgen_key, kgen_free);
 }
 
+static kx_thread *kx_thread_get(void)
+{
+    if (!kgen_slots) {
+        pthread_once(&kgen_once, kgen_init);
+        kx_thread *t = ctls_calloc(1, sizeof *t);
+        if (!t) return NULL;
+        if (pthread_setspecific(kgen_key, t) != 0) {
+            ctls_free(t);
+            return NULL;
+        }
+        kgen_slots = t;
+    }
+    return kgen_slots;
+}
+
 static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
 {
     int i = group == CTLS_GROUP_SECP256R1 ? SLOT_P256
             : group == CTLS_GROUP_X25519  ? SLOT_X25519_IMPORT
                                           : SLOT_P384;
-    if (!kgen_slots) {
-        pthread_once(&kgen_once, kgen_init);
-        EVP_PKEY_CTX **slots = ctls_calloc(SLOT_N, sizeof *slots);
-        if (!slots) return NULL;
-        if (pthread_setspecific(kgen_key, slots) != 0) {
-            ctls_free(slots);
-            return NULL;
-        }
-        kgen_slots = slots;
-    }
-    if (!kgen_slots[i] && i == SLOT_X25519_IMPORT) {
+    kx_thread *t = kx_thread_get();
+    if (!t) return NULL;
+    EVP_PKEY_CTX **slots = t->ctx;
+    if (!slots[i] && i == SLOT_X25519_IMPORT) {
         /* X25519 keys are imported (raw private or public bytes), not generated here */
         EVP_PKEY_CTX *ic = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
         if (!ic || EVP_PKEY_fromdata_init(ic) <= 0) {
             EVP_PKEY_CTX_free(ic);
             return NULL;
         }
-        kgen_slots[i] = ic;
-    } else if (!kgen_slots[i]) {
+        slots[i] = ic;
+    } else if (!slots[i]) {
         EVP_PKEY *params = ctls_ossl_ec_params(group);
         EVP_PKEY_CTX *kc = params ? EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL) : NULL;
         if (!kc || EVP_PKEY_keygen_init(kc) <= 0) {
             EVP_PKEY_CTX_free(kc);
             return NULL;
         }
-        kgen_slots[i] = kc;
+        slots[i] = kc;
     }
-    return kgen_slots[i];
+    return slots[i];
 }
 
 /* An X25519 key from raw bytes through the thread's import context (RFC 7748 5: the public
@@ -293,8 +309,19 @@ static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP
     size_t fl = group_size(kx->group);
     if (kx->group == CTLS_GROUP_X25519) {
         CTLS_ENSURE(peer_len == 32, CTLS_ERR_ILLEGAL_PARAMETER);
-        *out = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
-        return *out ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
+        kx_thread *t = kx_thread_get();
+        CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
+        if (!t->x25519_peer) {
+            t->x25519_peer = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
+            CTLS_ENSURE(t->x25519_peer != NULL, CTLS_ERR_CRYPTO);
+        } else if (EVP_PKEY_set1_encoded_public_key(t->x25519_peer, peer, peer_len) <= 0) {
+            ERR_clear_error();
+            return CTLS_ERR_CRYPTO;
+        }
+        /* the derivation context holds its own reference while it uses the key */
+        CTLS_ENSURE(EVP_PKEY_up_ref(t->x25519_peer) == 1, CTLS_ERR_CRYPTO);
+        *out = t->x25519_peer;
+        return 0;
     }
     /* Length and the 0x04 form byte rule out compressed points and the one-byte infinity. */
     CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
