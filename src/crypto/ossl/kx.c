@@ -69,19 +69,20 @@ static pthread_once_t kgen_once = PTHREAD_ONCE_INIT;
 enum { SLOT_P256, SLOT_P384, SLOT_X25519_IMPORT, SLOT_N };
 typedef struct {
     EVP_PKEY_CTX *ctx[SLOT_N];
-    /* The thread's last X25519 peer value as a key object, reset per derivation: a new
+    /* Per group, the thread's last peer value as a key object, reset per derivation: a new
      * EVP_PKEY costs libcrypto a walk over its whole algorithm-name map (key type lookup),
-     * a tenth of the X25519 multiplication itself. Public data only. */
-    EVP_PKEY *x25519_peer;
+     * a twentieth of an X25519 multiplication. Public data only. Indexed like ctx. */
+    EVP_PKEY *peer[SLOT_N];
 } kx_thread;
 static _Thread_local kx_thread *kgen_slots;
 
 static void kgen_free(void *p)
 {
     kx_thread *t = p;
-    for (int i = 0; i < SLOT_N; i++)
+    for (int i = 0; i < SLOT_N; i++) {
         EVP_PKEY_CTX_free(t->ctx[i]);
-    EVP_PKEY_free(t->x25519_peer);
+        EVP_PKEY_free(t->peer[i]);
+    }
     ctls_free(t);
 }
 
@@ -105,11 +106,16 @@ static kx_thread *kx_thread_get(void)
     return kgen_slots;
 }
 
+static int kx_slot(uint16_t group)
+{
+    return group == CTLS_GROUP_SECP256R1 ? SLOT_P256
+           : group == CTLS_GROUP_X25519  ? SLOT_X25519_IMPORT
+                                         : SLOT_P384;
+}
+
 static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
 {
-    int i = group == CTLS_GROUP_SECP256R1 ? SLOT_P256
-            : group == CTLS_GROUP_X25519  ? SLOT_X25519_IMPORT
-                                          : SLOT_P384;
+    int i = kx_slot(group);
     kx_thread *t = kx_thread_get();
     if (!t) return NULL;
     EVP_PKEY_CTX **slots = t->ctx;
@@ -306,41 +312,39 @@ int ctls_kx_public(const ctls_kx *kx, uint8_t *out, size_t *out_len)
  * (RFC 8446 4.2.8.2: NIST points uncompressed only, checked to be on the curve). */
 static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP_PKEY **out)
 {
+    int x25519 = kx->group == CTLS_GROUP_X25519;
     size_t fl = group_size(kx->group);
-    if (kx->group == CTLS_GROUP_X25519) {
+    if (x25519)
         CTLS_ENSURE(peer_len == 32, CTLS_ERR_ILLEGAL_PARAMETER);
-        kx_thread *t = kx_thread_get();
-        CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
-        if (!t->x25519_peer) {
-            t->x25519_peer = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
-            CTLS_ENSURE(t->x25519_peer != NULL, CTLS_ERR_CRYPTO);
-        } else if (EVP_PKEY_set1_encoded_public_key(t->x25519_peer, peer, peer_len) <= 0) {
-            ERR_clear_error();
+    else /* length and the 0x04 form byte rule out compressed points and the 1-byte infinity */
+        CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
+    kx_thread *t = kx_thread_get();
+    CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
+    EVP_PKEY **slot = &t->peer[kx_slot(kx->group)];
+    if (!*slot && x25519) {
+        *slot = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
+        CTLS_ENSURE(*slot != NULL, CTLS_ERR_CRYPTO);
+    } else if (!*slot) {
+        /* a copy of the per-process curve, its point set below */
+        EVP_PKEY *params = ctls_ossl_ec_params(kx->group);
+        CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
+        EVP_PKEY *pk = EVP_PKEY_new();
+        CTLS_ENSURE(pk != NULL, CTLS_ERR_NOMEM);
+        if (EVP_PKEY_copy_parameters(pk, params) <= 0) {
+            EVP_PKEY_free(pk);
             return CTLS_ERR_CRYPTO;
         }
-        /* the derivation context holds its own reference while it uses the key */
-        CTLS_ENSURE(EVP_PKEY_up_ref(t->x25519_peer) == 1, CTLS_ERR_CRYPTO);
-        *out = t->x25519_peer;
-        return 0;
+        *slot = pk;
     }
-    /* Length and the 0x04 form byte rule out compressed points and the one-byte infinity. */
-    CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
-    /* A copy of the per-process curve with the point set: setting it decodes the point and
-     * rejects coordinates >= p and points that are not on the curve. */
-    EVP_PKEY *params = ctls_ossl_ec_params(kx->group);
-    CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
-    EVP_PKEY *pk = EVP_PKEY_new();
-    CTLS_ENSURE(pk != NULL, CTLS_ERR_NOMEM);
-    if (EVP_PKEY_copy_parameters(pk, params) <= 0) {
-        EVP_PKEY_free(pk);
-        return CTLS_ERR_CRYPTO;
-    }
-    if (EVP_PKEY_set1_encoded_public_key(pk, peer, peer_len) <= 0) {
-        EVP_PKEY_free(pk);
+    /* Setting a NIST point decodes it and rejects coordinates >= p and points that are not
+     * on the curve. */
+    if (EVP_PKEY_set1_encoded_public_key(*slot, peer, peer_len) <= 0) {
         ERR_clear_error();
         return CTLS_ERR_ILLEGAL_PARAMETER;
     }
-    *out = pk;
+    /* the derivation context holds its own reference while it uses the key */
+    CTLS_ENSURE(EVP_PKEY_up_ref(*slot) == 1, CTLS_ERR_CRYPTO);
+    *out = *slot;
     return 0;
 }
 
