@@ -3,8 +3,8 @@
  * Fixed key pairs (tests) are built from raw private bytes; so is every key pair while the
  * random test hook is set, which makes generation deterministic. Otherwise NIST key pairs come
  * from libcrypto's key generation on a copy of a per-process curve (half the cost of computing
- * the point and importing it), and X25519 pairs from raw random bytes (the same cost either
- * way). */
+ * the point and importing it), and X25519 pairs from raw random bytes, their public value
+ * by the ladder (x25519_from_private). */
 #include "crypto/ossl/ossl.h"
 
 #include <pthread.h>
@@ -20,6 +20,7 @@
 struct ctls_kx {
     uint16_t group;
     EVP_PKEY *pkey;
+    EVP_PKEY_CTX *dctx; /* X25519: the derivation context, made with the key pair */
     uint8_t pub[CTLS_KX_MAX_PUBLIC];
     size_t pub_len;
 };
@@ -57,6 +58,7 @@ uint16_t ctls_kx_group(const ctls_kx *kx)
 void ctls_kx_free(ctls_kx *kx)
 {
     if (!kx) return;
+    EVP_PKEY_CTX_free(kx->dctx);
     EVP_PKEY_free(kx->pkey); /* clears the private key */
     ctls_free_secret(kx, sizeof *kx);
 }
@@ -73,6 +75,7 @@ typedef struct {
      * EVP_PKEY costs libcrypto a walk over its whole algorithm-name map (key type lookup),
      * a twentieth of an X25519 multiplication. Public data only. Indexed like ctx. */
     EVP_PKEY *peer[SLOT_N];
+    EVP_PKEY *x25519_base; /* the public value 9: the base point u = 9 (RFC 7748 4.1) */
 } kx_thread;
 static _Thread_local kx_thread *kgen_slots;
 
@@ -83,6 +86,7 @@ static void kgen_free(void *p)
         EVP_PKEY_CTX_free(t->ctx[i]);
         EVP_PKEY_free(t->peer[i]);
     }
+    EVP_PKEY_free(t->x25519_base);
     ctls_free(t);
 }
 
@@ -139,29 +143,48 @@ static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
     return slots[i];
 }
 
-/* An X25519 key from raw bytes through the thread's import context (RFC 7748 5: the public
- * value is computed from a private one). selection: EVP_PKEY_KEYPAIR or EVP_PKEY_PUBLIC_KEY. */
-static EVP_PKEY *x25519_import(const uint8_t *raw, int selection)
+/* An X25519 key from raw bytes through the thread's import context: a public value
+ * (selection EVP_PKEY_PUBLIC_KEY), or a private one stored with pub as its public half
+ * unchecked (EVP_PKEY_KEYPAIR; see x25519_from_private). */
+static EVP_PKEY *x25519_import(const uint8_t *raw, const uint8_t *pub, int selection)
 {
     EVP_PKEY_CTX *ic = kgen_ctx(CTLS_GROUP_X25519);
     if (!ic) return NULL;
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(selection == EVP_PKEY_PUBLIC_KEY
-                                                                 ? OSSL_PKEY_PARAM_PUB_KEY
-                                                                 : OSSL_PKEY_PARAM_PRIV_KEY,
-                                                             (void *)raw, 32),
-                           OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[3], *p = params;
+    if (selection == EVP_PKEY_KEYPAIR)
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)raw, 32);
+    *p++ = OSSL_PARAM_construct_octet_string(
+        OSSL_PKEY_PARAM_PUB_KEY, (void *)(selection == EVP_PKEY_KEYPAIR ? pub : raw), 32);
+    *p = OSSL_PARAM_construct_end();
     EVP_PKEY *pk = NULL;
     if (EVP_PKEY_fromdata(ic, &pk, selection, params) <= 0) return NULL;
     return pk;
 }
 
+/* RFC 7748 6.1: the public value is X25519(priv, 9). It is computed here with the same
+ * derivation (Montgomery ladder) the shared secret uses, on a context that then serves that
+ * derivation too: libcrypto's own public-from-private on import takes longer than the
+ * ladder, and a second context would cost another key-type lookup. The key object is
+ * imported with the base point as a stand-in public half (import would otherwise compute
+ * it); that half is never read — kx->pub is the public value. */
 static int x25519_from_private(ctls_kx *kx, const uint8_t *priv, size_t len)
 {
+    static const uint8_t nine[32] = {9};
     CTLS_ENSURE(len == 32, CTLS_ERR_INVALID_ARG);
-    kx->pkey = x25519_import(priv, EVP_PKEY_KEYPAIR);
+    kx_thread *t = kx_thread_get();
+    CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
+    if (!t->x25519_base) {
+        t->x25519_base = x25519_import(nine, NULL, EVP_PKEY_PUBLIC_KEY);
+        CTLS_ENSURE(t->x25519_base != NULL, CTLS_ERR_CRYPTO);
+    }
+    kx->pkey = x25519_import(priv, nine, EVP_PKEY_KEYPAIR);
     CTLS_ENSURE(kx->pkey != NULL, CTLS_ERR_CRYPTO);
+    kx->dctx = EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
+    CTLS_ENSURE(kx->dctx != NULL, CTLS_ERR_NOMEM);
     kx->pub_len = 32;
-    if (!EVP_PKEY_get_raw_public_key(kx->pkey, kx->pub, &kx->pub_len) || kx->pub_len != 32)
+    if (EVP_PKEY_derive_init(kx->dctx) <= 0 ||
+        EVP_PKEY_derive_set_peer_ex(kx->dctx, t->x25519_base, 0) <= 0 ||
+        EVP_PKEY_derive(kx->dctx, kx->pub, &kx->pub_len) <= 0 || kx->pub_len != 32)
         return CTLS_ERR_CRYPTO;
     return 0;
 }
@@ -322,7 +345,7 @@ static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP
     CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
     EVP_PKEY **slot = &t->peer[kx_slot(kx->group)];
     if (!*slot && x25519) {
-        *slot = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
+        *slot = x25519_import(peer, NULL, EVP_PKEY_PUBLIC_KEY);
         CTLS_ENSURE(*slot != NULL, CTLS_ERR_CRYPTO);
     } else if (!*slot) {
         /* a copy of the per-process curve, its point set below */
@@ -358,12 +381,13 @@ int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint
     CTLS_GUARD(peer_key(kx, peer, peer_len, &pk));
     size_t fl = group_size(kx->group), n = CTLS_KX_MAX_SECRET;
     int rc = CTLS_ERR_ILLEGAL_PARAMETER;
-    EVP_PKEY_CTX *dc = EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
+    /* X25519 reuses the context its public value was derived on (the peer is replaced) */
+    EVP_PKEY_CTX *dc = kx->dctx ? kx->dctx : EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
     if (!dc) {
         rc = CTLS_ERR_NOMEM;
         goto done;
     }
-    if (EVP_PKEY_derive_init(dc) <= 0) {
+    if (!kx->dctx && EVP_PKEY_derive_init(dc) <= 0) {
         rc = CTLS_ERR_CRYPTO;
         goto done;
     }
@@ -386,7 +410,7 @@ int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint
     rc = 0;
 done:
     if (rc < 0) OPENSSL_cleanse(secret, CTLS_KX_MAX_SECRET);
-    EVP_PKEY_CTX_free(dc);
+    if (dc != kx->dctx) EVP_PKEY_CTX_free(dc);
     EVP_PKEY_free(pk);
     return rc;
 }
