@@ -169,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the binder list is the last 2 + 1 + hl bytes of the message */
     if ((flags & 2) && psk_len > 0 && sl >= psk_off + psk_len && psk_len <= KS_MAX)
         (void)psk_binder(hash, state + psk_off, psk_len, NULL, w.buf, w.len - (3 + hl),
-                         w.buf + w.len - hl);
+                         w.buf + w.len - hl, NULL);
 
     ctls_conn *c = ctls_conn_new(cfg);
     if (c) {

@@ -51,22 +51,31 @@ static uint8_t *cache_take(size_t n, size_t *cap)
     return NULL;
 }
 
-/* Keep a (wiped) buffer for reuse; returns 0 if there was no room (the caller frees it). */
+/* Keep a (wiped) buffer for reuse; returns 0 if there was no room (the caller frees it).
+ * A full cache gives up its smallest buffer for a bigger one: the small buffers a handshake
+ * leaves would otherwise hold every slot, and a record-sized buffer would be allocated and
+ * freed once per record for the rest of the connection. */
 static int cache_put(uint8_t *p, size_t cap)
 {
     if (cap > CACHE_MAX_CAP) return 0;
-    for (int i = 0; i < CACHE_SLOTS; i++)
-        if (!tcache.p[i]) {
-            /* register the thread-exit cleanup once per thread */
-            pthread_once(&cache_once, cache_init);
-            if (pthread_getspecific(cache_key) != &tcache &&
-                pthread_setspecific(cache_key, &tcache) != 0)
-                return 0;
-            tcache.p[i] = p;
-            tcache.cap[i] = cap;
-            return 1;
-        }
-    return 0;
+    int slot = -1;
+    for (int i = 0; i < CACHE_SLOTS && slot < 0; i++)
+        if (!tcache.p[i]) slot = i;
+    if (slot < 0) {
+        for (int i = 0; i < CACHE_SLOTS; i++)
+            if (tcache.cap[i] < cap && (slot < 0 || tcache.cap[i] < tcache.cap[slot])) slot = i;
+        if (slot < 0) return 0;
+        ctls_free(tcache.p[slot]); /* wiped when it was cached */
+        tcache.p[slot] = NULL;
+        tcache.cap[slot] = 0;
+    }
+    /* register the thread-exit cleanup once per thread */
+    pthread_once(&cache_once, cache_init);
+    if (pthread_getspecific(cache_key) != &tcache && pthread_setspecific(cache_key, &tcache) != 0)
+        return 0;
+    tcache.p[slot] = p;
+    tcache.cap[slot] = cap;
+    return 1;
 }
 
 int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at)

@@ -109,7 +109,9 @@ int ctls_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, c
 int ctls_kx_public(const ctls_kx *kx, uint8_t *out, size_t *out_len);
 /* The shared secret with the peer's public value. The peer value is validated: wrong length,
  * a point not on the curve, the point at infinity, a compressed point, or an all-zero X25519
- * result give CTLS_ERR_ILLEGAL_PARAMETER. secret holds CTLS_KX_MAX_SECRET bytes. */
+ * result give CTLS_ERR_ILLEGAL_PARAMETER. secret holds CTLS_KX_MAX_SECRET bytes. A key pair
+ * belongs to one thread at a time (like its connection): an X25519 pair derives on a
+ * context it keeps, and every derivation uses thread-local key objects. */
 int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint8_t *secret,
                    size_t *secret_len);
 uint16_t ctls_kx_group(const ctls_kx *kx);

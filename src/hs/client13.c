@@ -91,7 +91,7 @@ static int encode_client_hello(ctls_conn *c, const msg_client_hello *m, const ct
             rc = CTLS_ERR_INTERNAL;
         else
             rc = psk_binder(s->hash, s->psk, s->psk_len, &h->tr, w.buf, w.len - 2 - 1 - hl,
-                            w.buf + w.len - hl);
+                            w.buf + w.len - hl, &h->ks);
     }
     if (rc == 0) rc = hs_send(c, &h->tr, w.buf, w.len);
     wr_free(&w);
@@ -273,7 +273,9 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(ctls_kx_derive(h->kx, m.key_share.p, m.key_share.len, dhe, &dhelen));
     /* RFC 8446 7.1: Early Secret from the PSK when the server accepted it, else from zeros
      * (a refused session is silently a full handshake) */
-    int rc = psk ? ks13_init(&h->ks, h->suite->hash, psk->psk, psk->psk_len)
+    int rc = 0;
+    if (!psk || h->ks.hash != h->suite->hash) /* else: h->ks is the binder's Early Secret */
+        rc = psk ? ks13_init(&h->ks, h->suite->hash, psk->psk, psk->psk_len)
                  : ks13_init(&h->ks, h->suite->hash, NULL, 0);
     if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);

@@ -30,6 +30,8 @@ int ks13_traffic_keys(int hash, int aead, const uint8_t *secret, uint8_t *key, s
 int ks13_finished(int hash, const uint8_t *base_key, const uint8_t *thash, uint8_t *out);
 /* application_traffic_secret_N+1 (RFC 8446 7.2), in place. */
 int ks13_update_secret(int hash, uint8_t *secret);
+/* Hash("") for hash (SHA-256 / SHA-384), computed once per process; NULL for others. */
+const uint8_t *ks13_empty_hash(int hash);
 void ks13_wipe(hs_ks13 *ks);
 
 #endif

@@ -150,7 +150,9 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;
     /* RFC 8446 7.1: Early Secret from the resumption PSK, or from zeros */
-    int rc = h->psk_selected ? ks13_init(&h->ks, h->suite->hash, h->psk, h->psk_len)
+    int rc = 0;
+    if (!h->psk_selected || h->ks.hash != h->suite->hash) /* else: the binder's Early Secret */
+        rc = h->psk_selected ? ks13_init(&h->ks, h->suite->hash, h->psk, h->psk_len)
                              : ks13_init(&h->ks, h->suite->hash, NULL, 0);
     if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);

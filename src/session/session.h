@@ -92,13 +92,16 @@ int sess_cfg_get(ctls_config *cfg, struct sess_cfg **out);
 int psk_from_ticket(int hash, const uint8_t *res_master, const uint8_t *nonce, size_t nonce_len,
                     uint8_t *out);
 /* RFC 8446 4.2.11.2: the binder for psk over the transcript so far (t, may be empty) followed
- * by the truncated ClientHello trunc[0..len). out holds Hash.length bytes. */
+ * by the truncated ClientHello trunc[0..len). out holds Hash.length bytes. With early not
+ * NULL, the PSK's Early Secret stage is left there (the handshake's key schedule starts from
+ * it when the PSK is accepted, instead of extracting it again); else it is wiped. */
 int psk_binder(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
-               const uint8_t *trunc, size_t len, uint8_t *out);
+               const uint8_t *trunc, size_t len, uint8_t *out, hs_ks13 *early);
 /* 1 when binder (binder_len bytes) is the right one, in constant time; 0 otherwise; <0 on
- * an internal error. */
+ * an internal error. early: as for psk_binder. */
 int psk_binder_check(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
-                     const uint8_t *trunc, size_t len, const uint8_t *binder, size_t binder_len);
+                     const uint8_t *trunc, size_t len, const uint8_t *binder, size_t binder_len,
+                     hs_ks13 *early);
 
 /* ---- tickets.c (server) ---- */
 /* Send cfg->tickets NewSessionTickets (RFC 8446 4.6.1) as records; after the handshake. */

@@ -268,7 +268,7 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, 
         /* RFC 8446 4.2.11: the binder of the identity we select must validate, or the
          * handshake is aborted (decrypt_error) */
         rc = psk_binder_check(hash, st.psk, st.psk_len, t, msg, m->binders_offset, binder.p,
-                              binder.len);
+                              binder.len, c->hs ? &c->hs->ks : NULL);
         if (rc == 1) {
             memcpy(psk, st.psk, st.psk_len);
             *psk_len = st.psk_len;

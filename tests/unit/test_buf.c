@@ -4,6 +4,10 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
 TEST(append_consume_compact)
 {
     ctls_buf b = {0};
@@ -70,11 +74,51 @@ TEST(released_storage_is_reused_and_wiped)
     buf_free(&a);
 }
 
+/* Small buffers released after a handshake filled every slot of the cache, so a record-sized
+ * wire buffer was then allocated and freed once per record for the life of the connection. */
+static void *lockout_thread(void *arg)
+{
+    int *ok = arg; /* a fresh thread: its cache starts empty */
+    ctls_buf small[4] = {{0}}, big = {0};
+    static uint8_t rec[17000];
+    memset(rec, 0x55, sizeof rec);
+    *ok = 1;
+    for (int i = 0; i < 4; i++)
+        *ok &= buf_append(&small[i], "hs", 2, 1 << 20) == 0;
+    for (int i = 0; i < 4; i++)
+        buf_free(&small[i]); /* every slot now holds a 1 KiB buffer */
+    *ok &= buf_append(&big, rec, sizeof rec, 1 << 20) == 0;
+    /* compared as integers: the block is freed in between, and a compiler may fold a
+     * comparison with a freed pointer */
+    uintptr_t first = (uintptr_t)big.p;
+    buf_free(&big);
+    for (int round = 0; round < 3; round++) { /* steady traffic: the same storage every time */
+        /* had the buffer gone back to malloc, this allocation of its size would take it
+         * (volatile: the compiler would drop an unused malloc/free pair) */
+        void *volatile other = malloc(32 * 1024);
+        *ok &= buf_append(&big, rec, sizeof rec, 1 << 20) == 0;
+        *ok &= (uintptr_t)big.p == first;
+        buf_free(&big);
+        free(other);
+    }
+    return NULL;
+}
+
+TEST(small_buffers_do_not_lock_out_a_record_buffer)
+{
+    pthread_t t;
+    int ok = 0;
+    CHECK_EQ(pthread_create(&t, NULL, lockout_thread, &ok), 0);
+    CHECK_EQ(pthread_join(t, NULL), 0);
+    CHECK(ok);
+}
+
 int main(void)
 {
     RUN(append_consume_compact);
     RUN(hard_cap);
     RUN(trim_keeps_nonempty);
     RUN(released_storage_is_reused_and_wiped);
+    RUN(small_buffers_do_not_lock_out_a_record_buffer);
     return th_summary();
 }

@@ -577,15 +577,36 @@ TEST(rfc8448_binder)
     CHECK(msg_psk_binder_next(&binders, &binder));
     CHECK_EQ(binder.len, 32);
     uint8_t mine[32];
-    CHECK_EQ(psk_binder(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, mine), 0);
+    CHECK_EQ(psk_binder(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, mine, NULL), 0);
     CHECK_MEM(mine, binder.p, 32);
     CHECK_EQ(psk_binder_check(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, binder.p,
-                              binder.len),
+                              binder.len, NULL),
              1);
+    /* the Early Secret the binder was made from is handed back for the key schedule: the
+     * same stage as extracting it from the PSK anew */
+    hs_ks13 early, fresh;
+    CHECK_EQ(psk_binder_check(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, binder.p,
+                              binder.len, &early),
+             1);
+    CHECK_EQ(ks13_init(&fresh, CTLS_HASH_SHA256, psk, 32), 0);
+    CHECK_EQ(early.hash, CTLS_HASH_SHA256);
+    CHECK_MEM(early.secret, fresh.secret, 32);
+    uint8_t d1[32], d2[32];
+    CHECK_EQ(ks13_advance(&early, NULL, 0), 0);
+    CHECK_EQ(ks13_advance(&fresh, NULL, 0), 0);
+    CHECK_MEM(early.secret, fresh.secret, 32);
+    CHECK_EQ(ks13_derive(&early, "c hs traffic", psk, d1), 0);
+    CHECK_EQ(ks13_derive(&fresh, "c hs traffic", psk, d2), 0);
+    CHECK_MEM(d1, d2, 32);
     mine[5] ^= 1;
-    CHECK_EQ(psk_binder_check(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, mine, 32), 0);
-    CHECK_EQ(psk_binder_check(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, binder.p, 31),
-             0);
+    CHECK_EQ(
+        psk_binder_check(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, mine, 32, &early),
+        0);
+    /* a binder that fails leaves no secret behind */
+    CHECK_EQ(early.hash, 0);
+    CHECK_EQ(
+        psk_binder_check(CTLS_HASH_SHA256, psk, 32, NULL, ch, m.binders_offset, binder.p, 31, NULL),
+        0);
     /* RFC 8448 4: obfuscated_ticket_age = age + ticket_age_add (mod 2^32): the trace's
      * client used its ticket 6 ms after receiving it */
     CHECK_EQ((uint32_t)(age - t.age_add), 6);

@@ -80,6 +80,22 @@ static void md_update(md_state *m, const void *p, size_t n)
         SHA512_Update(&m->u.s512, p, n); /* SHA384_Update is the same function */
 }
 
+/* Copies and wipes only the live member: a SHA-256 state is half the size of the union, and
+ * the key schedule copies a keyed state for every HMAC. */
+static void md_copy(md_state *dst, const md_state *src)
+{
+    dst->alg = src->alg;
+    if (src->alg == CTLS_HASH_SHA256)
+        dst->u.s256 = src->u.s256;
+    else
+        dst->u.s512 = src->u.s512;
+}
+
+static void md_wipe(md_state *m)
+{
+    OPENSSL_cleanse(&m->u, m->alg == CTLS_HASH_SHA256 ? sizeof m->u.s256 : sizeof m->u.s512);
+}
+
 /* Finalises m (which is then spent) into out (ctls_hash_len bytes). */
 static void md_final(md_state *m, uint8_t *out)
 {
@@ -142,9 +158,10 @@ int ctls_hash_peek(const ctls_hash_ctx *h, uint8_t *out)
 {
     CTLS_ENSURE(h != NULL && out != NULL, CTLS_ERR_INVALID_ARG);
     /* Finalise a copy: the running state stays untouched. */
-    md_state c = h->m;
+    md_state c;
+    md_copy(&c, &h->m);
     md_final(&c, out);
-    OPENSSL_cleanse(&c, sizeof c);
+    md_wipe(&c);
     return 0;
 }
 
@@ -179,7 +196,8 @@ typedef struct {
 
 static void hmac_key_clear(hmac_key *k)
 {
-    OPENSSL_cleanse(k, sizeof *k);
+    md_wipe(&k->inner);
+    md_wipe(&k->outer);
 }
 
 /* RFC 2104 2: K padded to the block size, inner H(K ^ ipad || .), outer H(K ^ opad || .). */
@@ -197,7 +215,7 @@ static int hmac_key_init(hmac_key *k, int alg, const uint8_t *key, size_t key_le
         CTLS_GUARD(md_init(&t, alg));
         md_update(&t, key, key_len);
         md_final(&t, block);
-        OPENSSL_cleanse(&t, sizeof t);
+        md_wipe(&t);
     } else if (key_len) {
         memcpy(block, key, key_len);
     }
@@ -207,8 +225,8 @@ static int hmac_key_init(hmac_key *k, int alg, const uint8_t *key, size_t key_le
     for (size_t i = 0; i < bs; i++)
         pad[i] = block[i] ^ 0x5c;
     md_update(&k->outer, pad, bs);
-    OPENSSL_cleanse(block, sizeof block);
-    OPENSSL_cleanse(pad, sizeof pad);
+    OPENSSL_cleanse(block, bs);
+    OPENSSL_cleanse(pad, bs);
     return 0;
 }
 
@@ -221,15 +239,16 @@ typedef struct {
 static int hmac_key_mac(const hmac_key *k, const seg *segs, size_t nsegs, uint8_t *out)
 {
     uint8_t inner[CTLS_MAX_HASH_LEN];
-    md_state w = k->inner;
+    md_state w;
+    md_copy(&w, &k->inner);
     for (size_t i = 0; i < nsegs; i++)
         md_update(&w, segs[i].p, segs[i].n);
     md_final(&w, inner);
-    w = k->outer;
+    md_copy(&w, &k->outer);
     md_update(&w, inner, k->len);
     md_final(&w, out);
-    OPENSSL_cleanse(&w, sizeof w);
-    OPENSSL_cleanse(inner, sizeof inner);
+    md_wipe(&w);
+    OPENSSL_cleanse(inner, k->len);
     return 0;
 }
 
@@ -353,11 +372,20 @@ int ctls_prk_expand_label(const ctls_prk *p, const char *label, const uint8_t *c
                 CTLS_ERR_INVALID_ARG);
     const hmac_key *k = (const hmac_key *)(const void *)p->opaque;
     CTLS_ENSURE(k->len != 0 && out_len <= 255 * k->len, CTLS_ERR_INVALID_ARG);
-    uint8_t info[2 + 1 + 255 + 1 + 255];
+    uint8_t info[2 + 1 + 255 + 1 + 255 + 1]; /* + the block counter */
     size_t n = hkdf_label(info, label, context, context_len, out_len);
     CTLS_ENSURE(n != 0, CTLS_ERR_INVALID_ARG);
     if (out_len == 0) return 0;
-    return expand_keyed(k, info, n, out, out_len);
+    if (out_len > k->len) return expand_keyed(k, info, n, out, out_len);
+    /* One block, the key schedule's every call: T(1) = HMAC(PRK, info | 0x01), absorbed in
+     * one piece. */
+    uint8_t t[CTLS_MAX_HASH_LEN];
+    info[n] = 1;
+    seg s = {info, n + 1};
+    int rc = hmac_key_mac(k, &s, 1, t);
+    if (rc == 0) memcpy(out, t, out_len);
+    OPENSSL_cleanse(t, sizeof t);
+    return rc;
 }
 
 void ctls_prk_wipe(ctls_prk *p)

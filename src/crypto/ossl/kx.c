@@ -3,8 +3,8 @@
  * Fixed key pairs (tests) are built from raw private bytes; so is every key pair while the
  * random test hook is set, which makes generation deterministic. Otherwise NIST key pairs come
  * from libcrypto's key generation on a copy of a per-process curve (half the cost of computing
- * the point and importing it), and X25519 pairs from raw random bytes (the same cost either
- * way). */
+ * the point and importing it), and X25519 pairs from raw random bytes, their public value
+ * by the ladder (x25519_from_private). */
 #include "crypto/ossl/ossl.h"
 
 #include <pthread.h>
@@ -20,6 +20,7 @@
 struct ctls_kx {
     uint16_t group;
     EVP_PKEY *pkey;
+    EVP_PKEY_CTX *dctx; /* X25519: the derivation context, made with the key pair */
     uint8_t pub[CTLS_KX_MAX_PUBLIC];
     size_t pub_len;
 };
@@ -57,6 +58,7 @@ uint16_t ctls_kx_group(const ctls_kx *kx)
 void ctls_kx_free(ctls_kx *kx)
 {
     if (!kx) return;
+    EVP_PKEY_CTX_free(kx->dctx);
     EVP_PKEY_free(kx->pkey); /* clears the private key */
     ctls_free_secret(kx, sizeof *kx);
 }
@@ -67,14 +69,25 @@ void ctls_kx_free(ctls_kx *kx)
 static pthread_key_t kgen_key;
 static pthread_once_t kgen_once = PTHREAD_ONCE_INIT;
 enum { SLOT_P256, SLOT_P384, SLOT_X25519_IMPORT, SLOT_N };
-static _Thread_local EVP_PKEY_CTX **kgen_slots;
+typedef struct {
+    EVP_PKEY_CTX *ctx[SLOT_N];
+    /* Per group, the thread's last peer value as a key object, reset per derivation: a new
+     * EVP_PKEY costs libcrypto a walk over its whole algorithm-name map (key type lookup),
+     * a twentieth of an X25519 multiplication. Public data only. Indexed like ctx. */
+    EVP_PKEY *peer[SLOT_N];
+    EVP_PKEY *x25519_base; /* the public value 9: the base point u = 9 (RFC 7748 4.1) */
+} kx_thread;
+static _Thread_local kx_thread *kgen_slots;
 
 static void kgen_free(void *p)
 {
-    EVP_PKEY_CTX **slots = p;
-    for (int i = 0; i < SLOT_N; i++)
-        EVP_PKEY_CTX_free(slots[i]);
-    ctls_free(slots);
+    kx_thread *t = p;
+    for (int i = 0; i < SLOT_N; i++) {
+        EVP_PKEY_CTX_free(t->ctx[i]);
+        EVP_PKEY_free(t->peer[i]);
+    }
+    EVP_PKEY_free(t->x25519_base);
+    ctls_free(t);
 }
 
 static void kgen_init(void)
@@ -82,64 +95,96 @@ static void kgen_init(void)
     (void)pthread_key_create(&kgen_key, kgen_free);
 }
 
-static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
+static kx_thread *kx_thread_get(void)
 {
-    int i = group == CTLS_GROUP_SECP256R1 ? SLOT_P256
-            : group == CTLS_GROUP_X25519  ? SLOT_X25519_IMPORT
-                                          : SLOT_P384;
     if (!kgen_slots) {
         pthread_once(&kgen_once, kgen_init);
-        EVP_PKEY_CTX **slots = ctls_calloc(SLOT_N, sizeof *slots);
-        if (!slots) return NULL;
-        if (pthread_setspecific(kgen_key, slots) != 0) {
-            ctls_free(slots);
+        kx_thread *t = ctls_calloc(1, sizeof *t);
+        if (!t) return NULL;
+        if (pthread_setspecific(kgen_key, t) != 0) {
+            ctls_free(t);
             return NULL;
         }
-        kgen_slots = slots;
+        kgen_slots = t;
     }
-    if (!kgen_slots[i] && i == SLOT_X25519_IMPORT) {
+    return kgen_slots;
+}
+
+static int kx_slot(uint16_t group)
+{
+    return group == CTLS_GROUP_SECP256R1 ? SLOT_P256
+           : group == CTLS_GROUP_X25519  ? SLOT_X25519_IMPORT
+                                         : SLOT_P384;
+}
+
+static EVP_PKEY_CTX *kgen_ctx(uint16_t group)
+{
+    int i = kx_slot(group);
+    kx_thread *t = kx_thread_get();
+    if (!t) return NULL;
+    EVP_PKEY_CTX **slots = t->ctx;
+    if (!slots[i] && i == SLOT_X25519_IMPORT) {
         /* X25519 keys are imported (raw private or public bytes), not generated here */
         EVP_PKEY_CTX *ic = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
         if (!ic || EVP_PKEY_fromdata_init(ic) <= 0) {
             EVP_PKEY_CTX_free(ic);
             return NULL;
         }
-        kgen_slots[i] = ic;
-    } else if (!kgen_slots[i]) {
+        slots[i] = ic;
+    } else if (!slots[i]) {
         EVP_PKEY *params = ctls_ossl_ec_params(group);
         EVP_PKEY_CTX *kc = params ? EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL) : NULL;
         if (!kc || EVP_PKEY_keygen_init(kc) <= 0) {
             EVP_PKEY_CTX_free(kc);
             return NULL;
         }
-        kgen_slots[i] = kc;
+        slots[i] = kc;
     }
-    return kgen_slots[i];
+    return slots[i];
 }
 
-/* An X25519 key from raw bytes through the thread's import context (RFC 7748 5: the public
- * value is computed from a private one). selection: EVP_PKEY_KEYPAIR or EVP_PKEY_PUBLIC_KEY. */
-static EVP_PKEY *x25519_import(const uint8_t *raw, int selection)
+/* An X25519 key from raw bytes through the thread's import context: a public value
+ * (selection EVP_PKEY_PUBLIC_KEY), or a private one stored with pub as its public half
+ * unchecked (EVP_PKEY_KEYPAIR; see x25519_from_private). */
+static EVP_PKEY *x25519_import(const uint8_t *raw, const uint8_t *pub, int selection)
 {
     EVP_PKEY_CTX *ic = kgen_ctx(CTLS_GROUP_X25519);
     if (!ic) return NULL;
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(selection == EVP_PKEY_PUBLIC_KEY
-                                                                 ? OSSL_PKEY_PARAM_PUB_KEY
-                                                                 : OSSL_PKEY_PARAM_PRIV_KEY,
-                                                             (void *)raw, 32),
-                           OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[3], *p = params;
+    if (selection == EVP_PKEY_KEYPAIR)
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)raw, 32);
+    *p++ = OSSL_PARAM_construct_octet_string(
+        OSSL_PKEY_PARAM_PUB_KEY, (void *)(selection == EVP_PKEY_KEYPAIR ? pub : raw), 32);
+    *p = OSSL_PARAM_construct_end();
     EVP_PKEY *pk = NULL;
     if (EVP_PKEY_fromdata(ic, &pk, selection, params) <= 0) return NULL;
     return pk;
 }
 
+/* RFC 7748 6.1: the public value is X25519(priv, 9). It is computed here with the same
+ * derivation (Montgomery ladder) the shared secret uses, on a context that then serves that
+ * derivation too: libcrypto's own public-from-private on import takes longer than the
+ * ladder, and a second context would cost another key-type lookup. The key object is
+ * imported with the base point as a stand-in public half (import would otherwise compute
+ * it); that half is never read — kx->pub is the public value. */
 static int x25519_from_private(ctls_kx *kx, const uint8_t *priv, size_t len)
 {
+    static const uint8_t nine[32] = {9};
     CTLS_ENSURE(len == 32, CTLS_ERR_INVALID_ARG);
-    kx->pkey = x25519_import(priv, EVP_PKEY_KEYPAIR);
+    kx_thread *t = kx_thread_get();
+    CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
+    if (!t->x25519_base) {
+        t->x25519_base = x25519_import(nine, NULL, EVP_PKEY_PUBLIC_KEY);
+        CTLS_ENSURE(t->x25519_base != NULL, CTLS_ERR_CRYPTO);
+    }
+    kx->pkey = x25519_import(priv, nine, EVP_PKEY_KEYPAIR);
     CTLS_ENSURE(kx->pkey != NULL, CTLS_ERR_CRYPTO);
+    kx->dctx = EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
+    CTLS_ENSURE(kx->dctx != NULL, CTLS_ERR_NOMEM);
     kx->pub_len = 32;
-    if (!EVP_PKEY_get_raw_public_key(kx->pkey, kx->pub, &kx->pub_len) || kx->pub_len != 32)
+    if (EVP_PKEY_derive_init(kx->dctx) <= 0 ||
+        EVP_PKEY_derive_set_peer_ex(kx->dctx, t->x25519_base, 0) <= 0 ||
+        EVP_PKEY_derive(kx->dctx, kx->pub, &kx->pub_len) <= 0 || kx->pub_len != 32)
         return CTLS_ERR_CRYPTO;
     return 0;
 }
@@ -290,30 +335,39 @@ int ctls_kx_public(const ctls_kx *kx, uint8_t *out, size_t *out_len)
  * (RFC 8446 4.2.8.2: NIST points uncompressed only, checked to be on the curve). */
 static int peer_key(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, EVP_PKEY **out)
 {
+    int x25519 = kx->group == CTLS_GROUP_X25519;
     size_t fl = group_size(kx->group);
-    if (kx->group == CTLS_GROUP_X25519) {
+    if (x25519)
         CTLS_ENSURE(peer_len == 32, CTLS_ERR_ILLEGAL_PARAMETER);
-        *out = x25519_import(peer, EVP_PKEY_PUBLIC_KEY);
-        return *out ? 0 : CTLS_ERR_ILLEGAL_PARAMETER;
+    else /* length and the 0x04 form byte rule out compressed points and the 1-byte infinity */
+        CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
+    kx_thread *t = kx_thread_get();
+    CTLS_ENSURE(t != NULL, CTLS_ERR_NOMEM);
+    EVP_PKEY **slot = &t->peer[kx_slot(kx->group)];
+    if (!*slot && x25519) {
+        *slot = x25519_import(peer, NULL, EVP_PKEY_PUBLIC_KEY);
+        CTLS_ENSURE(*slot != NULL, CTLS_ERR_CRYPTO);
+    } else if (!*slot) {
+        /* a copy of the per-process curve, its point set below */
+        EVP_PKEY *params = ctls_ossl_ec_params(kx->group);
+        CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
+        EVP_PKEY *pk = EVP_PKEY_new();
+        CTLS_ENSURE(pk != NULL, CTLS_ERR_NOMEM);
+        if (EVP_PKEY_copy_parameters(pk, params) <= 0) {
+            EVP_PKEY_free(pk);
+            return CTLS_ERR_CRYPTO;
+        }
+        *slot = pk;
     }
-    /* Length and the 0x04 form byte rule out compressed points and the one-byte infinity. */
-    CTLS_ENSURE(peer_len == 1 + 2 * fl && peer[0] == 0x04, CTLS_ERR_ILLEGAL_PARAMETER);
-    /* A copy of the per-process curve with the point set: setting it decodes the point and
-     * rejects coordinates >= p and points that are not on the curve. */
-    EVP_PKEY *params = ctls_ossl_ec_params(kx->group);
-    CTLS_ENSURE(params != NULL, CTLS_ERR_UNSUPPORTED);
-    EVP_PKEY *pk = EVP_PKEY_new();
-    CTLS_ENSURE(pk != NULL, CTLS_ERR_NOMEM);
-    if (EVP_PKEY_copy_parameters(pk, params) <= 0) {
-        EVP_PKEY_free(pk);
-        return CTLS_ERR_CRYPTO;
-    }
-    if (EVP_PKEY_set1_encoded_public_key(pk, peer, peer_len) <= 0) {
-        EVP_PKEY_free(pk);
+    /* Setting a NIST point decodes it and rejects coordinates >= p and points that are not
+     * on the curve. */
+    if (EVP_PKEY_set1_encoded_public_key(*slot, peer, peer_len) <= 0) {
         ERR_clear_error();
         return CTLS_ERR_ILLEGAL_PARAMETER;
     }
-    *out = pk;
+    /* the derivation context holds its own reference while it uses the key */
+    CTLS_ENSURE(EVP_PKEY_up_ref(*slot) == 1, CTLS_ERR_CRYPTO);
+    *out = *slot;
     return 0;
 }
 
@@ -327,12 +381,13 @@ int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint
     CTLS_GUARD(peer_key(kx, peer, peer_len, &pk));
     size_t fl = group_size(kx->group), n = CTLS_KX_MAX_SECRET;
     int rc = CTLS_ERR_ILLEGAL_PARAMETER;
-    EVP_PKEY_CTX *dc = EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
+    /* X25519 reuses the context its public value was derived on (the peer is replaced) */
+    EVP_PKEY_CTX *dc = kx->dctx ? kx->dctx : EVP_PKEY_CTX_new_from_pkey(NULL, kx->pkey, NULL);
     if (!dc) {
         rc = CTLS_ERR_NOMEM;
         goto done;
     }
-    if (EVP_PKEY_derive_init(dc) <= 0) {
+    if (!kx->dctx && EVP_PKEY_derive_init(dc) <= 0) {
         rc = CTLS_ERR_CRYPTO;
         goto done;
     }
@@ -355,7 +410,7 @@ int ctls_kx_derive(const ctls_kx *kx, const uint8_t *peer, size_t peer_len, uint
     rc = 0;
 done:
     if (rc < 0) OPENSSL_cleanse(secret, CTLS_KX_MAX_SECRET);
-    EVP_PKEY_CTX_free(dc);
+    if (dc != kx->dctx) EVP_PKEY_CTX_free(dc);
     EVP_PKEY_free(pk);
     return rc;
 }
