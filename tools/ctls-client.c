@@ -30,6 +30,9 @@ static void usage(FILE *f)
           "                       peer closes\n"
           "  --showcerts          print the peer chain as PEM on stderr\n"
           "  --quiet              no summary lines\n"
+          "  --pha                TLS 1.3: offer post-handshake client authentication; a\n"
+          "                       server's request is answered with --cert/--key (or with no\n"
+          "                       certificate)\n"
           "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
           "                       the handshake\n"
           "default: stdin -> connection, connection -> stdout; at stdin EOF: close_notify, then\n"
@@ -42,7 +45,7 @@ struct client_opts {
     const char *host, *port, *servername;
     const char *sess_in, *sess_out;
     char *request;
-    int insecure, showcerts, quiet, key_update;
+    int insecure, showcerts, quiet, key_update, pha;
 };
 
 /* Returns 0, or 1 after printing a usage error. */
@@ -84,6 +87,8 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
             o->quiet = 1;
         else if (strcmp(a, "--key-update") == 0)
             o->key_update = 1;
+        else if (strcmp(a, "--pha") == 0)
+            o->pha = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0) goto out;
+    if (o.pha && (rc = ctls_config_set_post_handshake_auth(cfg, 1)) < 0) goto out;
     if (o.insecure) {
         fprintf(stderr, "warning: --insecure: the server's certificate is NOT verified\n");
         if ((rc = ctls_config_set_verify(cfg, CTLS_VERIFY_NONE)) < 0) goto out;

@@ -40,6 +40,10 @@ static void usage(FILE *f)
           "                       TLS 1.2: one RFC 5077 ticket when N > 0\n"
           "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
           "  --quiet              no summary lines\n"
+          "  --pha                TLS 1.3: ask for the client's certificate after the handshake\n"
+          "                       (post-handshake authentication; the client must offer it),\n"
+          "                       verified with --cafile; prints pha-verify / pha-peer-certs\n"
+          "                       lines once the client answered (not with --www)\n"
           "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
           "                       each handshake\n"
           "Prints 'listening on ADDR:PORT' on stderr once listening. Exit 0 after a clean\n"
@@ -50,7 +54,7 @@ static void usage(FILE *f)
 struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind;
-    int echo, www, once, verify, quiet, key_update, tickets;
+    int echo, www, once, verify, quiet, key_update, tickets, pha;
     unsigned timeout_ms;
 };
 
@@ -101,6 +105,8 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
             o->quiet = 1;
         else if (strcmp(a, "--key-update") == 0)
             o->key_update = 1;
+        else if (strcmp(a, "--pha") == 0)
+            o->pha = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -239,6 +245,7 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     if (rc < 0) goto out;
     if (!o->quiet) tool_print_summary(conn);
     if (o->key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
+    if (o->pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
     if (o->www)
         rc = serve_www(conn, fd);
     else if (o->echo)

@@ -208,6 +208,16 @@ CTLS_API int ctls_config_set_verify(ctls_config *cfg, int mode);
 CTLS_API int ctls_config_set_break_on_server_auth(ctls_config *cfg, int on);
 /* Client: stop with CTLS_PAUSED_CERT_REQUESTED when the server asks for a certificate. */
 CTLS_API int ctls_config_set_break_on_cert_requested(ctls_config *cfg, int on);
+/* Client: offer TLS 1.3 post-handshake client authentication (the empty post_handshake_auth
+ * extension, RFC 8446 4.2.6; default off, like OpenSSL's SSL_set_post_handshake_auth and
+ * GnuTLS's GNUTLS_POST_HANDSHAKE_AUTH). A server's later CertificateRequest is then answered
+ * inside ctls_read, automatically, with the connection's certificate
+ * (ctls_conn_set_certificate_file) or else the config's first one, or with an empty
+ * Certificate when there is none or the server accepts none of its signature schemes;
+ * CTLS_PAUSED_CERT_REQUESTED is never returned for it. When off, a post-handshake
+ * CertificateRequest is unexpected_message (fatal). Costs one hash state per connection.
+ * A server config: CTLS_ERR_INVALID_ARG (a server accepts the client's offer by itself). */
+CTLS_API int ctls_config_set_post_handshake_auth(ctls_config *cfg, int on);
 /* ctls_shutdown returns 1 at once without sending close_notify. */
 CTLS_API int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on);
 /* Server: number of TLS 1.3 NewSessionTickets sent after a handshake (default 2; 0 = none).
@@ -326,8 +336,24 @@ CTLS_API void ctls_session_free(ctls_session *sess);
 CTLS_API int ctls_key_update(ctls_conn *conn, int request_peer);
 /* TLS 1.2 server: send HelloRequest (only with RFC 5746 secure renegotiation). */
 CTLS_API int ctls_renegotiate(ctls_conn *conn);
-/* TLS 1.3 server: post-handshake client authentication (the client offered it). */
+/* TLS 1.3 server: post-handshake client authentication (RFC 8446 4.6.2; the client offered
+ * it). Sends a CertificateRequest (fresh context, our signature schemes, the trust anchors'
+ * names) now or with the next call, like ctls_key_update. The client's answer is processed
+ * inside ctls_read (application data before it stays readable): the chain is verified against
+ * the config's trust store as in the handshake (whatever ctls_config_set_verify says), then
+ * ctls_peer_cert_count / ctls_peer_cert_der / ctls_verify_result / ctls_signature_scheme_name
+ * describe the new client certificate, and ctls_client_auth_pending drops by one. An empty
+ * Certificate is accepted (ctls_verify_result CTLS_CERT_NO_CERTIFICATE, no peer certificate)
+ * unless the config says CTLS_VERIFY_REQUIRE_PEER: then ctls_read fails with
+ * CTLS_ERR_CERTIFICATE_REQUIRED (certificate_required alert). A bad chain, signature or
+ * Finished is fatal as in the handshake (CTLS_ERR_CERT_*, CTLS_ERR_DECRYPT_ERROR).
+ * Refusals that leave the connection usable: CTLS_ERR_BAD_STATE (client, before the handshake,
+ * TLS 1.2, after ctls_shutdown), CTLS_ERR_UNSUPPORTED (the client did not offer
+ * post_handshake_auth), CTLS_ERR_LIMIT (4 requests already unanswered). */
 CTLS_API int ctls_request_client_auth(ctls_conn *conn);
+/* Server: post-handshake CertificateRequests sent whose answer has not been fully processed
+ * yet (0 on a client, and on a server that sent none). */
+CTLS_API int ctls_client_auth_pending(ctls_conn *conn);
 
 #ifdef __cplusplus
 }

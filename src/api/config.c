@@ -368,6 +368,14 @@ int ctls_config_set_break_on_cert_requested(ctls_config *cfg, int on)
     return 0;
 }
 
+int ctls_config_set_post_handshake_auth(ctls_config *cfg, int on)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (cfg->role != CTLS_CLIENT) return CTLS_ERR_INVALID_ARG; /* the client offers it */
+    cfg->post_handshake_auth = !!on;
+    return 0;
+}
+
 int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on)
 {
     CTLS_GUARD(cfg_writable(cfg));

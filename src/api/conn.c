@@ -4,6 +4,7 @@
 #include "api/internal.h"
 #include "core/mem.h"
 #include "hs/algs.h"
+#include "hs/pha13.h"
 #include "msg/msg.h"
 #include "session/session.h"
 
@@ -33,6 +34,7 @@ void ctls_conn_free(ctls_conn *c)
 {
     if (!c) return;
     hs_state_free(c);
+    pha13_free(c);
     rec_keys_clear(&c->rd);
     rec_keys_clear(&c->wr);
     buf_free(&c->in);
@@ -559,6 +561,19 @@ int ctls_request_client_auth(ctls_conn *c)
 {
     if (!c) return CTLS_ERR_INVALID_ARG;
     if (c->fatal) return c->fatal;
-    if (!c->hs_done || c->role != CTLS_SERVER) return CTLS_ERR_BAD_STATE;
-    return CTLS_ERR_UNSUPPORTED; /* post-handshake authentication: not implemented yet */
+    if (!c->hs_done || c->role != CTLS_SERVER || c->version != CTLS_TLS1_3 ||
+        (c->shutdown_flags & CTLS_SENT_SHUTDOWN))
+        return CTLS_ERR_BAD_STATE;
+    /* refusals (the client did not offer it, too many unanswered) leave the connection as is */
+    int rc = pha13_request(c);
+    if (rc == CTLS_ERR_UNSUPPORTED || rc == CTLS_ERR_LIMIT) return rc;
+    if (rc == 0) rc = io_flush(c);
+    if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED) rc = 0; /* leaves with the next call */
+    return conn_status(c, rc);
+}
+
+int ctls_client_auth_pending(ctls_conn *c)
+{
+    if (!c) return CTLS_ERR_INVALID_ARG;
+    return (int)pha13_pending(c);
 }

@@ -46,6 +46,7 @@ struct ctls_config {
     int verify_mode;
     int break_server_auth, break_cert_requested, quiet_shutdown;
     int tickets;
+    int post_handshake_auth; /* client: offer post_handshake_auth (RFC 8446 4.2.6) */
     int64_t verify_time;
     /* server: certificate_authorities for the CertificateRequest (RFC 8446 4.2.4), the
      * subjects of the anchors loaded from files (DistinguishedName list content); none when
@@ -136,6 +137,8 @@ struct ctls_conn {
     hs_state *hs;
     int hs_done;
     int paused; /* CTLS_PAUSED_* we returned, until resumed */
+    /* TLS 1.3 post-handshake client authentication (hs/pha13.c): only when offered */
+    struct pha13 *pha;
 };
 
 /* ---- config helpers ---- */
@@ -201,7 +204,8 @@ int client12_step(ctls_conn *c);
 int server12_step(ctls_conn *c);
 int hs12_on_ccs(ctls_conn *c);
 int post12_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-/* Post-handshake messages (NewSessionTicket, KeyUpdate, CertificateRequest) in ctls_read. */
+/* Post-handshake messages (NewSessionTicket, KeyUpdate, and the CertificateRequest /
+ * Certificate / CertificateVerify / Finished of post-handshake authentication) in ctls_read. */
 int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int post13_send_key_update(ctls_conn *c, int request_peer);
 

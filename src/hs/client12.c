@@ -251,27 +251,6 @@ static int on_server_key_exchange(ctls_conn *c, const uint8_t *msg, size_t len)
     return hs12_add(h, msg, len);
 }
 
-/* Keep the acceptable CA names for ctls_acceptable_ca_*. */
-static int keep_cas(ctls_conn *c, ctls_slice cas)
-{
-    ctls_slice l = cas, dn;
-    size_t n = 0;
-    ctls_der_list_free(&c->acceptable_cas);
-    while (msg_dn_next(&l, &dn))
-        n++;
-    if (!n) return 0;
-    c->acceptable_cas.der = ctls_calloc(n, sizeof(uint8_t *));
-    c->acceptable_cas.len = ctls_calloc(n, sizeof(size_t));
-    if (!c->acceptable_cas.der || !c->acceptable_cas.len) return CTLS_ERR_NOMEM;
-    l = cas;
-    for (size_t i = 0; i < n && msg_dn_next(&l, &dn); i++) {
-        if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len))) return CTLS_ERR_NOMEM;
-        c->acceptable_cas.len[i] = dn.len;
-        c->acceptable_cas.count = i + 1;
-    }
-    return 0;
-}
-
 /* RFC 5246 7.4.4 */
 static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
 {
@@ -285,7 +264,7 @@ static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
     uint16_t v;
     while (msg_u16_next(&l, &v))
         if (h->n_cr_sigs < HS_MAX_PEER_SIGS) h->cr_sigs[h->n_cr_sigs++] = v;
-    CTLS_GUARD(keep_cas(c, m.certificate_authorities));
+    CTLS_GUARD(hs_keep_acceptable_cas(c, m.certificate_authorities)); /* common13.c */
     return hs12_add(h, msg, len);
 }
 

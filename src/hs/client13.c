@@ -6,6 +6,7 @@
 #include "core/mem.h"
 #include "hs/common12.h"
 #include "hs/hs.h"
+#include "hs/pha13.h"
 #include "session/session.h"
 
 enum {
@@ -155,6 +156,7 @@ static int send_client_hello(ctls_conn *c)
         m.alpn = (ctls_slice){cfg->alpn, cfg->alpn_len};
         h->offered_alpn = 1;
     }
+    pha13_offer(c, &m); /* post_handshake_auth (pha13.c) */
     if (h->cookie) {
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
@@ -327,38 +329,7 @@ static int on_encrypted_extensions(ctls_conn *c, const uint8_t *msg, size_t len)
 
 static int on_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len)
 {
-    hs_state *h = c->hs;
-    msg_certificate_request m;
-    CTLS_GUARD(msg_certificate_request_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
-    /* RFC 8446 4.3.2: the context is empty during the handshake */
-    if (m.request_context.len != 0) return CTLS_ERR_ILLEGAL_PARAMETER;
-    if (!(m.ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS))) return CTLS_ERR_MISSING_EXTENSION;
-    h->cert_requested = 1;
-    h->cr_context_len = 0;
-    ctls_slice l = m.signature_algorithms;
-    uint16_t v;
-    while (msg_u16_next(&l, &v))
-        if (h->n_cr_sigs < HS_MAX_PEER_SIGS) h->cr_sigs[h->n_cr_sigs++] = v;
-    /* Keep the acceptable CA names for ctls_acceptable_ca_*. */
-    ctls_der_list_free(&c->acceptable_cas);
-    if (m.ext_present & EXT_BIT(EXT_CERTIFICATE_AUTHORITIES)) {
-        ctls_slice cas = m.certificate_authorities, dn;
-        size_t n = 0;
-        while (msg_dn_next(&cas, &dn))
-            n++;
-        if (n) {
-            c->acceptable_cas.der = ctls_calloc(n, sizeof(uint8_t *));
-            c->acceptable_cas.len = ctls_calloc(n, sizeof(size_t));
-            if (!c->acceptable_cas.der || !c->acceptable_cas.len) return CTLS_ERR_NOMEM;
-            cas = m.certificate_authorities;
-            for (size_t i = 0; i < n && msg_dn_next(&cas, &dn); i++) {
-                if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len))) return CTLS_ERR_NOMEM;
-                c->acceptable_cas.len[i] = dn.len;
-                c->acceptable_cas.count = i + 1;
-            }
-        }
-    }
-    return tr_add(&h->tr, msg, len);
+    return hs_take_certificate_request(c, msg, len, 0); /* common13.c */
 }
 
 static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
@@ -392,22 +363,7 @@ static int send_client_flight(ctls_conn *c)
     CTLS_GUARD(hs_send_ccs(c));
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs));
     hs_flight_begin(c); /* [Certificate, CertificateVerify,] Finished in one record */
-    if (h->cert_requested) {
-        const cfg_cert *cert = c->conn_cert;
-        if (!cert && c->cfg->n_certs) cert = &c->cfg->certs[0];
-        uint16_t scheme = 0;
-        if (cert) {
-            /* our preference order, among the schemes the server accepts */
-            for (size_t i = 0; i < c->cfg->n_sigs && !scheme; i++)
-                for (size_t j = 0; j < h->n_cr_sigs && !scheme; j++)
-                    if (c->cfg->sigs[i] == h->cr_sigs[j] &&
-                        algs_sig_fits_key13(c->cfg->sigs[i], cert->key_type))
-                        scheme = c->cfg->sigs[i];
-            if (!scheme) cert = NULL; /* nothing the server can verify: send none */
-        }
-        CTLS_GUARD(hs_send_certificate(c, cert, h->cr_context, h->cr_context_len));
-        if (cert) CTLS_GUARD(hs_send_certificate_verify(c, cert, scheme, CTX_CLIENT_CV));
-    }
+    if (h->cert_requested) CTLS_GUARD(hs_send_client_auth(c)); /* common13.c */
     CTLS_GUARD(hs_send_finished(c, h->c_hs));
     CTLS_GUARD(hs_flight_end(c));
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->c_ap));
@@ -415,6 +371,7 @@ static int send_client_flight(ctls_conn *c)
     size_t hl;
     CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "res master", th, c->res_master));
+    CTLS_GUARD(pha13_keep_transcript(c)); /* through our Finished (pha13.c) */
     c->hs_done = 1;
     c->ccs_allowed = 0;
     hs_state_free(c);

@@ -32,15 +32,20 @@ int hs_thash(hs_state *h, uint8_t *out, size_t *len)
     return tr_hash(&h->tr, out, len);
 }
 
-int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)
+int hs_send_encoded_to(ctls_conn *c, hs_transcript *t, const void *m, hs_encode_fn enc)
 {
     ctls_writer w;
     wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
     int rc = enc(m, &w);
     if (rc == 0) rc = wr_status(&w);
-    if (rc == 0) rc = hs_send(c, &c->hs->tr, w.buf, w.len);
+    if (rc == 0) rc = hs_send(c, t, w.buf, w.len);
     wr_free(&w);
     return rc;
+}
+
+int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)
+{
+    return hs_send_encoded_to(c, &c->hs->tr, m, enc);
 }
 
 ctls_slice hs_u16_list(uint8_t *buf, const uint16_t *v, size_t n)
@@ -216,5 +221,95 @@ int hs_keep_alpn(ctls_conn *c, ctls_slice alpn)
     c->alpn = ctls_calloc(1, alpn.len + 1); /* NUL-terminated for ctls_alpn_selected */
     if (!c->alpn) return CTLS_ERR_NOMEM;
     memcpy(c->alpn, alpn.p, alpn.len);
+    return 0;
+}
+
+int hs_send_certificate_request(ctls_conn *c, hs_transcript *t, const uint8_t *ctx, size_t ctx_len)
+{
+    uint8_t sigbuf[2 * CFG_MAX_SIGS];
+    msg_certificate_request cr;
+    memset(&cr, 0, sizeof cr);
+    cr.request_context = (ctls_slice){ctx, ctx_len};
+    cr.ext_present = EXT_BIT(EXT_SIGNATURE_ALGORITHMS);
+    cr.signature_algorithms = hs_u16_list(sigbuf, c->cfg->sigs, c->cfg->n_sigs);
+    /* RFC 8446 4.2.4: the anchors we accept client chains from */
+    if (c->cfg->ca_names_len && !c->cfg->ca_names_overflow) {
+        cr.ext_present |= EXT_BIT(EXT_CERTIFICATE_AUTHORITIES);
+        cr.certificate_authorities = (ctls_slice){c->cfg->ca_names, c->cfg->ca_names_len};
+    }
+    return hs_send_encoded_to(c, t, &cr, (hs_encode_fn)msg_certificate_request_encode);
+}
+
+int hs_keep_acceptable_cas(ctls_conn *c, ctls_slice cas)
+{
+    ctls_slice l = cas, dn;
+    size_t n = 0;
+    ctls_der_list_free(&c->acceptable_cas);
+    while (msg_dn_next(&l, &dn))
+        n++;
+    if (!n) return 0;
+    c->acceptable_cas.der = ctls_calloc(n, sizeof(uint8_t *));
+    c->acceptable_cas.len = ctls_calloc(n, sizeof(size_t));
+    if (!c->acceptable_cas.der || !c->acceptable_cas.len) return CTLS_ERR_NOMEM;
+    l = cas;
+    for (size_t i = 0; i < n && msg_dn_next(&l, &dn); i++) {
+        if (!(c->acceptable_cas.der[i] = ctls_memdup(dn.p, dn.len))) return CTLS_ERR_NOMEM;
+        c->acceptable_cas.len[i] = dn.len;
+        c->acceptable_cas.count = i + 1;
+    }
+    return 0;
+}
+
+int hs_take_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len, int post)
+{
+    hs_state *h = c->hs;
+    msg_certificate_request m;
+    CTLS_GUARD(msg_certificate_request_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
+    /* RFC 8446 4.3.2: the context is empty during the handshake; post-handshake it is what
+     * ties the answer to the request (4.6.2), so an empty one is refused */
+    if ((m.request_context.len != 0) != !!post) return CTLS_ERR_ILLEGAL_PARAMETER;
+    if (!(m.ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS))) return CTLS_ERR_MISSING_EXTENSION;
+    h->cert_requested = 1;
+    if (m.request_context.len) /* at most 255 bytes (msg_certificate_request_decode) */
+        memcpy(h->cr_context, m.request_context.p, m.request_context.len);
+    h->cr_context_len = m.request_context.len;
+    ctls_slice l = m.signature_algorithms;
+    uint16_t v;
+    while (msg_u16_next(&l, &v))
+        if (h->n_cr_sigs < HS_MAX_PEER_SIGS) h->cr_sigs[h->n_cr_sigs++] = v;
+    CTLS_GUARD(hs_keep_acceptable_cas(c, m.certificate_authorities)); /* empty when absent */
+    return tr_add(&h->tr, msg, len);
+}
+
+int hs_send_client_auth(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    const cfg_cert *cert = c->conn_cert;
+    if (!cert && c->cfg->n_certs) cert = &c->cfg->certs[0];
+    uint16_t scheme = 0;
+    if (cert) {
+        /* our preference order, among the schemes the server accepts */
+        for (size_t i = 0; i < c->cfg->n_sigs && !scheme; i++)
+            for (size_t j = 0; j < h->n_cr_sigs && !scheme; j++)
+                if (c->cfg->sigs[i] == h->cr_sigs[j] &&
+                    algs_sig_fits_key13(c->cfg->sigs[i], cert->key_type))
+                    scheme = c->cfg->sigs[i];
+        if (!scheme) cert = NULL; /* nothing the server can verify: send none */
+    }
+    CTLS_GUARD(hs_send_certificate(c, cert, h->cr_context, h->cr_context_len));
+    if (cert) CTLS_GUARD(hs_send_certificate_verify(c, cert, scheme, CTX_CLIENT_CV));
+    return 0;
+}
+
+int hs_take_client_chain(ctls_conn *c, const msg_certificate *m)
+{
+    if (m->count == 0) {
+        ctls_der_list_free(&c->peer_chain); /* post-handshake: an earlier chain no longer holds */
+        c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
+        /* RFC 8446 4.4.2.4: certificate_required when one is demanded */
+        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_CERTIFICATE_REQUIRED;
+        return 1; /* no CertificateVerify follows */
+    }
+    CTLS_GUARD(hs_take_peer_chain(c, m));
     return 0;
 }

@@ -35,6 +35,7 @@ struct hs_state {
     ctls_pubkey *peer_key;
     int peer_key_type;
     int offered_alpn;
+    int pha_offered; /* post_handshake_auth in the ClientHello (sent / received) */
     /* server */
     const cfg_cert *cert;
     uint16_t sig_scheme;
@@ -69,6 +70,24 @@ int hs_thash(hs_state *h, uint8_t *out, size_t *len);
 /* Encode a message with a growable writer and send it (transcript + records). */
 typedef int (*hs_encode_fn)(const void *m, ctls_writer *w);
 int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc);
+/* The same with another transcript (post-handshake messages: src/hs/pha13.c). */
+int hs_send_encoded_to(ctls_conn *c, hs_transcript *t, const void *m, hs_encode_fn enc);
+/* Server: CertificateRequest (RFC 8446 4.3.2) with our signature schemes and CA names, added
+ * to t. ctx is empty in the handshake, the post-handshake request's context after it. */
+int hs_send_certificate_request(ctls_conn *c, hs_transcript *t, const uint8_t *ctx, size_t ctx_len);
+/* Client: take a CertificateRequest (schemes, context, CA names for ctls_acceptable_ca_*)
+ * into the state and transcript; post = after the handshake (RFC 8446 4.6.2). */
+int hs_take_certificate_request(ctls_conn *c, const uint8_t *msg, size_t len, int post);
+/* Client, both versions: keep the CertificateRequest's CA names (DistinguishedName list
+ * content) for ctls_acceptable_ca_*. */
+int hs_keep_acceptable_cas(ctls_conn *c, ctls_slice cas);
+/* Client: Certificate [+ CertificateVerify] answering the request taken: the connection's or
+ * the config's first certificate when the server accepts one of its schemes, else none. */
+int hs_send_client_auth(ctls_conn *c);
+/* Server: the client's Certificate (context checked, in the transcript): keep its chain.
+ * 1 = an empty one (no CertificateVerify follows); CTLS_ERR_CERTIFICATE_REQUIRED when
+ * CTLS_VERIFY_REQUIRE_PEER. */
+int hs_take_client_chain(ctls_conn *c, const msg_certificate *m);
 /* RFC 8446 4.4.3: the signed content, 64 spaces || context string || 0 || transcript hash. */
 int hs_cv_content(hs_state *h, int which, uint8_t *out, size_t *len);
 int hs_send_certificate(ctls_conn *c, const cfg_cert *cert, const uint8_t *ctx, size_t ctx_len);

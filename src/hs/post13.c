@@ -1,7 +1,8 @@
 /* TLS 1.3 post-handshake messages (RFC 8446 4.6): NewSessionTicket and KeyUpdate, handled
- * inside ctls_read. */
+ * inside ctls_read; post-handshake authentication is in pha13.c. */
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "hs/pha13.h"
 #include "session/session.h"
 
 #define MAX_KEY_UPDATES 32 /* in a row without application data */
@@ -56,7 +57,7 @@ int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len)
         return sess_on_ticket(c, &m);
     }
     default:
-        /* CertificateRequest: we never offer post_handshake_auth, so it is unexpected too. */
-        return CTLS_ERR_UNEXPECTED_MESSAGE;
+        /* post-handshake authentication (RFC 8446 4.6.2): unexpected unless offered */
+        return pha13_handle(c, type, msg, len);
     }
 }

@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "hs/common12.h"
 #include "hs/hs.h"
+#include "hs/pha13.h"
 #include "session/session.h"
 
 enum {
@@ -179,17 +180,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
 
     /* CertificateRequest (RFC 8446 4.3.2: never when authenticating with a PSK) */
     if (c->cfg->verify_mode != CTLS_VERIFY_NONE && !h->psk_selected) {
-        uint8_t sigbuf[2 * CFG_MAX_SIGS];
-        msg_certificate_request cr;
-        memset(&cr, 0, sizeof cr);
-        cr.ext_present = EXT_BIT(EXT_SIGNATURE_ALGORITHMS);
-        cr.signature_algorithms = hs_u16_list(sigbuf, c->cfg->sigs, c->cfg->n_sigs);
-        /* RFC 8446 4.2.4: the anchors we accept client chains from */
-        if (c->cfg->ca_names_len && !c->cfg->ca_names_overflow) {
-            cr.ext_present |= EXT_BIT(EXT_CERTIFICATE_AUTHORITIES);
-            cr.certificate_authorities = (ctls_slice){c->cfg->ca_names, c->cfg->ca_names_len};
-        }
-        CTLS_GUARD(hs_send_encoded(c, &cr, (hs_encode_fn)msg_certificate_request_encode));
+        CTLS_GUARD(hs_send_certificate_request(c, &h->tr, NULL, 0)); /* common13.c */
         h->client_cert_requested = 1;
     }
     /* Certificate, CertificateVerify, Finished */
@@ -253,6 +244,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     int psk_offered = (m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY)) &&
                       (m.ext_present & EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES)) &&
                       msg_u8_contains(m.psk_modes, 1);
+    pha13_note_offer(c, &m); /* post_handshake_auth (pha13.c) */
     CTLS_GUARD(choose_suite(c, &m, &ch));
     int cert_rc = choose_cert(c, &m, &ch);
     if (!psk_offered) CTLS_GUARD(cert_rc); /* a resumed handshake needs no certificate */
@@ -297,6 +289,7 @@ static int finish_handshake(ctls_conn *c)
     CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->c_ap));
     CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "res master", th, c->res_master));
+    CTLS_GUARD(pha13_keep_transcript(c)); /* through the client Finished (pha13.c) */
     if (h->psk_selected) c->resumed = 1;
     /* DESIGN 2: the tickets leave with the flush of the call that completes the handshake */
     CTLS_GUARD(tickets_send(c));
@@ -312,14 +305,7 @@ static int on_client_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 0, &m));
     if (m.request_context.len != 0) return CTLS_ERR_ILLEGAL_PARAMETER;
     CTLS_GUARD(tr_add(&c->hs->tr, msg, len));
-    if (m.count == 0) {
-        c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
-        /* RFC 8446 4.4.2.4: certificate_required when one is demanded */
-        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_CERTIFICATE_REQUIRED;
-        return 1; /* no CertificateVerify follows */
-    }
-    CTLS_GUARD(hs_take_peer_chain(c, &m));
-    return 0;
+    return hs_take_client_chain(c, &m); /* common13.c */
 }
 
 int server13_step(ctls_conn *c)

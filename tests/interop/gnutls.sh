@@ -31,9 +31,7 @@ cli() {
         echo "hello $name"
         wait_file_text "$TMP/$name.cli.out" "hello $name" "$T"
     ) >"$TMP/$name.cin" &
-    timeout -k 2 "$T" "$CTLS_CLIENT" --cafile "$CERTS/ca.pem" "$@" localhost "$PORT" \
-        <"$TMP/$name.cin" >"$TMP/$name.cli.out" 2>"$TMP/$name.cli.err"
-    CLI_RC=$?
+    ctls_cli_fifo "$name" "$@"
 }
 
 # gcli NAME PRIORITY [args...]: gnutls-cli to the ctls-server --echo on $PORT.

@@ -284,6 +284,16 @@ ctls_srv() {
     return 1
 }
 
+# ctls_cli_fifo NAME ARGS...: ctls-client --cafile ca.pem ARGS localhost $PORT, stdin from the
+# fifo $TMP/NAME.cin (the caller writes to it), output in $TMP/NAME.cli.out / .cli.err; CLI_RC.
+ctls_cli_fifo() {
+    local name=$1
+    shift
+    timeout -k 2 "$T" "$CTLS_CLIENT" --cafile "$CERTS/ca.pem" "$@" localhost "$PORT" \
+        <"$TMP/$name.cin" >"$TMP/$name.cli.out" 2>"$TMP/$name.cli.err"
+    CLI_RC=$?
+}
+
 # hold_stdin NAME: makes BG_STDIN a fifo that stays open (no EOF) for the whole test, for peers
 # that close the connection at their stdin EOF (openssl s_server does, even with -quiet).
 hold_stdin() {

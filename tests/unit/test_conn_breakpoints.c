@@ -55,21 +55,6 @@ static void file_certs(const char *name, ctls_der_list *l)
     CHECK_EQ(ctls_pem_file_certs(tp_cert(name), 0, l), 0);
 }
 
-static void check_chain_is(ctls_conn *x, const char *file)
-{
-    ctls_der_list l;
-    file_certs(file, &l);
-    CHECK_EQ(ctls_peer_cert_count(x), l.count);
-    for (size_t i = 0; i < l.count && i < ctls_peer_cert_count(x); i++) {
-        const uint8_t *der;
-        size_t len;
-        CHECK_EQ(ctls_peer_cert_der(x, i, &der, &len), 0);
-        CHECK_EQ(len, l.len[i]);
-        if (len == l.len[i]) CHECK_MEM(der, l.der[i], len);
-    }
-    ctls_der_list_free(&l);
-}
-
 /* ---- CTLS_PAUSED_SERVER_AUTH ------------------------------------------------------------ */
 
 TEST(server_auth_pause_then_accept)
@@ -82,7 +67,7 @@ TEST(server_auth_pause_then_accept)
     CHECK_EQ(ctls_is_fatal(crc), 0);
     CHECK_EQ(ctls_state(p.c), CTLS_STATE_HANDSHAKE);
     /* the chain (and the CertificateVerify) are in and readable */
-    check_chain_is(p.c, "server-ecdsa.pem");
+    tp_check_chain(p.c, "server-ecdsa.pem");
     CHECK(ctls_signature_scheme_name(p.c) != NULL);
     CHECK_EQ(ctls_verify_result(p.c), CTLS_VERIFY_OK); /* the built-in check, for advice */
     /* not the other pause's answers, and no shutdown mid-handshake */
@@ -113,7 +98,7 @@ TEST(server_auth_pause_call_again_is_accept)
     tp_handshake(p.c, p.s, &crc, &src);
     CHECK_EQ(crc, CTLS_PAUSED_SERVER_AUTH);
     CHECK(ctls_verify_result(p.c) & CTLS_CERT_UNKNOWN_ROOT);
-    check_chain_is(p.c, "bad-selfsigned.pem");
+    tp_check_chain(p.c, "bad-selfsigned.pem");
     resume(&p, &crc, &src);
     CHECK_EQ(crc, 0);
     CHECK_EQ(src, 0);
@@ -209,7 +194,7 @@ static void cert_requested_with_cert(int verify)
     CHECK_EQ(crc, 0);
     CHECK_EQ(src, 0);
     /* the server saw the chain and verified it */
-    check_chain_is(p.s, "client.pem");
+    tp_check_chain(p.s, "client.pem");
     CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
     CHECK(ctls_signature_scheme_name(p.s) != NULL);
     CHECK_EQ(ctls_conn_set_certificate_file(p.c, tp_cert("client.pem"), tp_cert("client.key")),
@@ -273,12 +258,12 @@ TEST(both_pauses_in_order)
     CHECK_EQ(ctls_conn_set_certificate_file(p.c, tp_cert("client.pem"), tp_cert("client.key")), 0);
     tp_handshake(p.c, p.s, &crc, &src);
     CHECK_EQ(crc, CTLS_PAUSED_SERVER_AUTH);
-    check_chain_is(p.c, "server-ecdsa.pem");
+    tp_check_chain(p.c, "server-ecdsa.pem");
     CHECK_EQ(ctls_accept_peer(p.c), 0);
     resume(&p, &crc, &src);
     CHECK_EQ(crc, 0);
     CHECK_EQ(src, 0);
-    check_chain_is(p.s, "client.pem");
+    tp_check_chain(p.s, "client.pem");
     pr_free(&p);
 }
 
@@ -296,7 +281,7 @@ TEST(config_certificate_without_break)
     ctls_conn_set_server_name(p.c, "localhost");
     int crc, src;
     CHECK_EQ(tp_handshake(p.c, p.s, &crc, &src), 0);
-    check_chain_is(p.s, "client.pem");
+    tp_check_chain(p.s, "client.pem");
     CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
     pr_free(&p);
 }
@@ -332,13 +317,13 @@ TEST(pauses_over_sockets)
         CHECK_EQ(ctls_conn_set_certificate_file(p.c, tp_cert("client.pem"), tp_cert("client.key")),
                  0);
         CHECK_EQ(tt_call(&ec, TT_HANDSHAKE, NULL, 0), CTLS_PAUSED_SERVER_AUTH);
-        check_chain_is(p.c, "server-ecdsa.pem");
+        tp_check_chain(p.c, "server-ecdsa.pem");
         usleep(20 * 1000); /* a pause may last: the server just waits */
         CHECK_EQ(ctls_accept_peer(p.c), 0);
         CHECK_EQ(tt_call(&ec, TT_HANDSHAKE, NULL, 0), 0);
         tt_join(&t);
         CHECK_EQ(ss.rc, 0);
-        check_chain_is(p.s, "client.pem");
+        tp_check_chain(p.s, "client.pem");
         CHECK_EQ(ec.dir_mismatch, 0);
         tt_close(&ec, 0);
         tt_close(&ss.e, 0);

@@ -527,10 +527,12 @@ static void table_row(ctls_conn *x, int is_client, int st)
                                                      : CTLS_ERR_BAD_STATE);
     /* these connections are TLS 1.3: no renegotiation (RFC 8446 4.1.2) */
     EXPECT(ctls_renegotiate(x), st == ST_ABORTED ? sticky : CTLS_ERR_BAD_STATE);
-    EXPECT(ctls_request_client_auth(x), st == ST_ABORTED ? sticky
-                                        : (st == ST_CONNECTED || st == ST_CLOSED) && !is_client
-                                            ? CTLS_ERR_UNSUPPORTED
-                                            : CTLS_ERR_BAD_STATE);
+    /* a server after the handshake: these clients did not offer post_handshake_auth; after
+     * our close_notify nothing may be requested */
+    EXPECT(ctls_request_client_auth(x), st == ST_ABORTED                   ? sticky
+                                        : st == ST_CONNECTED && !is_client ? CTLS_ERR_UNSUPPORTED
+                                                                           : CTLS_ERR_BAD_STATE);
+    EXPECT(ctls_client_auth_pending(x), 0);
     EXPECT(ctls_conn_set_session(x, NULL), CTLS_ERR_INVALID_ARG);
     /* the four calls of the contract */
     EXPECT(ctls_read(x, NULL, 5), CTLS_ERR_INVALID_ARG);
@@ -652,6 +654,8 @@ TEST(null_connection)
     CHECK_EQ(ctls_key_update(NULL, 0), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_renegotiate(NULL), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_request_client_auth(NULL), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_client_auth_pending(NULL), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_config_set_post_handshake_auth(NULL, 1), CTLS_ERR_INVALID_ARG);
     ctls_conn_free(NULL);
     CHECK(ctls_conn_new(NULL) == NULL);
 }

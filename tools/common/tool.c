@@ -387,6 +387,30 @@ int tool_key_update(ctls_conn *conn, int fd)
     return ctls_key_update(conn, 1);
 }
 
+/* --pha: this thread's connection has a post-handshake request unanswered */
+static _Thread_local int pha_waiting;
+
+int tool_request_client_auth(ctls_conn *conn)
+{
+    int rc = ctls_request_client_auth(conn);
+    if (rc == CTLS_ERR_UNSUPPORTED || rc == CTLS_ERR_BAD_STATE) {
+        fprintf(stderr, "pha-verify: not requested (%s)\n", ctls_strerror(rc));
+        return 0;
+    }
+    if (rc == 0) pha_waiting = 1;
+    return rc;
+}
+
+/* The client's answer to --pha was processed (inside ctls_read): report it once. */
+static void pha_report(ctls_conn *conn)
+{
+    if (!pha_waiting || ctls_client_auth_pending(conn) != 0) return;
+    pha_waiting = 0;
+    fprintf(stderr, "pha-verify: %s\npha-peer-certs: %zu\n",
+            tool_verify_text(ctls_verify_result(conn)), ctls_peer_cert_count(conn));
+    fflush(stderr);
+}
+
 int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
 {
     static unsigned char pend[16384]; /* plaintext waiting to be accepted by ctls_write */
@@ -449,6 +473,7 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
          *    previous data has been handed back, so a slow reader slows the echo down). */
         while (!echo || plen == 0) {
             ssize_t n = ctls_read(conn, rbuf, sizeof rbuf);
+            pha_report(conn);
             if (n > 0) {
                 progress = 1;
                 if (echo) {

@@ -74,6 +74,11 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo);
  * right after the handshake. */
 int tool_key_update(ctls_conn *conn, int fd);
 
+/* --pha (server): ctls_request_client_auth; when the client cannot be asked (it did not offer
+ * post-handshake authentication, TLS 1.2) says so on stderr and returns 0. Once the answer is
+ * processed (in tool_pump), prints "pha-verify: <verify text>" and "pha-peer-certs: N". */
+int tool_request_client_auth(ctls_conn *conn);
+
 /* Reads a whole file into a malloc'd buffer; NULL on error. */
 unsigned char *tool_read_file(const char *path, size_t *len);
 /* Writes a buffer to a file (created 0600). 0 or -1. */

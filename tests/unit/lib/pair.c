@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "x509/x509.h"
+
 static char certdir[256];
 static int certdir_state; /* 0 unknown, 1 ok, -1 failed */
 
@@ -162,4 +164,20 @@ void tp_pair_close(tp_pair *p)
     ctls_conn_free(p->s);
     ctls_config_free(p->cc);
     ctls_config_free(p->sc);
+}
+
+void tp_check_chain(ctls_conn *x, const char *name)
+{
+    ctls_der_list l;
+    memset(&l, 0, sizeof l);
+    CHECK_EQ(ctls_pem_file_certs(tp_cert(name), 0, &l), 0);
+    CHECK_EQ(ctls_peer_cert_count(x), l.count);
+    for (size_t i = 0; i < l.count && i < ctls_peer_cert_count(x); i++) {
+        const uint8_t *der;
+        size_t len;
+        CHECK_EQ(ctls_peer_cert_der(x, i, &der, &len), 0);
+        CHECK_EQ(len, l.len[i]);
+        if (len == l.len[i]) CHECK_MEM(der, l.der[i], len);
+    }
+    ctls_der_list_free(&l);
 }

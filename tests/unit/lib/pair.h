@@ -32,4 +32,7 @@ int tp_handshake(ctls_conn *c, ctls_conn *s, int *crc, int *src);
 /* Same, moving at most max bytes per pump (byte-at-a-time with 1). */
 int tp_handshake_split(ctls_conn *c, ctls_conn *s, size_t max, int *crc, int *src);
 
+/* CHECK that the peer chain of x is exactly the certificates of the PEM file name (test PKI). */
+void tp_check_chain(ctls_conn *x, const char *name);
+
 #endif
