@@ -12,7 +12,7 @@
  * tls12_ticket_first   a client that supports tickets gets a ticket and an empty session ID
  *                      (nothing cached, RFC 5077 3.4); a ticket that fails beside a cached ID:
  *                      full handshake, the cache not even looked at.
- * tls12_eviction       max 2: the oldest goes; a used entry is kept over an unused older one.
+ * tls12_eviction       max 2: the oldest goes; the least recently used goes, not the oldest.
  * tls12_expiry         an entry past its lifetime is dropped on lookup and not resumed.
  * tls13_single_use     TLS 1.3 tickets are 32-byte cache keys; one resumes once, the second
  *                      use is a full handshake; the resumed connection's new ticket works; a
@@ -332,18 +332,19 @@ TEST(tls12_eviction)
     if (!a || !b || !c) return;
     ctls_session_cache_stats st = stats(sc);
     CHECK_EQ(st.entries, 2);
-    CHECK_EQ(st.evictions, 1);
+    CHECK_EQ(st.evictions, 1);       /* a, the oldest */
+    CHECK_EQ(resumes(cc, sc, b), 1); /* b is now used more recently than c */
+    ctls_session *d = full(cc, sc);  /* evicts c (least recently used), not b (older) */
     CHECK_EQ(resumes(cc, sc, b), 1);
-    CHECK_EQ(resumes(cc, sc, c), 1);
-    CHECK_EQ(resumes(cc, sc, a), 0); /* the oldest went; its full handshake evicts b */
-    CHECK_EQ(resumes(cc, sc, c), 1); /* c was used after b: kept */
-    CHECK_EQ(resumes(cc, sc, b), 0);
+    CHECK_EQ(resumes(cc, sc, c), 0);
+    CHECK_EQ(resumes(cc, sc, a), 0);
     st = stats(sc);
     CHECK_EQ(st.entries, 2);
-    CHECK_EQ(st.evictions, 3);
+    CHECK_EQ(st.evictions, 4); /* c's and a's full handshakes made room too */
     ctls_session_free(a);
     ctls_session_free(b);
     ctls_session_free(c);
+    ctls_session_free(d);
     ctls_config_free(cc);
     ctls_config_free(sc);
 }
