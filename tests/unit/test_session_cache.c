@@ -309,6 +309,7 @@ TEST(tls12_ticket_first)
     CHECK(s != NULL);
     if (s) {
         CHECK_EQ(resumes(cc, idsrv, s), 1); /* the ID alone resumes */
+        free(s->ticket);
         s->ticket = malloc(100);
         memset(s->ticket, 0x33, 100);
         s->ticket_len = 100;
