@@ -38,6 +38,8 @@ static void usage(FILE *f)
           "  --alpn LIST          ALPN protocols, ','-separated\n"
           "  --tickets N          TLS 1.3 session tickets sent after a handshake (default 2);\n"
           "                       TLS 1.2: one RFC 5077 ticket when N > 0\n"
+          "  --session-cache N    keep up to N sessions in a server cache (default 0 = none):\n"
+          "                       TLS 1.2 session IDs, single-use TLS 1.3 tickets\n"
           "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
           "  --quiet              no summary lines\n"
           "  --pha                TLS 1.3: ask for the client's certificate after the handshake\n"
@@ -55,12 +57,13 @@ struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind;
     int echo, www, once, verify, quiet, key_update, tickets, pha;
+    long session_cache;
     unsigned timeout_ms;
 };
 
 static int parse_args(int argc, char **argv, struct server_opts *o)
 {
-    const char *tickets = NULL, *timeout = NULL;
+    const char *tickets = NULL, *timeout = NULL, *cache = NULL;
     o->timeout_ms = 30000;
     o->port = "4433";
     o->bind = "127.0.0.1";
@@ -85,6 +88,7 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         ARG("--port", o->port)
         ARG("--bind", o->bind)
         ARG("--tickets", tickets)
+        ARG("--session-cache", cache)
         ARG("--timeout", timeout)
 #undef ARG
         if (strcmp(a, "--echo") == 0)
@@ -142,6 +146,15 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
             return 1;
         }
         o->tickets = (int)n;
+    }
+    if (cache) {
+        char *end;
+        long n = strtol(cache, &end, 10);
+        if (*end || n < 0 || n > 1048576) {
+            tool_errorf("bad --session-cache value %s", cache);
+            return 1;
+        }
+        o->session_cache = n;
     }
     char *end;
     long p = strtol(o->port, &end, 10);
@@ -327,7 +340,9 @@ int main(int argc, char **argv)
     }
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0 ||
         (o.verify && (rc = ctls_config_set_verify(cfg, o.verify)) < 0) ||
-        (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0)) {
+        (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0) ||
+        (o.session_cache &&
+         (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0)) {
         tool_print_error(rc);
         ctls_config_free(cfg);
         return 1;

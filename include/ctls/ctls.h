@@ -224,6 +224,24 @@ CTLS_API int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on);
  * TLS 1.2 (RFC 5077): one ticket in the handshake whenever count > 0 and the client offers the
  * SessionTicket extension. */
 CTLS_API int ctls_config_set_session_tickets(ctls_config *cfg, int count);
+/* Server: a session cache of at most max_entries sessions (0 = none, the default: stateless
+ * tickets only; at most 1048576). With it, a TLS 1.2 client that sends no session ticket
+ * gets a 32-byte session ID and resumes with it (RFC 5246 7.4.1.3; a client presenting a
+ * ticket keeps the ticket path, RFC 5077 3.4), and TLS 1.3 tickets are random keys into the
+ * cache instead of sealed state, each good for one resumption. Entries expire after the ticket
+ * lifetime (7200 s); when full, the least recently used entry is evicted; secrets are wiped
+ * when an entry goes. Internally locked: connections on several threads may share the config.
+ * Sessions are cached only while no client certificate is asked for (as for tickets). */
+CTLS_API int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries);
+/* Counters of the server's session cache (like SSL_CTX_sess_number / _hits / _misses). */
+typedef struct {
+    size_t entries;     /* sessions held now */
+    uint64_t hits;      /* lookups that found a live session */
+    uint64_t misses;    /* lookups that found none (unknown, expired or already used) */
+    uint64_t evictions; /* sessions dropped to make room for a new one */
+} ctls_session_cache_stats;
+/* Fills *out; CTLS_ERR_INVALID_ARG for NULL arguments, CTLS_ERR_BAD_STATE without a cache. */
+CTLS_API int ctls_config_session_cache_stats(ctls_config *cfg, ctls_session_cache_stats *out);
 /* Tests: verify certificates at this fixed time instead of now (0 = now). */
 CTLS_API int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds);
 

@@ -8,6 +8,7 @@
 #include "api/internal.h"
 #include "core/mem.h"
 #include "hs/algs.h"
+#include "session/cache.h"
 #include "session/session.h"
 
 static int cfg_writable(const ctls_config *cfg)
@@ -53,6 +54,7 @@ void ctls_config_free(ctls_config *cfg)
     ctls_store_free(cfg->store);
     ctls_free(cfg->ca_names);
     sess_cfg_free(cfg);
+    cache_free(cfg->cache);
     pthread_mutex_destroy(&cfg->lock);
     ctls_free(cfg);
 }
@@ -388,6 +390,25 @@ int ctls_config_set_session_tickets(ctls_config *cfg, int count)
     CTLS_GUARD(cfg_writable(cfg));
     if (count < 0 || count > 16) return CTLS_ERR_INVALID_ARG;
     cfg->tickets = count;
+    return 0;
+}
+
+int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (cfg->role != CTLS_SERVER || max_entries > CACHE_MAX_ENTRIES) return CTLS_ERR_INVALID_ARG;
+    sess_cache *sc = NULL;
+    if (max_entries) CTLS_GUARD(cache_new(max_entries, &sc));
+    cache_free(cfg->cache); /* set again: the new size replaces the old cache (still empty) */
+    cfg->cache = sc;
+    return 0;
+}
+
+int ctls_config_session_cache_stats(ctls_config *cfg, ctls_session_cache_stats *out)
+{
+    if (!cfg || !out) return CTLS_ERR_INVALID_ARG;
+    if (!cfg->cache) return CTLS_ERR_BAD_STATE;
+    cache_stats(cfg->cache, out);
     return 0;
 }
 

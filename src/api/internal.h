@@ -61,6 +61,9 @@ struct ctls_config {
     /* sessions (src/session/): ticket key, client session store; created on first use under
      * lock */
     struct sess_cfg *sess;
+    /* server: the session cache (ctls_config_set_session_cache), NULL when off; set before
+     * the config is used, internally locked after */
+    struct sess_cache *cache;
 };
 
 /* Record protection state of one direction. */

@@ -27,6 +27,8 @@ typedef struct {
     int offered;     /* client: a session (ticket and / or session ID) was offered */
     int resumed;     /* the abbreviated handshake: master secret from the session */
     int ticket_next; /* a NewSessionTicket comes (client: expected; server: to send) */
+    int cache_id;    /* server: new_id went out in the ServerHello; cache the session */
+    uint8_t new_id[32];
 } hs12_state;
 
 #define HS12_CT_RSA 1u

@@ -18,8 +18,11 @@
  *
  * Tickets (RFC 5077) are issued when the client offers the SessionTicket extension, tickets
  * are enabled (ctls_config_set_session_tickets) and no client certificate is asked for (a
- * ticket does not carry the client's identity); there is no session-ID cache, so a ClientHello
- * with only a session ID gets a full handshake.
+ * ticket does not carry the client's identity). With the session cache on
+ * (ctls_config_set_session_cache), a full handshake that issues no ticket sends a fresh
+ * session ID and caches the session once the client's Finished verified; a ClientHello
+ * without a ticket naming a cached ID resumes as above (RFC 5246 7.3), echoing the ID. Without
+ * the cache a ClientHello with only a session ID gets a full handshake.
  *
  * Choices by server preference: suite (with a certificate whose key fits its authentication
  * and a signature scheme the client accepts), then group. Policy (secure by default): the
@@ -147,8 +150,8 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
     /* RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so */
     if (hs_version_usable(c->cfg, CTLS_TLS1_3))
         memcpy(sh.random + 24, hs12_downgrade_sentinel, sizeof hs12_downgrade_sentinel);
-    /* RFC 5246 7.4.1.3: no session-ID cache: an empty session id on a full handshake; RFC
-     * 5077 3.4: the client's session id echoed when its ticket is accepted */
+    /* RFC 5246 7.4.1.3: an empty session id on a full handshake unless the session goes into
+     * the cache; RFC 5077 3.4 / RFC 5246 7.4.1.3: the client's session id echoed on resumption */
     sh.session_id = ch->session_id.len ? ch->session_id : (ctls_slice){empty_byte, 0};
     sh.cipher_suite = ch->suite->id;
     sh.ext_present = EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
@@ -279,6 +282,10 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     } else {
         CTLS_GUARD(choose_suite_cert(c, m, &ch));
         CTLS_GUARD(choose_group(c, m, &ch));
+        int cached = tickets12_new_session_id(c, ch.ticket, h->t12.new_id);
+        CTLS_GUARD(cached);
+        h->t12.cache_id = cached;
+        if (cached) ch.session_id = (ctls_slice){h->t12.new_id, sizeof h->t12.new_id};
     }
     CTLS_GUARD(hs_choose_alpn(c->cfg, m, &ch.alpn));
     /* RFC 5246 7.4: nothing may follow the ClientHello before our flight */
@@ -390,6 +397,8 @@ int server12_step(ctls_conn *c)
             c->resumed = 1; /* our Finished went first (RFC 5246 7.3) */
         } else {
             if (h->t12.ticket_next) CTLS_GUARD(send_ticket(c)); /* RFC 5077 3.1 */
+            /* the session is resumable once the client proved it holds the master secret */
+            if (h->t12.cache_id) CTLS_GUARD(tickets12_cache_put(c, h->t12.master, h->t12.new_id));
             CTLS_GUARD(hs12_send_ccs_finished(c));
         }
         c->hs_done = 1;

@@ -119,8 +119,16 @@ int tickets12_seal(ctls_conn *c, const uint8_t *master, uint8_t *out, size_t *ou
 /* TLS 1.2: 1 with the master secret (SESS12_MASTER_LEN bytes) and the session's suite when
  * the ClientHello's SessionTicket is ours, authentic, of TLS 1.2, within its lifetime, made
  * with the extended master secret, for the same server name, and its suite is one we have
- * and the client offers; 0 for a full handshake. */
+ * and the client offers; 0 for a full handshake. With the session cache on, a ClientHello
+ * without a ticket whose session ID names a cached session passes the same checks instead
+ * (RFC 5077 3.4: a ticket, when present, decides). */
 int tickets12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uint16_t *suite);
+/* TLS 1.2 full handshake: 1 with a fresh random session ID (SESS12_MAX_ID bytes) for the
+ * ServerHello when this session goes into the cache (on, no ticket issued, no client
+ * certificate asked for); 0 for an empty session ID. */
+int tickets12_new_session_id(ctls_conn *c, int ticket, uint8_t *id);
+/* The handshake completed: keep the session (master secret, suite, server name) under id. */
+int tickets12_cache_put(ctls_conn *c, const uint8_t *master, const uint8_t *id);
 
 /* 1 when all that is left in c->out is the server's tickets: the handshake may report
  * success, and they leave with the next call (a client that writes before it reads must not

@@ -18,12 +18,19 @@
  * is silently a full one. Nothing is remembered per ticket, so a ticket may be used more than
  * once within its lifetime; that is safe without early data (which we never accept), because
  * every TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). A TLS 1.2
- * resumption reuses the master secret (RFC 5246 7.3) with fresh randoms. */
+ * resumption reuses the master secret (RFC 5246 7.3) with fresh randoms.
+ *
+ * With the config's session cache on (cache.h), the state stays in server memory instead: a
+ * TLS 1.3 ticket is a random cache key, used once (taken when its binder verified), and a
+ * TLS 1.2 client that presents no ticket gets a random session ID that keys the cache (RFC
+ * 5246 7.4.1.3). A TLS 1.2 client that supports tickets still gets sealed ones (RFC 5077 3.4:
+ * with a ticket the client's session ID is only a signal, possibly random, not a key). */
 #include <pthread.h>
 #include <string.h>
 
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "session/cache.h"
 #include "session/session.h"
 
 #define TICKET_NAME_LEN 16
@@ -34,6 +41,8 @@
 #define STATE_MAX (1 + 2 + 1 + KS_MAX + 8 + 4 + 4 + 2 * (1 + SESS_MAX_NAME))
 #define STATE12_MAX (1 + 2 + 1 + SESS12_MASTER_LEN + 8 + 4 + 1 + SESS_MAX_NAME + 1)
 _Static_assert(STATE12_MAX + TICKET_OVERHEAD <= SESS12_TICKET_MAX, "TLS 1.2 ticket size");
+_Static_assert(CACHE_MAX_NAME <= STATE_MAX && CACHE_KEY_LEN <= STATE_MAX, "cache fits tickets");
+_Static_assert(CACHE_KEY_LEN == SESS12_MAX_ID, "a cache key is a whole session ID");
 
 typedef struct {
     uint16_t suite;
@@ -143,6 +152,63 @@ static int parse_state13(const uint8_t *buf, size_t len, ticket_state *st)
     return 1;
 }
 
+/* The server name kept with a session: the connection's, "" without one; 0 when it is too long
+ * to keep (such a session is never resumed: the name check would fail). */
+static int cache_name(const ctls_conn *c, cache_state *st)
+{
+    st->sni_len = c->sni ? strlen(c->sni) : 0;
+    if (st->sni_len > CACHE_MAX_NAME) return 0;
+    if (st->sni_len) memcpy(st->sni, c->sni, st->sni_len + 1);
+    return 1;
+}
+
+/* RFC 8446 4.6.1: the ticket is "opaque": here a random key of the cache entry holding psk. */
+static int cache_put13(ctls_conn *c, const algs_suite *s, const uint8_t *psk, uint32_t age_add,
+                       uint8_t *ticket, size_t *tlen)
+{
+    cache_state st;
+    memset(&st, 0, sizeof st);
+    st.version = CTLS_TLS1_3;
+    st.suite = s->id;
+    st.secret_len = ctls_hash_len(s->hash);
+    memcpy(st.secret, psk, st.secret_len);
+    st.issued_ms = (uint64_t)sess_wall_ms();
+    st.lifetime = SESS_TICKET_LIFETIME;
+    st.age_add = age_add;
+    int rc = ctls_random(ticket, CACHE_KEY_LEN);
+    *tlen = CACHE_KEY_LEN;
+    /* a name too long to keep: a key of nothing, the client's offer is a full handshake */
+    if (rc == 0 && cache_name(c, &st)) rc = cache_put(c->cfg->cache, ticket, &st);
+    ctls_wipe(&st, sizeof st);
+    return rc;
+}
+
+/* 1 with st filled when the identity names a TLS 1.3 session of ours: a cache key when the
+ * cache is on (the name is copied into buf), else a sealed ticket (decrypted into buf). */
+static int state13_of(ctls_conn *c, const struct sess_cfg *sc, ctls_slice id, uint8_t *buf,
+                      ticket_state *st)
+{
+    if (!c->cfg->cache) {
+        size_t sl;
+        return open_ticket(sc, id, buf, &sl) && parse_state13(buf, sl, st);
+    }
+    cache_state cs;
+    int ok = cache_get(c->cfg->cache, id.p, id.len, CTLS_TLS1_3, sess_wall_ms(), &cs);
+    if (ok) {
+        st->suite = cs.suite;
+        memcpy(st->psk, cs.secret, cs.secret_len);
+        st->psk_len = cs.secret_len;
+        st->issued_ms = cs.issued_ms;
+        st->age_add = cs.age_add;
+        st->lifetime = cs.lifetime;
+        memcpy(buf, cs.sni, cs.sni_len);
+        st->sni = (ctls_slice){buf, cs.sni_len};
+        st->alpn = (ctls_slice){buf, 0};
+    }
+    ctls_wipe(&cs, sizeof cs);
+    return ok;
+}
+
 static int send_one_ticket(ctls_conn *c, const struct sess_cfg *sc, const algs_suite *s, unsigned i)
 {
     /* RFC 8446 4.6.1: a nonce unique among the tickets of this connection */
@@ -164,7 +230,10 @@ static int send_one_ticket(ctls_conn *c, const struct sess_cfg *sc, const algs_s
     (void)wr_vec8(&w, c->sni ? c->sni : "", sni_len > SESS_MAX_NAME ? 0 : sni_len);
     (void)wr_vec8(&w, c->alpn ? c->alpn : "", alpn_len > SESS_MAX_NAME ? 0 : alpn_len);
     int rc = wr_status(&w);
-    if (rc == 0) rc = seal_ticket(sc, state, w.len, ticket, &tlen);
+    if (rc == 0 && c->cfg->cache)
+        rc = cache_put13(c, s, psk, age_add, ticket, &tlen);
+    else if (rc == 0)
+        rc = seal_ticket(sc, state, w.len, ticket, &tlen);
     ctls_wipe(psk, sizeof psk);
     ctls_wipe(state, sizeof state);
     CTLS_GUARD(rc);
@@ -259,9 +328,7 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, 
     for (uint16_t i = 0; rc == 0 && msg_psk_identity_next(&ids, &id, &age); i++) {
         ticket_state st;
         if (!msg_psk_binder_next(&binders, &binder)) break; /* the codec checked the counts */
-        size_t sl;
-        if (!open_ticket(sc, id, buf, &sl) || !parse_state13(buf, sl, &st) ||
-            !usable(c, &st, age, hash)) {
+        if (!state13_of(c, sc, id, buf, &st) || !usable(c, &st, age, hash)) {
             ctls_wipe(buf, sizeof buf);
             continue;
         }
@@ -269,12 +336,14 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, 
          * handshake is aborted (decrypt_error) */
         rc = psk_binder_check(hash, st.psk, st.psk_len, t, msg, m->binders_offset, binder.p,
                               binder.len, c->hs ? &c->hs->ks : NULL);
+        if (rc == 0) rc = CTLS_ERR_DECRYPT_ERROR;
+        /* a cached session is used once: taken now that its binder verified (a connection on
+         * another thread may have taken it first: then it is not ours to use) */
+        if (rc == 1 && c->cfg->cache && !cache_remove(c->cfg->cache, id.p, id.len)) rc = 0;
         if (rc == 1) {
             memcpy(psk, st.psk, st.psk_len);
             *psk_len = st.psk_len;
             *index = i;
-        } else if (rc == 0) {
-            rc = CTLS_ERR_DECRYPT_ERROR;
         }
         ctls_wipe(&st, sizeof st);
         ctls_wipe(buf, sizeof buf);
@@ -342,10 +411,64 @@ static int usable12(const ctls_conn *c, const msg_client_hello *m, const ticket_
     return same_name(st->sni, c->sni);
 }
 
+/* RFC 5246 7.4.1.2: the session ID names a session in our cache. */
+static int cache12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uint16_t *suite)
+{
+    if (!c->cfg->cache || m->session_id.len == 0) return 0;
+    cache_state cs;
+    int ok = cache_get(c->cfg->cache, m->session_id.p, m->session_id.len, CTLS_TLS1_2,
+                       sess_wall_ms(), &cs);
+    if (ok) {
+        ticket_state12 st = {
+            .suite = cs.suite,
+            .master = {cs.secret, cs.secret_len},
+            .sni = {(const uint8_t *)cs.sni, cs.sni_len},
+            .issued_ms = cs.issued_ms,
+            .lifetime = cs.lifetime,
+            .ems = 1, /* only EMS sessions are stored (tickets12_cache_put) */
+        };
+        ok = cs.secret_len == SESS12_MASTER_LEN && usable12(c, m, &st);
+    }
+    if (ok) {
+        memcpy(master, cs.secret, SESS12_MASTER_LEN);
+        *suite = cs.suite;
+    }
+    ctls_wipe(&cs, sizeof cs);
+    return ok;
+}
+
+int tickets12_new_session_id(ctls_conn *c, int ticket, uint8_t *id)
+{
+    /* RFC 5077 3.4: a server issuing a ticket SHOULD send an empty session ID; and no session
+     * for a server asking for client certificates (the cache keeps no client identity) */
+    if (!c->cfg->cache || ticket || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    CTLS_GUARD(ctls_random(id, CACHE_KEY_LEN));
+    return 1;
+}
+
+int tickets12_cache_put(ctls_conn *c, const uint8_t *master, const uint8_t *id)
+{
+    cache_state st;
+    memset(&st, 0, sizeof st);
+    st.version = CTLS_TLS1_2;
+    st.suite = c->suite;
+    st.secret_len = SESS12_MASTER_LEN;
+    memcpy(st.secret, master, SESS12_MASTER_LEN);
+    st.issued_ms = (uint64_t)sess_wall_ms();
+    st.lifetime = SESS_TICKET_LIFETIME;
+    int rc = cache_name(c, &st) ? cache_put(c->cfg->cache, id, &st) : 0;
+    ctls_wipe(&st, sizeof st);
+    return rc;
+}
+
 int tickets12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uint16_t *suite)
 {
-    if (c->cfg->tickets <= 0 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
-    if (!(m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) || m->session_ticket.len == 0) return 0;
+    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    /* RFC 5077 3.4: with a ticket, the client's session ID only signals resumption (it may be
+     * random): the ticket decides. Without one (or an empty one) the ID may be a cache key. */
+    if (!(m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) || m->session_ticket.len == 0)
+        return cache12_open(c, m, master, suite);
+    if (c->cfg->tickets <= 0) return 0;
     struct sess_cfg *sc;
     CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
     uint8_t buf[STATE_MAX];
