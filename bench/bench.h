@@ -93,6 +93,8 @@ typedef struct ceiling ceiling;
 /* kind: 0 = full handshake (two key pairs + two derivations, one signature, one
  * verification), 1 = resumed (two key pairs + two derivations). */
 ceiling *ceiling_new(const bench_params *p, int kind);
+/* tight: X25519 by the cheapest libcrypto route we know (ceiling.c); NULL for other groups. */
+ceiling *ceiling_new_ex(const bench_params *p, int kind, int tight);
 /* One handshake's public-key work; 0 or -1. side_s (may be NULL) gains the thread CPU time of
  * the client's and the server's part. */
 int ceiling_handshake(ceiling *c, double side_s[2]);

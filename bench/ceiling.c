@@ -6,12 +6,18 @@
  *                   server and its verification by the client (SHA-256 over the 130-byte
  *                   TLS 1.3 signed content; RSA: PSS, salt = hash length)
  *   resumed (psk_dhe_ke): the two key pairs and two derivations
- *   bulk: seal + open of the same buffer (12-byte nonce, 5-byte AAD, 16-byte tag) */
+ *   bulk: seal + open of the same buffer (12-byte nonce, 5-byte AAD, 16-byte tag)
+ * The "tight" variant (X25519 only) takes the cheapest route through libcrypto that we know,
+ * the one ctls takes: a key pair's public value is X25519(priv, 9) on the derivation context
+ * the pair keeps for its shared secret, and the peer's value goes into one reused key object
+ * (libcrypto 3.0's public-from-private on import and a new key object per value cost more).
+ * Against it, what is left between ctls and the ceiling is ctls's own work. */
 #include "bench.h"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +26,13 @@
 struct ceiling {
     int kind;
     int x25519;
-    EVP_PKEY_CTX *kgen;   /* key-pair generation for the group */
-    EVP_PKEY *params;     /* P-256 domain parameters (for decoding the peer's share) */
-    EVP_PKEY *sign_key;   /* server private key */
-    EVP_PKEY *verify_key; /* its public half, as the client would hold it */
+    int tight;                /* X25519 by the ladder on one context per key pair */
+    EVP_PKEY_CTX *import;     /* tight: X25519 raw-key import */
+    EVP_PKEY *base, *peer[2]; /* tight: the base point u = 9; a reused peer value per side */
+    EVP_PKEY_CTX *kgen;       /* key-pair generation for the group */
+    EVP_PKEY *params;         /* P-256 domain parameters (for decoding the peer's share) */
+    EVP_PKEY *sign_key;       /* server private key */
+    EVP_PKEY *verify_key;     /* its public half, as the client would hold it */
     int rsa;
     uint8_t content[130];
     const EVP_CIPHER *aead;
@@ -50,12 +59,43 @@ static EVP_PKEY *public_half(EVP_PKEY *priv)
     return pub;
 }
 
+static EVP_PKEY *x25519_raw(ceiling *c, const uint8_t *priv, const uint8_t *pub)
+{
+    OSSL_PARAM params[3], *q = params;
+    if (priv) *q++ = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)priv, 32);
+    *q++ = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)pub, 32);
+    *q = OSSL_PARAM_construct_end();
+    EVP_PKEY *k = NULL;
+    if (EVP_PKEY_fromdata(c->import, &k, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) !=
+        1)
+        return NULL;
+    return k;
+}
+
 ceiling *ceiling_new(const bench_params *p, int kind)
 {
+    return ceiling_new_ex(p, kind, 0);
+}
+
+ceiling *ceiling_new_ex(const bench_params *p, int kind, int tight)
+{
+    static const uint8_t nine[32] = {9};
     ceiling *c = calloc(1, sizeof(*c));
     if (!c) return NULL;
     c->kind = kind;
     c->x25519 = strncmp(p->group, "x25519", 6) == 0; /* the first group is the one used */
+    c->tight = tight && c->x25519;
+    if (tight && !c->tight) {
+        free(c);
+        return NULL; /* only X25519 has a tighter route */
+    }
+    if (c->tight) {
+        c->import = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+        if (!c->import || EVP_PKEY_fromdata_init(c->import) <= 0 ||
+            !(c->base = x25519_raw(c, NULL, nine)) || !(c->peer[0] = x25519_raw(c, NULL, nine)) ||
+            !(c->peer[1] = x25519_raw(c, NULL, nine)))
+            goto fail;
+    }
     if (c->x25519) {
         c->kgen = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
         if (!c->kgen || EVP_PKEY_keygen_init(c->kgen) <= 0) goto fail;
@@ -105,6 +145,10 @@ void ceiling_free(ceiling *c)
 {
     if (!c) return;
     EVP_PKEY_CTX_free(c->kgen);
+    EVP_PKEY_CTX_free(c->import);
+    EVP_PKEY_free(c->base);
+    EVP_PKEY_free(c->peer[0]);
+    EVP_PKEY_free(c->peer[1]);
     EVP_PKEY_free(c->params);
     EVP_PKEY_free(c->sign_key);
     EVP_PKEY_free(c->verify_key);
@@ -184,8 +228,62 @@ static void lap(double *side_s, int side, double *t)
     *t = now;
 }
 
+/* tight: a key pair (its public value by the ladder) and the context it derives on */
+static int tight_pair(ceiling *c, EVP_PKEY **k, EVP_PKEY_CTX **d, uint8_t pub[32])
+{
+    static const uint8_t nine[32] = {9};
+    uint8_t priv[32];
+    size_t n = 32;
+    if (RAND_priv_bytes(priv, sizeof priv) != 1 || !(*k = x25519_raw(c, priv, nine))) return -1;
+    OPENSSL_cleanse(priv, sizeof priv);
+    *d = EVP_PKEY_CTX_new_from_pkey(NULL, *k, NULL);
+    return *d && EVP_PKEY_derive_init(*d) == 1 &&
+                   EVP_PKEY_derive_set_peer_ex(*d, c->base, 0) == 1 &&
+                   EVP_PKEY_derive(*d, pub, &n) == 1 && n == 32
+               ? 0
+               : -1;
+}
+
+static int tight_derive(EVP_PKEY_CTX *d, EVP_PKEY *peer, const uint8_t pub[32])
+{
+    uint8_t secret[32];
+    size_t n = 32;
+    return EVP_PKEY_set1_encoded_public_key(peer, pub, 32) == 1 &&
+                   EVP_PKEY_derive_set_peer_ex(d, peer, 0) == 1 &&
+                   EVP_PKEY_derive(d, secret, &n) == 1
+               ? 0
+               : -1;
+}
+
+static int tight_handshake(ceiling *c, double side_s[2])
+{
+    EVP_PKEY *ck = NULL, *sk = NULL;
+    EVP_PKEY_CTX *cd = NULL, *sd = NULL;
+    uint8_t cpub[32], spub[32], sig[512];
+    size_t siglen = sizeof(sig);
+    int rc = -1;
+    double t = side_s ? now_thread_cpu() : 0;
+    if (tight_pair(c, &ck, &cd, cpub) != 0) goto out;
+    lap(side_s, SIDE_CLIENT, &t);
+    if (tight_pair(c, &sk, &sd, spub) != 0 || tight_derive(sd, c->peer[1], cpub) != 0) goto out;
+    if (c->kind == 0 && sign(c, sig, &siglen) != 0) goto out;
+    lap(side_s, SIDE_SERVER, &t);
+    if (c->kind == 0 && verify(c, sig, siglen) != 0) goto out;
+    if (tight_derive(cd, c->peer[0], spub) != 0) goto out;
+    rc = 0;
+out:
+    EVP_PKEY_CTX_free(cd);
+    EVP_PKEY_free(ck);
+    lap(side_s, SIDE_CLIENT, &t);
+    EVP_PKEY_CTX_free(sd);
+    EVP_PKEY_free(sk);
+    lap(side_s, SIDE_SERVER, &t);
+    return rc;
+}
+
 int ceiling_handshake(ceiling *c, double side_s[2])
 {
+    if (c->tight) return tight_handshake(c, side_s);
     EVP_PKEY *ck = NULL, *sk = NULL, *cpub = NULL, *spub = NULL;
     uint8_t share[2][80], sig[512];
     size_t clen, slen, siglen = sizeof(sig);
