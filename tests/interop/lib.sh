@@ -294,6 +294,25 @@ ctls_cli_fifo() {
     CLI_RC=$?
 }
 
+# gnutls_resume NAME PRIORITY: gnutls-cli --resume with PRIORITY to the server on $PORT (a full
+# connection sending GET, then one resuming its session); GCLI_RC, $TMP/NAME.gcli.out / .err.
+gnutls_resume() {
+    printf 'GET / HTTP/1.0\r\n\r\n' | timeout -k 2 "$T" gnutls-cli -p "$PORT" \
+        --x509cafile "$CERTS/ca.pem" --verify-hostname localhost \
+        --priority "$2" --resume 127.0.0.1 >"$TMP/$1.gcli.out" 2>"$TMP/$1.gcli.err"
+    GCLI_RC=$?
+}
+
+# gnutls_resumed NAME VERSION: after gnutls_resume NAME against ctls-server: gnutls-cli succeeded
+# and says it resumed, and the server's summaries ($TMP/NAME.srv.err) show one full and one
+# resumed handshake, both TLS VERSION (1.2, 1.3).
+gnutls_resumed() {
+    [ "$GCLI_RC" -eq 0 ] && grep -q 'This is a resumed session' "$TMP/$1.gcli.out" &&
+        [ "$(grep -c '^resumed: no' "$TMP/$1.srv.err")" -eq 1 ] &&
+        [ "$(grep -c '^resumed: yes' "$TMP/$1.srv.err")" -eq 1 ] &&
+        [ "$(grep -c "^version: TLSv$2" "$TMP/$1.srv.err")" -eq 2 ]
+}
+
 # hold_stdin NAME: makes BG_STDIN a fifo that stays open (no EOF) for the whole test, for peers
 # that close the connection at their stdin EOF (openssl s_server does, even with -quiet).
 hold_stdin() {

@@ -149,16 +149,9 @@ fi
 if have_gnutls; then
     n=s-gnutls
     ctls_srv "$n" "${ECDSA[@]}" --www
-    printf 'GET / HTTP/1.0\r\n\r\n' | timeout -k 2 "$T" gnutls-cli -p "$PORT" \
-        --x509cafile "$CERTS/ca.pem" --verify-hostname localhost \
-        --priority "NORMAL:-VERS-ALL:+VERS-TLS1.2" --resume 127.0.0.1 \
-        >"$TMP/$n.gcli.out" 2>"$TMP/$n.gcli.err"
-    GCLI_RC=$?
+    gnutls_resume "$n" "NORMAL:-VERS-ALL:+VERS-TLS1.2"
     stop "$SRV"
-    if [ $GCLI_RC -eq 0 ] && grep -q 'This is a resumed session' "$TMP/$n.gcli.out" &&
-        [ "$(grep -c '^resumed: no' "$TMP/$n.srv.err")" -eq 1 ] &&
-        [ "$(grep -c '^resumed: yes' "$TMP/$n.srv.err")" -eq 1 ] &&
-        [ "$(grep -c '^version: TLSv1.2' "$TMP/$n.srv.err")" -eq 2 ]; then
+    if gnutls_resumed "$n" 1.2; then
         ok "gnutls-cli --resume -> ctls-server TLS 1.2 resumption"
     else
         not_ok "gnutls-cli --resume -> ctls-server TLS 1.2 resumption (rc=$GCLI_RC)" \

@@ -33,84 +33,23 @@
 #include "core/mem.h"
 #include "hs/hs.h"
 #include "msg/msg.h"
-#include "pair.h"
+#include "resume.h"
 #include "session/session.h"
 
 #define SUITE_EC128 "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
 #define SUITE_EC256 "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
 
-typedef struct {
-    ctls_conn *c, *s;
-    int crc, src;
-} cpair;
-
-static ctls_config *client12(int max)
-{
-    ctls_config *cc = tp_client_config();
-    CHECK(cc != NULL);
-    CHECK_EQ(ctls_config_set_versions(cc, CTLS_TLS1_2, max), 0);
-    return cc;
-}
-
-static ctls_config *server12(int max)
-{
-    ctls_config *sc = tp_server_config("server-ecdsa");
-    CHECK(sc != NULL);
-    CHECK_EQ(ctls_config_set_versions(sc, CTLS_TLS1_2, max), 0);
-    return sc;
-}
-
-static int run(cpair *p, ctls_config *cc, ctls_config *sc, const char *sni, const char *peer_id,
-               const ctls_session *sess, size_t split)
-{
-    memset(p, 0, sizeof *p);
-    p->c = ctls_conn_new(cc);
-    p->s = ctls_conn_new(sc);
-    CHECK(p->c && p->s);
-    CHECK_EQ(ctls_conn_set_server_name(p->c, sni ? sni : "localhost"), 0);
-    if (peer_id) CHECK_EQ(ctls_conn_set_peer_id(p->c, peer_id, strlen(peer_id)), 0);
-    if (sess) CHECK_EQ(ctls_conn_set_session(p->c, sess), 0);
-    if (split) return tp_handshake_split(p->c, p->s, split, &p->crc, &p->src);
-    return tp_handshake(p->c, p->s, &p->crc, &p->src);
-}
-
-static void done(cpair *p)
-{
-    ctls_conn_free(p->c);
-    ctls_conn_free(p->s);
-    memset(p, 0, sizeof *p);
-}
-
 /* A full TLS 1.2 handshake and the client's session after it. */
 static ctls_session *full12(ctls_config *cc, ctls_config *sc)
 {
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, NULL, NULL, NULL, 0), 0);
-    CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
-    CHECK_EQ(ctls_session_resumed(p.c), 0);
-    CHECK_EQ(ctls_session_resumed(p.s), 0);
-    ctls_session *s = ctls_conn_get_session(p.c);
+    ctls_session *s = tp_full_session(cc, sc, CTLS_TLS1_2);
     CHECK(s != NULL);
-    done(&p);
     return s;
-}
-
-/* Resume sess; 1 when both sides say resumed (CHECKed to be the same). */
-static int resumes(ctls_config *cc, ctls_config *sc, const ctls_session *sess, const char *sni)
-{
-    cpair p;
-    int rc = run(&p, cc, sc, sni, NULL, sess, 0);
-    CHECK_EQ(rc, 0);
-    CHECK_EQ(ctls_session_resumed(p.c), ctls_session_resumed(p.s));
-    int r = rc == 0 && ctls_session_resumed(p.c);
-    if (rc == 0) tp_exchange(p.c, p.s, 1000, 0);
-    done(&p);
-    return r;
 }
 
 TEST(ticket_resume)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
     CHECK_EQ(ctls_config_set_alpn(cc, "h2,http/1.1"), 0);
     CHECK_EQ(ctls_config_set_alpn(sc, "http/1.1"), 0);
     ctls_session *s = full12(cc, sc);
@@ -120,8 +59,8 @@ TEST(ticket_resume)
     CHECK_EQ(s->psk_len, 48);
     CHECK_EQ(s->ems, 1);
 
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, NULL, NULL, s, 0), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     CHECK_EQ(ctls_version(p.c), CTLS_TLS1_2);
@@ -137,16 +76,16 @@ TEST(ticket_resume)
     ctls_session *s2 = ctls_conn_get_session(p.c);
     CHECK(s2 != NULL);
     if (s2) CHECK(s2->ticket_len != s->ticket_len || memcmp(s2->ticket, s->ticket, s->ticket_len));
-    done(&p);
-    if (s2) CHECK_EQ(resumes(cc, sc, s2, NULL), 1);
+    tp_resume_close(&p);
+    if (s2) CHECK_EQ(tp_resumes(cc, sc, s2, NULL), 1);
     /* byte at a time */
-    CHECK_EQ(run(&p, cc, sc, NULL, NULL, s, 1), 0);
+    CHECK_EQ(tp_resume_open_ex(&p, cc, sc, NULL, NULL, s, 1), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     tp_exchange(p.c, p.s, 3000, 7);
-    done(&p);
+    tp_resume_close(&p);
     /* a stateless ticket may be used again */
-    CHECK_EQ(resumes(cc, sc, s, NULL), 1);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1);
     ctls_session_free(s);
     ctls_session_free(s2);
     ctls_config_free(cc);
@@ -155,18 +94,18 @@ TEST(ticket_resume)
 
 TEST(client_offers_both)
 {
-    ctls_config *cc = client12(CTLS_TLS1_3), *sc = server12(CTLS_TLS1_2);
-    ctls_config *sc13 = server12(CTLS_TLS1_3);
+    ctls_config *cc = tp_client12(CTLS_TLS1_3), *sc = tp_server12(CTLS_TLS1_2);
+    ctls_config *sc13 = tp_server12(CTLS_TLS1_3);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
-    CHECK_EQ(resumes(cc, sc, s, NULL), 1);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1);
     /* a server that can do 1.3 picks it: the 1.2 session is no use, a full 1.3 handshake */
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc13, NULL, NULL, s, 0), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc13, NULL, s), 0);
     CHECK_EQ(ctls_version(p.c), CTLS_TLS1_3);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
-    done(&p);
+    tp_resume_close(&p);
     ctls_session_free(s);
     ctls_config_free(cc);
     ctls_config_free(sc);
@@ -175,18 +114,18 @@ TEST(client_offers_both)
 
 TEST(peer_id_store)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, NULL, "host:443", NULL, 0), 0);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc, "host:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    done(&p);
-    CHECK_EQ(run(&p, cc, sc, NULL, "host:443", NULL, 0), 0);
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, "host:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
-    done(&p);
-    CHECK_EQ(run(&p, cc, sc, NULL, "other:443", NULL, 0), 0);
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, "other:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    done(&p);
+    tp_resume_close(&p);
     ctls_config_free(cc);
     ctls_config_free(sc);
 }
@@ -201,7 +140,7 @@ static uint8_t *ser(const ctls_session *s, size_t *n)
 
 TEST(serialize12)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
     size_t n, n2;
@@ -214,7 +153,7 @@ TEST(serialize12)
         CHECK_EQ(n2, n);
         CHECK(memcmp(b, b2, n) == 0);
         free(b2);
-        CHECK_EQ(resumes(cc, sc, t, NULL), 1);
+        CHECK_EQ(tp_resumes(cc, sc, t, NULL), 1);
     }
     /* every truncation, and a trailing byte */
     for (size_t i = 0; i < n; i++) {
@@ -269,38 +208,36 @@ TEST(serialize12)
 
 TEST(versions_not_confused)
 {
-    ctls_config *cc13 = client12(CTLS_TLS1_3), *sc13 = server12(CTLS_TLS1_3);
-    ctls_config *cc12 = client12(CTLS_TLS1_2);
+    ctls_config *cc13 = tp_client12(CTLS_TLS1_3), *sc13 = tp_server12(CTLS_TLS1_3);
+    ctls_config *cc12 = tp_client12(CTLS_TLS1_2);
     /* a TLS 1.3 session */
-    cpair p;
-    char b[8];
-    CHECK_EQ(run(&p, cc13, sc13, NULL, NULL, NULL, 0), 0);
-    tp_pump(p.c, p.s, 0);
-    CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_WANT_READ);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc13, sc13, NULL, NULL), 0);
+    tp_take_tickets(&p);
     ctls_session *s13 = ctls_conn_get_session(p.c);
-    done(&p);
+    tp_resume_close(&p);
     CHECK(s13 != NULL);
     if (!s13) return;
     CHECK_EQ(s13->version, CTLS_TLS1_3);
     /* a 1.2-only client does not offer it */
-    CHECK_EQ(resumes(cc12, sc13, s13, NULL), 0);
+    CHECK_EQ(tp_resumes(cc12, sc13, s13, NULL), 0);
     /* a 1.2 session from the same server config (same ticket key) */
     ctls_session *s12 = full12(cc12, sc13);
     if (!s12) return;
-    CHECK_EQ(resumes(cc12, sc13, s12, NULL), 1);
+    CHECK_EQ(tp_resumes(cc12, sc13, s12, NULL), 1);
     /* the 1.3 ticket in SessionTicket: authentic, but not a TLS 1.2 state */
     ctls_session *x = sess_dup(s12);
     ctls_free(x->ticket);
     x->ticket = ctls_memdup(s13->ticket, s13->ticket_len);
     x->ticket_len = s13->ticket_len;
-    CHECK_EQ(resumes(cc12, sc13, x, NULL), 0);
+    CHECK_EQ(tp_resumes(cc12, sc13, x, NULL), 0);
     ctls_session_free(x);
     /* the 1.2 ticket as a TLS 1.3 PSK identity: not a TLS 1.3 state, full 1.3 handshake */
     x = sess_dup(s13);
     ctls_free(x->ticket);
     x->ticket = ctls_memdup(s12->ticket, s12->ticket_len);
     x->ticket_len = s12->ticket_len;
-    CHECK_EQ(resumes(cc13, sc13, x, NULL), 0);
+    CHECK_EQ(tp_resumes(cc13, sc13, x, NULL), 0);
     ctls_session_free(x);
     ctls_session_free(s13);
     ctls_session_free(s12);
@@ -312,21 +249,21 @@ TEST(versions_not_confused)
 /* The handshake of a refused session: full, and it yields a new session that resumes. */
 static void refused(ctls_config *cc, ctls_config *sc, const ctls_session *s, const char *sni)
 {
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, sni, NULL, s, 0), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open_ex(&p, cc, sc, sni, NULL, s, 0), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
     CHECK_EQ(ctls_peer_cert_count(p.c), 2);
     ctls_session *n = ctls_conn_get_session(p.c);
-    done(&p);
-    if (sc && n) CHECK_EQ(resumes(cc, sc, n, sni), 1);
+    tp_resume_close(&p);
+    if (sc && n) CHECK_EQ(tp_resumes(cc, sc, n, sni), 1);
     ctls_session_free(n);
 }
 
 TEST(refused_full_handshake)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
-    ctls_config *other = server12(CTLS_TLS1_2);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
+    ctls_config *other = tp_server12(CTLS_TLS1_2);
     CHECK(other != NULL);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
@@ -342,7 +279,7 @@ TEST(refused_full_handshake)
     refused(cc, sc, x, "a.test.example");
     ctls_session_free(x);
     /* RFC 5246 7.4.1.2: the ticket's suite is no longer offered by the client */
-    ctls_config *cc256 = client12(CTLS_TLS1_2);
+    ctls_config *cc256 = tp_client12(CTLS_TLS1_2);
     CHECK_EQ(ctls_config_set_cipher_suites(cc256, SUITE_EC256), 0);
     x = sess_dup(s);
     CHECK_EQ(x->suite, 0xc02b); /* ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, the server's first */
@@ -351,22 +288,22 @@ TEST(refused_full_handshake)
     ctls_session_free(x);
     ctls_config_free(cc256);
     /* tickets off: the server sends none (and an empty session id): nothing to resume */
-    ctls_config *off = server12(CTLS_TLS1_2);
+    ctls_config *off = tp_server12(CTLS_TLS1_2);
     CHECK_EQ(ctls_config_set_session_tickets(off, 0), 0);
-    cpair p;
-    CHECK_EQ(run(&p, cc, off, NULL, NULL, s, 0), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, off, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK(ctls_conn_get_session(p.c) == NULL);
-    done(&p);
+    tp_resume_close(&p);
     ctls_config_free(off);
     /* a server that asks for client certificates issues and accepts no tickets */
-    ctls_config *auth = server12(CTLS_TLS1_2);
+    ctls_config *auth = tp_server12(CTLS_TLS1_2);
     CHECK_EQ(ctls_config_load_trust_file(auth, tp_cert("ca.pem")), 0);
     CHECK_EQ(ctls_config_set_verify(auth, CTLS_VERIFY_PEER), 0);
-    CHECK_EQ(run(&p, cc, auth, NULL, NULL, s, 0), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, auth, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK(ctls_conn_get_session(p.c) == NULL);
-    done(&p);
+    tp_resume_close(&p);
     ctls_config_free(auth);
     ctls_session_free(s);
     ctls_config_free(cc);
@@ -394,19 +331,19 @@ static const hs_test_client_hooks ch_hooks = {see_ch, NULL};
 
 static int offered(ctls_config *cc, ctls_config *sc, const ctls_session *s, const char *sni)
 {
-    cpair p;
+    tp_resume_pair p;
     memset(&g_ch, 0, sizeof g_ch);
     hs_test_client_hook = &ch_hooks;
-    CHECK_EQ(run(&p, cc, sc, sni, NULL, s, 0), 0);
+    CHECK_EQ(tp_resume_open_ex(&p, cc, sc, sni, NULL, s, 0), 0);
     hs_test_client_hook = NULL;
     CHECK_EQ(ctls_session_resumed(p.c), g_ch.ticket);
-    done(&p);
+    tp_resume_close(&p);
     return g_ch.ticket;
 }
 
 TEST(not_offered)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
     CHECK_EQ(offered(cc, sc, s, NULL), 1);
@@ -419,7 +356,7 @@ TEST(not_offered)
     CHECK_EQ(offered(cc, sc, x, NULL), 0);
     ctls_session_free(x);
     CHECK_EQ(offered(cc, sc, s, "b.test.example"), 0); /* RFC 6066 3 */
-    ctls_config *cc256 = client12(CTLS_TLS1_2);
+    ctls_config *cc256 = tp_client12(CTLS_TLS1_2);
     CHECK_EQ(ctls_config_set_cipher_suites(cc256, SUITE_EC256), 0);
     CHECK_EQ(offered(cc256, sc, s, NULL), 0); /* RFC 5246 7.4.1.2 */
     ctls_config_free(cc256);
@@ -456,11 +393,11 @@ static const hs_test_server_hooks sh_hooks = {edit_sh, NULL, NULL};
 static void bad_server_hello(ctls_config *cc, ctls_config *sc, const ctls_session *s, int mode,
                              int expect, int alert)
 {
-    cpair p;
+    tp_resume_pair p;
     g_sh_mode = mode;
     hs_test_client_hook = &ch_hooks;
     hs_test_server_hook = &sh_hooks;
-    CHECK(run(&p, cc, sc, NULL, NULL, s, 0) != 0);
+    CHECK(tp_resume_open(&p, cc, sc, NULL, s) != 0);
     hs_test_client_hook = NULL;
     hs_test_server_hook = NULL;
     CHECK_EQ(p.crc, expect);
@@ -477,7 +414,7 @@ static void bad_server_hello(ctls_config *cc, ctls_config *sc, const ctls_sessio
     ctls_session *n = ctls_conn_get_session(p.c);
     CHECK(n == NULL);
     ctls_session_free(n);
-    done(&p);
+    tp_resume_close(&p);
 }
 
 /* RFC 5077 3.2: "[the server] MUST NOT send this message if it did not include a SessionTicket
@@ -492,7 +429,7 @@ static void unannounced_new_session_ticket(ctls_config *cc, ctls_config *sc, con
     bad_server_hello(cc, sc, s, SH_NO_TICKET, CTLS_ERR_UNEXPECTED_MESSAGE,
                      CTLS_ALERT_UNEXPECTED_MESSAGE);
     /* the same server without the edit: both handshakes work (the hook is the cause) */
-    CHECK_EQ(resumes(cc, sc, s, NULL), 1);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1);
 }
 
 /* RFC 6066 3: "When resuming a session, the server MUST NOT include a server_name extension
@@ -502,23 +439,23 @@ static void unannounced_new_session_ticket(ctls_config *cc, ctls_config *sc, con
  * resumes and keeps the name it was made for. */
 static void resumed_server_name_tolerated(ctls_config *cc, ctls_config *sc, const ctls_session *s)
 {
-    cpair p;
+    tp_resume_pair p;
     g_sh_mode = SH_SERVER_NAME;
     hs_test_server_hook = &sh_hooks;
-    CHECK_EQ(run(&p, cc, sc, NULL, NULL, s, 0), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, s), 0);
     hs_test_server_hook = NULL;
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     ctls_session *n = ctls_conn_get_session(p.c);
     CHECK(n && n->sni && strcmp(n->sni, "localhost") == 0);
     ctls_session_free(n);
-    done(&p);
+    tp_resume_close(&p);
 }
 
 TEST(server_hello_checks)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
-    ctls_config *cc13 = client12(CTLS_TLS1_3);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
+    ctls_config *cc13 = tp_client12(CTLS_TLS1_3);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
     /* the same for a 1.2-only client and one that also offers 1.3 */
@@ -547,7 +484,7 @@ TEST(server_hello_checks)
 
 TEST(session_id_offer)
 {
-    ctls_config *cc = client12(CTLS_TLS1_2), *sc = server12(CTLS_TLS1_2);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = tp_server12(CTLS_TLS1_2);
     ctls_session *s = full12(cc, sc);
     if (!s) return;
     ctls_session *x = sess_dup(s);
@@ -557,9 +494,9 @@ TEST(session_id_offer)
     memset(x->session_id, 0xab, 32);
     x->session_id_len = 32;
     memset(&g_ch, 0, sizeof g_ch);
-    cpair p;
+    tp_resume_pair p;
     hs_test_client_hook = &ch_hooks;
-    CHECK_EQ(run(&p, cc, sc, NULL, NULL, x, 0), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, x), 0);
     hs_test_client_hook = NULL;
     CHECK_EQ(g_ch.ticket, 0);
     CHECK_EQ(g_ch.sid_len, 32);
@@ -568,7 +505,7 @@ TEST(session_id_offer)
     ctls_session *n = ctls_conn_get_session(p.c);
     CHECK(n && n->ticket_len > 0);
     ctls_session_free(n);
-    done(&p);
+    tp_resume_close(&p);
     ctls_session_free(x);
     ctls_session_free(s);
     ctls_config_free(cc);

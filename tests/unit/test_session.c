@@ -40,47 +40,13 @@
 #include "crypto/crypto.h"
 #include "hs/hs.h"
 #include "msg/msg.h"
-#include "pair.h"
+#include "resume.h"
 #include "rfc8448_vectors.h"
 #include "session/session.h"
 
 static ctls_config *g_sc, *g_cc;
 
-typedef struct {
-    ctls_conn *c, *s;
-    int crc, src;
-} conn_pair;
-
-/* A client (server name "localhost", optional peer ID / session) and a server; handshake. */
-static int connect_pair(conn_pair *p, ctls_config *cc, ctls_config *sc, const char *peer_id,
-                        const ctls_session *sess)
-{
-    memset(p, 0, sizeof *p);
-    p->c = ctls_conn_new(cc);
-    p->s = ctls_conn_new(sc);
-    if (!p->c || !p->s) return -1;
-    CHECK_EQ(ctls_conn_set_server_name(p->c, "localhost"), 0);
-    if (peer_id) CHECK_EQ(ctls_conn_set_peer_id(p->c, peer_id, strlen(peer_id)), 0);
-    if (sess) CHECK_EQ(ctls_conn_set_session(p->c, sess), 0);
-    return tp_handshake(p->c, p->s, &p->crc, &p->src);
-}
-
-static void pair_close(conn_pair *p)
-{
-    ctls_conn_free(p->c);
-    ctls_conn_free(p->s);
-    memset(p, 0, sizeof *p);
-}
-
-/* The client takes the server's tickets in (ctls_read: WANT_READ, never 0). */
-static void take_tickets(conn_pair *p)
-{
-    char b[16];
-    tp_pump(p->c, p->s, 0);
-    CHECK_EQ(ctls_read(p->c, b, sizeof b), CTLS_WANT_READ);
-}
-
-static void data_both_ways(conn_pair *p)
+static void data_both_ways(tp_resume_pair *p)
 {
     char b[32];
     CHECK_EQ(ctls_write(p->c, "ping", 4), 4);
@@ -93,25 +59,11 @@ static void data_both_ways(conn_pair *p)
     CHECK(memcmp(b, "pong", 4) == 0);
 }
 
-/* A handshake offering sess that both sides must report resumed. */
-static void expect_resumed(ctls_config *cc, ctls_config *sc, const ctls_session *sess)
-{
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, cc, sc, NULL, sess), 0);
-    CHECK_EQ(ctls_session_resumed(p.c), 1);
-    CHECK_EQ(ctls_session_resumed(p.s), 1);
-    pair_close(&p);
-}
-
-/* A full handshake on (cc, sc) and the newest session after its tickets. */
+/* A full TLS 1.3 handshake on (cc, sc) and the newest session after its tickets. */
 static ctls_session *fresh_session(ctls_config *cc, ctls_config *sc)
 {
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, cc, sc, NULL, NULL), 0);
-    take_tickets(&p);
-    ctls_session *s = ctls_conn_get_session(p.c);
+    ctls_session *s = tp_full_session(cc, sc, CTLS_TLS1_3);
     CHECK(s != NULL);
-    pair_close(&p);
     return s;
 }
 
@@ -121,14 +73,14 @@ TEST(resume_basic)
     CHECK(sc && cc);
     CHECK_EQ(ctls_config_set_alpn(sc, "h2,http/1.1"), 0);
     CHECK_EQ(ctls_config_set_alpn(cc, "http/1.1"), 0);
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, cc, sc, NULL, NULL), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
     CHECK(ctls_conn_get_session(p.c) == NULL); /* no ticket yet */
     CHECK(ctls_conn_get_session(p.s) == NULL); /* a server hands out none */
     CHECK_EQ(ctls_tickets_received(p.c), 0);
-    take_tickets(&p);
+    tp_take_tickets(&p);
     CHECK_EQ(ctls_tickets_received(p.c), 2);
     data_both_ways(&p);
     ctls_session *sess = ctls_conn_get_session(p.c);
@@ -136,9 +88,9 @@ TEST(resume_basic)
     CHECK_EQ(sess->suite, 0x1301);
     CHECK(sess->alpn && strcmp(sess->alpn, "http/1.1") == 0);
     CHECK(sess->sni && strcmp(sess->sni, "localhost") == 0);
-    pair_close(&p);
+    tp_resume_close(&p);
 
-    CHECK_EQ(connect_pair(&p, cc, sc, NULL, sess), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, sess), 0);
     CHECK_EQ(p.crc, 0);
     CHECK_EQ(p.src, 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
@@ -149,20 +101,20 @@ TEST(resume_basic)
     CHECK_EQ(ctls_verify_result(p.c), CTLS_VERIFY_OK);
     CHECK_EQ(ctls_peer_cert_count(p.c), 2); /* the chain of the original handshake */
     data_both_ways(&p);
-    take_tickets(&p);
+    tp_take_tickets(&p);
     CHECK_EQ(ctls_tickets_received(p.c), 2); /* tickets after a resumed handshake too */
     ctls_session *again = ctls_conn_get_session(p.c);
     CHECK(again != NULL);
     CHECK(again && again->serial != sess->serial);
-    pair_close(&p);
+    tp_resume_close(&p);
 
     /* the new session resumes as well, and the old one still does (stateless tickets) */
-    CHECK_EQ(connect_pair(&p, cc, sc, NULL, again), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, again), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
-    CHECK_EQ(connect_pair(&p, cc, sc, NULL, sess), 0);
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, sess), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_session_free(again);
     ctls_session_free(sess);
     ctls_config_free(cc);
@@ -172,33 +124,33 @@ TEST(resume_basic)
 TEST(peer_id_store)
 {
     ctls_config *cc = tp_client_config();
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "server-a:443", NULL), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "server-a:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    take_tickets(&p);
-    pair_close(&p);
+    tp_take_tickets(&p);
+    tp_resume_close(&p);
     /* the same peer ID: looked up and offered automatically */
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "server-a:443", NULL), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "server-a:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
-    take_tickets(&p); /* stores the newer session */
-    pair_close(&p);
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "server-a:443", NULL), 0);
+    tp_take_tickets(&p); /* stores the newer session */
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "server-a:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* another peer ID: nothing stored, a full handshake */
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "server-b:443", NULL), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "server-b:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* without a peer ID nothing is looked up */
-    CHECK_EQ(connect_pair(&p, cc, g_sc, NULL, NULL), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, NULL, NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* the store belongs to the config: another config has none */
     ctls_config *cc2 = tp_client_config();
-    CHECK_EQ(connect_pair(&p, cc2, g_sc, "server-a:443", NULL), 0);
+    CHECK_EQ(tp_resume_open(&p, cc2, g_sc, "server-a:443", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_config_free(cc2);
     ctls_config_free(cc);
 }
@@ -228,11 +180,11 @@ TEST(serialize_roundtrip)
     uint8_t *b2 = serialize(t, &n2);
     CHECK_EQ(n2, n);
     CHECK(n2 == n && memcmp(b, b2, n) == 0);
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, t), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, t), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_peer_cert_count(p.c), 2);
-    pair_close(&p);
+    tp_resume_close(&p);
     free(b);
     free(b2);
     ctls_session_free(s);
@@ -336,25 +288,25 @@ TEST(other_ticket_key)
 {
     ctls_session *s = fresh_session(g_cc, g_sc);
     ctls_config *sc2 = tp_server_config("server-ecdsa"); /* its own ticket key */
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, g_cc, sc2, NULL, s), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, g_cc, sc2, NULL, s), 0);
     CHECK_EQ(p.crc, 0);
     CHECK_EQ(p.src, 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
     CHECK_EQ(ctls_peer_cert_count(p.c), 2);
     data_both_ways(&p);
-    take_tickets(&p);
+    tp_take_tickets(&p);
     ctls_session *s2 = ctls_conn_get_session(p.c); /* the new server's ticket */
-    pair_close(&p);
-    CHECK_EQ(connect_pair(&p, g_cc, sc2, NULL, s2), 0);
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, g_cc, sc2, NULL, s2), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* back and forth between the two keys on one thread (the ticket cipher context is cached
      * per thread and must follow the key): each server still resumes its own tickets */
     for (int i = 0; i < 2; i++) {
-        expect_resumed(g_cc, g_sc, s);
-        expect_resumed(g_cc, sc2, s2);
+        CHECK_EQ(tp_resumes(g_cc, g_sc, s, NULL), 1);
+        CHECK_EQ(tp_resumes(g_cc, sc2, s2, NULL), 1);
     }
     ctls_session_free(s2);
     ctls_config_free(sc2);
@@ -396,23 +348,23 @@ TEST(expired_not_offered)
     ctls_session *s = fresh_session(g_cc, g_sc);
     if (!s) return;
     s->received_ms -= (int64_t)s->lifetime * 1000 + 1;
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, s), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* an expired session is not handed out either */
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, NULL), 0);
-    take_tickets(&p);
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, NULL), 0);
+    tp_take_tickets(&p);
     p.c->sess->newest->received_ms -= (int64_t)p.c->sess->newest->lifetime * 1000 + 1;
     CHECK(ctls_conn_get_session(p.c) == NULL);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* a ticket the client still holds but whose age the server disbelieves: full handshake */
     ctls_session *t = fresh_session(g_cc, g_sc);
     if (t) t->age_add += 60000; /* the client claims a minute more than the server saw */
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, t), 0);
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, t), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_session_free(t);
     ctls_session_free(s);
 }
@@ -420,16 +372,11 @@ TEST(expired_not_offered)
 TEST(sni_mismatch)
 {
     ctls_session *s = fresh_session(g_cc, g_sc);
-    conn_pair p;
-    memset(&p, 0, sizeof p);
-    p.c = ctls_conn_new(g_cc);
-    p.s = ctls_conn_new(g_sc);
-    CHECK_EQ(ctls_conn_set_server_name(p.c, "127.0.0.1"), 0);
-    CHECK_EQ(ctls_conn_set_session(p.c, s), 0);
-    tp_handshake(p.c, p.s, &p.crc, &p.src);
+    tp_resume_pair p;
+    tp_resume_open_ex(&p, g_cc, g_sc, "127.0.0.1", NULL, s, 0); /* the result is not the point */
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_session_free(s);
 }
 
@@ -438,22 +385,22 @@ TEST(hrr_resumption)
     ctls_config *sc = tp_server_config("server-ecdsa");
     CHECK_EQ(ctls_config_set_groups(sc, "secp256r1"), 0); /* the client's first share: x25519 */
     ctls_session *s = fresh_session(g_cc, sc);
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, g_cc, sc, NULL, s), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, g_cc, sc, NULL, s), 0);
     CHECK_EQ(p.crc, 0);
     CHECK_EQ(p.src, 0);
     CHECK(ctls_group_name(p.c) && strcmp(ctls_group_name(p.c), "secp256r1") == 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     data_both_ways(&p);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* an HRR that picks a suite of another hash: the PSK is dropped from CH2, full handshake */
     ctls_config *sc384 = tp_server_config("server-ecdsa");
     CHECK_EQ(ctls_config_set_groups(sc384, "secp256r1"), 0);
     CHECK_EQ(ctls_config_set_cipher_suites(sc384, "TLS_AES_256_GCM_SHA384"), 0);
-    CHECK_EQ(connect_pair(&p, g_cc, sc384, NULL, s), 0);
+    CHECK_EQ(tp_resume_open(&p, g_cc, sc384, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_config_free(sc384);
     ctls_session_free(s);
     ctls_config_free(sc);
@@ -462,37 +409,37 @@ TEST(hrr_resumption)
 TEST(session_survives_free)
 {
     ctls_config *cc = tp_client_config();
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "peer", NULL), 0);
-    take_tickets(&p);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "peer", NULL), 0);
+    tp_take_tickets(&p);
     ctls_session *s = ctls_conn_get_session(p.c);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_config_free(cc); /* the store goes with it */
     CHECK(s != NULL);
     size_t n = 0;
     CHECK_EQ(ctls_session_serialize(s, NULL, &n), 0);
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, s), 0);
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_session_free(s);
 }
 
 TEST(truncation_not_stored)
 {
     ctls_config *cc = tp_client_config();
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "t", NULL), 0);
-    take_tickets(&p);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "t", NULL), 0);
+    tp_take_tickets(&p);
     ctls_session *kept = ctls_conn_get_session(p.c);
     char b[8];
     CHECK_EQ(ctls_conn_feed_eof(p.c), 0);
     CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_ERR_TRUNCATED);
     CHECK(ctls_conn_get_session(p.c) == NULL); /* not kept for resumption */
-    pair_close(&p);
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "t", NULL), 0);
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "t", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0); /* the store entry went too */
     /* a clean close keeps it */
-    take_tickets(&p);
+    tp_take_tickets(&p);
     CHECK_EQ(ctls_shutdown(p.c), 0);
     tp_pump(p.c, p.s, 0);
     CHECK_EQ(ctls_read(p.s, b, sizeof b), 0);
@@ -502,14 +449,14 @@ TEST(truncation_not_stored)
     ctls_session *clean = ctls_conn_get_session(p.c);
     CHECK(clean != NULL);
     ctls_session_free(clean);
-    pair_close(&p);
-    CHECK_EQ(connect_pair(&p, cc, g_sc, "t", NULL), 0);
+    tp_resume_close(&p);
+    CHECK_EQ(tp_resume_open(&p, cc, g_sc, "t", NULL), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* a session handed out before the failure stays usable by its owner */
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, kept), 0);
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, kept), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_session_free(kept);
     ctls_config_free(cc);
 }
@@ -520,25 +467,25 @@ TEST(ticket_count)
     for (size_t i = 0; i < 3; i++) {
         ctls_config *sc = tp_server_config("server-ecdsa");
         CHECK_EQ(ctls_config_set_session_tickets(sc, counts[i]), 0);
-        conn_pair p;
-        CHECK_EQ(connect_pair(&p, g_cc, sc, NULL, NULL), 0);
-        take_tickets(&p);
+        tp_resume_pair p;
+        CHECK_EQ(tp_resume_open(&p, g_cc, sc, NULL, NULL), 0);
+        tp_take_tickets(&p);
         CHECK_EQ(ctls_tickets_received(p.c), counts[i]);
         ctls_session *s = ctls_conn_get_session(p.c);
         CHECK((s != NULL) == (counts[i] > 0));
         ctls_session_free(s);
-        pair_close(&p);
+        tp_resume_close(&p);
         ctls_config_free(sc);
     }
     /* a server that asks for client certificates issues none (documented limit) */
     ctls_config *sc = tp_server_config("server-ecdsa");
     CHECK_EQ(ctls_config_set_verify(sc, CTLS_VERIFY_PEER), 0);
     CHECK_EQ(ctls_config_load_trust_file(sc, tp_cert("ca.pem")), 0);
-    conn_pair p;
-    CHECK_EQ(connect_pair(&p, g_cc, sc, NULL, NULL), 0);
-    take_tickets(&p);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, g_cc, sc, NULL, NULL), 0);
+    tp_take_tickets(&p);
     CHECK_EQ(ctls_tickets_received(p.c), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_config_free(sc);
 }
 
@@ -673,37 +620,37 @@ static int hook_sh_identity(void *ctx, msg_server_hello *m)
 TEST(psk_modes_and_selected_identity)
 {
     ctls_session *s = fresh_session(g_cc, g_sc);
-    conn_pair p;
+    tp_resume_pair p;
     /* the client offers psk_ke only: the server ignores the PSK, full handshake */
     static const hs_test_client_hooks ch = {.client_hello = hook_psk_ke_only};
     hs_test_client_hook = &ch;
-    CHECK_EQ(connect_pair(&p, g_cc, g_sc, NULL, s), 0);
+    CHECK_EQ(tp_resume_open(&p, g_cc, g_sc, NULL, s), 0);
     hs_test_client_hook = NULL;
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* pre_shared_key without psk_key_exchange_modes: missing_extension (RFC 8446 4.2.9) */
     static const hs_test_client_hooks nomodes = {.client_hello = hook_no_psk_modes};
     hs_test_client_hook = &nomodes;
-    connect_pair(&p, g_cc, g_sc, NULL, s);
+    tp_resume_open(&p, g_cc, g_sc, NULL, s);
     hs_test_client_hook = NULL;
     CHECK_EQ(p.src, CTLS_ERR_MISSING_EXTENSION);
     CHECK_EQ(p.crc, CTLS_ERR_ALERT_RECEIVED);
     CHECK_EQ(ctls_alert_received(p.c), 109); /* missing_extension */
-    pair_close(&p);
+    tp_resume_close(&p);
     /* selected_identity out of range: illegal_parameter (RFC 8446 4.2.11) */
     int mode = 1;
     hs_test_server_hooks sh = {.server_hello = hook_sh_identity, .ctx = &mode};
     hs_test_server_hook = &sh;
-    connect_pair(&p, g_cc, g_sc, NULL, s);
+    tp_resume_open(&p, g_cc, g_sc, NULL, s);
     CHECK_EQ(p.crc, CTLS_ERR_ILLEGAL_PARAMETER);
-    pair_close(&p);
+    tp_resume_close(&p);
     /* pre_shared_key in a ServerHello to a client that offered none */
     mode = 2;
-    connect_pair(&p, g_cc, g_sc, NULL, NULL);
+    tp_resume_open(&p, g_cc, g_sc, NULL, NULL);
     hs_test_server_hook = NULL;
     CHECK_EQ(p.crc, CTLS_ERR_ILLEGAL_PARAMETER);
-    pair_close(&p);
+    tp_resume_close(&p);
     ctls_session_free(s);
 }
 

@@ -29,85 +29,37 @@
 #include <string.h>
 
 #include "api/internal.h"
-#include "pair.h"
+#include "resume.h"
 #include "session/cache.h"
 #include "session/session.h"
-
-typedef struct {
-    ctls_conn *c, *s;
-    int crc, src;
-} cpair;
-
-static ctls_config *client_cfg(int max)
-{
-    ctls_config *cc = tp_client_config();
-    CHECK(cc != NULL);
-    CHECK_EQ(ctls_config_set_versions(cc, CTLS_TLS1_2, max), 0);
-    return cc;
-}
 
 /* A server for versions 1.2..max with a cache of n entries (0: none) and tickets. */
 static ctls_config *server_cfg(int max, size_t n, int tickets)
 {
-    ctls_config *sc = tp_server_config("server-ecdsa");
-    CHECK(sc != NULL);
-    CHECK_EQ(ctls_config_set_versions(sc, CTLS_TLS1_2, max), 0);
+    ctls_config *sc = tp_server12(max);
     CHECK_EQ(ctls_config_set_session_tickets(sc, tickets), 0);
     if (n) CHECK_EQ(ctls_config_set_session_cache(sc, n), 0);
     return sc;
 }
 
-static int run(cpair *p, ctls_config *cc, ctls_config *sc, const ctls_session *sess, size_t split)
+static void fixture_free(ctls_config *cc, ctls_config *sc, ctls_session *s)
 {
-    memset(p, 0, sizeof *p);
-    p->c = ctls_conn_new(cc);
-    p->s = ctls_conn_new(sc);
-    CHECK(p->c && p->s);
-    CHECK_EQ(ctls_conn_set_server_name(p->c, "localhost"), 0);
-    if (sess) CHECK_EQ(ctls_conn_set_session(p->c, sess), 0);
-    if (split) return tp_handshake_split(p->c, p->s, split, &p->crc, &p->src);
-    return tp_handshake(p->c, p->s, &p->crc, &p->src);
+    ctls_session_free(s);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
 }
 
-static void done(cpair *p)
+/* What most cache tests start from: a client for TLS 1.2..max (*cc), server_cfg(max, n, tickets)
+ * (*sc) and the client's session from a full handshake between them at version max (CHECKed).
+ * NULL (and the configs freed) without a session. */
+static ctls_session *fixture(ctls_config **cc, ctls_config **sc, int max, size_t n, int tickets)
 {
-    ctls_conn_free(p->c);
-    ctls_conn_free(p->s);
-    memset(p, 0, sizeof *p);
-}
-
-/* TLS 1.3: let the client read the server's tickets. */
-static void take_tickets(cpair *p)
-{
-    char b[16];
-    tp_pump(p->c, p->s, 0);
-    CHECK_EQ(ctls_read(p->c, b, sizeof b), CTLS_WANT_READ);
-}
-
-/* A full handshake (the version max allows) and the client's session after it (or NULL). */
-static ctls_session *full(ctls_config *cc, ctls_config *sc)
-{
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, NULL, 0), 0);
-    CHECK_EQ(ctls_session_resumed(p.c), 0);
-    CHECK_EQ(ctls_session_resumed(p.s), 0);
-    if (ctls_version(p.c) == CTLS_TLS1_3) take_tickets(&p);
-    ctls_session *s = ctls_conn_get_session(p.c);
-    done(&p);
+    *cc = tp_client12(max);
+    *sc = server_cfg(max, n, tickets);
+    ctls_session *s = tp_full_session(*cc, *sc, max);
+    CHECK(s != NULL);
+    if (!s) fixture_free(*cc, *sc, NULL);
     return s;
-}
-
-/* Offer sess; 1 when resumed (both sides CHECKed to agree), data flows either way. */
-static int resumes(ctls_config *cc, ctls_config *sc, const ctls_session *sess)
-{
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, sess, 0), 0);
-    CHECK_EQ(ctls_session_resumed(p.c), ctls_session_resumed(p.s));
-    int r = ctls_session_resumed(p.c);
-    tp_exchange(p.c, p.s, 1000, 0);
-    tp_exchange(p.s, p.c, 1000, 0);
-    done(&p);
-    return r;
 }
 
 static ctls_session_cache_stats stats(ctls_config *sc)
@@ -213,9 +165,8 @@ TEST(cache_module)
 
 TEST(tls12_session_id)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_2), *sc = server_cfg(CTLS_TLS1_2, 16, 0);
-    ctls_session *s = full(cc, sc);
-    CHECK(s != NULL);
+    ctls_config *cc, *sc;
+    ctls_session *s = fixture(&cc, &sc, CTLS_TLS1_2, 16, 0);
     if (!s) return;
     CHECK_EQ(s->session_id_len, 32);
     CHECK_EQ(s->ticket_len, 0);
@@ -223,8 +174,8 @@ TEST(tls12_session_id)
     CHECK_EQ(st.entries, 1);
     CHECK_EQ(st.hits + st.misses, 0);
 
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, s, 0), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     CHECK_EQ(ctls_version(p.s), CTLS_TLS1_2);
@@ -235,33 +186,30 @@ TEST(tls12_session_id)
     ctls_session *s2 = ctls_conn_get_session(p.c);
     CHECK(s2 != NULL);
     if (s2) CHECK_MEM(s2->session_id, s->session_id, 32); /* the ID was echoed */
-    done(&p);
+    tp_resume_close(&p);
     /* TLS 1.2 session IDs are not single-use */
-    CHECK_EQ(resumes(cc, sc, s), 1);
-    CHECK_EQ(run(&p, cc, sc, s, 1), 0); /* byte at a time */
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1);
+    CHECK_EQ(tp_resume_open_ex(&p, cc, sc, NULL, NULL, s, 1), 0); /* byte at a time */
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     tp_exchange(p.c, p.s, 3000, 7);
-    done(&p);
+    tp_resume_close(&p);
     st = stats(sc);
     CHECK_EQ(st.entries, 1);
     CHECK_EQ(st.hits, 3);
     CHECK_EQ(st.misses, 0);
     ctls_session_free(s2);
-    ctls_session_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    fixture_free(cc, sc, s);
 }
 
 TEST(tls12_unknown_id)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_2), *sc = server_cfg(CTLS_TLS1_2, 16, 0);
-    ctls_session *s = full(cc, sc);
-    CHECK(s != NULL);
+    ctls_config *cc, *sc;
+    ctls_session *s = fixture(&cc, &sc, CTLS_TLS1_2, 16, 0);
     if (!s) return;
     s->session_id[7] ^= 0x80;
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, s, 0), 0);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 0);
     CHECK_EQ(ctls_session_resumed(p.s), 0);
     ctls_session *n = ctls_conn_get_session(p.c);
@@ -270,51 +218,48 @@ TEST(tls12_unknown_id)
         CHECK_EQ(n->session_id_len, 32); /* a new ID for the new session */
         CHECK(memcmp(n->session_id, s->session_id, 32) != 0);
     }
-    done(&p);
+    tp_resume_close(&p);
     ctls_session_cache_stats st = stats(sc);
     CHECK_EQ(st.misses, 1);
     CHECK_EQ(st.hits, 0);
     CHECK_EQ(st.entries, 2);
-    if (n) CHECK_EQ(resumes(cc, sc, n), 1);
+    if (n) CHECK_EQ(tp_resumes(cc, sc, n, NULL), 1);
     ctls_session_free(n);
 
     /* the cache off (the default): an empty session ID, the client has nothing to resume */
     ctls_config *off = server_cfg(CTLS_TLS1_2, 0, 0);
-    CHECK(full(cc, off) == NULL);
+    CHECK(tp_full_session(cc, off, 0) == NULL);
     s->session_id[7] ^= 0x80; /* the real ID, but of the other config */
-    CHECK_EQ(resumes(cc, off, s), 0);
+    CHECK_EQ(tp_resumes(cc, off, s, NULL), 0);
     ctls_config_free(off);
-    ctls_session_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    fixture_free(cc, sc, s);
 }
 
 TEST(tls12_ticket_first)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_2), *sc = server_cfg(CTLS_TLS1_2, 16, 1);
-    ctls_session *t = full(cc, sc);
-    CHECK(t != NULL);
+    ctls_config *cc, *sc;
+    ctls_session *t = fixture(&cc, &sc, CTLS_TLS1_2, 16, 1);
     if (!t) return;
     /* RFC 5077 3.4: a ticket and an empty session ID, nothing cached */
     CHECK(t->ticket_len > 32);
     CHECK_EQ(t->session_id_len, 0);
     CHECK_EQ(stats(sc).entries, 0);
-    CHECK_EQ(resumes(cc, sc, t), 1);
+    CHECK_EQ(tp_resumes(cc, sc, t, NULL), 1);
     CHECK_EQ(stats(sc).hits + stats(sc).misses, 0); /* the ticket path, no lookup */
     ctls_session_free(t);
 
     /* a cached ID beside a ticket the server cannot open: the ticket decides (full) */
     ctls_config *idsrv = server_cfg(CTLS_TLS1_2, 16, 0);
-    ctls_session *s = full(cc, idsrv);
+    ctls_session *s = tp_full_session(cc, idsrv, 0);
     CHECK(s != NULL);
     if (s) {
-        CHECK_EQ(resumes(cc, idsrv, s), 1); /* the ID alone resumes */
+        CHECK_EQ(tp_resumes(cc, idsrv, s, NULL), 1); /* the ID alone resumes */
         free(s->ticket);
         s->ticket = malloc(100);
         memset(s->ticket, 0x33, 100);
         s->ticket_len = 100;
         ctls_session_cache_stats before = stats(idsrv);
-        CHECK_EQ(resumes(cc, idsrv, s), 0);
+        CHECK_EQ(tp_resumes(cc, idsrv, s, NULL), 0);
         ctls_session_cache_stats after = stats(idsrv);
         CHECK_EQ(after.hits, before.hits);
         CHECK_EQ(after.misses, before.misses);
@@ -327,18 +272,20 @@ TEST(tls12_ticket_first)
 
 TEST(tls12_eviction)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_2), *sc = server_cfg(CTLS_TLS1_2, 2, 0);
-    ctls_session *a = full(cc, sc), *b = full(cc, sc), *c = full(cc, sc);
+    ctls_config *cc = tp_client12(CTLS_TLS1_2), *sc = server_cfg(CTLS_TLS1_2, 2, 0);
+    ctls_session *a = tp_full_session(cc, sc, 0), *b = tp_full_session(cc, sc, 0),
+                 *c = tp_full_session(cc, sc, 0);
     CHECK(a && b && c);
     if (!a || !b || !c) return;
     ctls_session_cache_stats st = stats(sc);
     CHECK_EQ(st.entries, 2);
-    CHECK_EQ(st.evictions, 1);       /* a, the oldest */
-    CHECK_EQ(resumes(cc, sc, b), 1); /* b is now used more recently than c */
-    ctls_session *d = full(cc, sc);  /* evicts c (least recently used), not b (older) */
-    CHECK_EQ(resumes(cc, sc, b), 1);
-    CHECK_EQ(resumes(cc, sc, c), 0);
-    CHECK_EQ(resumes(cc, sc, a), 0);
+    CHECK_EQ(st.evictions, 1);                /* a, the oldest */
+    CHECK_EQ(tp_resumes(cc, sc, b, NULL), 1); /* b is now used more recently than c */
+    ctls_session *d =
+        tp_full_session(cc, sc, 0); /* evicts c (least recently used), not b (older) */
+    CHECK_EQ(tp_resumes(cc, sc, b, NULL), 1);
+    CHECK_EQ(tp_resumes(cc, sc, c, NULL), 0);
+    CHECK_EQ(tp_resumes(cc, sc, a, NULL), 0);
     st = stats(sc);
     CHECK_EQ(st.entries, 2);
     CHECK_EQ(st.evictions, 4); /* c's and a's full handshakes made room too */
@@ -352,82 +299,74 @@ TEST(tls12_eviction)
 
 TEST(tls12_expiry)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_2), *sc = server_cfg(CTLS_TLS1_2, 16, 0);
-    ctls_session *s = full(cc, sc);
-    CHECK(s != NULL);
+    ctls_config *cc, *sc;
+    ctls_session *s = fixture(&cc, &sc, CTLS_TLS1_2, 16, 0);
     if (!s) return;
-    CHECK_EQ(resumes(cc, sc, s), 1);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1);
     /* the server's clock one lifetime (7200 s) and a second later */
     cache_state got;
     int64_t later = sess_wall_ms() + (int64_t)SESS_TICKET_LIFETIME * 1000 + 1000;
     CHECK_EQ(cache_get(sc->cache, s->session_id, 32, CTLS_TLS1_2, later, &got), 0);
     CHECK_EQ(stats(sc).entries, 0); /* dropped on the lookup */
-    CHECK_EQ(resumes(cc, sc, s), 0);
-    ctls_session_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 0);
+    fixture_free(cc, sc, s);
 }
 
 TEST(tls13_single_use)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_3), *sc = server_cfg(CTLS_TLS1_3, 16, 2);
-    cpair p;
-    CHECK_EQ(run(&p, cc, sc, NULL, 0), 0);
+    ctls_config *cc = tp_client12(CTLS_TLS1_3), *sc = server_cfg(CTLS_TLS1_3, 16, 2);
+    tp_resume_pair p;
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, NULL), 0);
     CHECK_EQ(ctls_version(p.c), CTLS_TLS1_3);
-    take_tickets(&p);
+    tp_take_tickets(&p);
     CHECK_EQ(ctls_tickets_received(p.c), 2);
     ctls_session *s = ctls_conn_get_session(p.c);
-    done(&p);
+    tp_resume_close(&p);
     CHECK(s != NULL);
     if (!s) return;
     CHECK_EQ(s->ticket_len, CACHE_KEY_LEN); /* a key, not sealed state */
     CHECK_EQ(stats(sc).entries, 2);
 
-    CHECK_EQ(run(&p, cc, sc, s, 0), 0);
+    CHECK_EQ(tp_resume_open(&p, cc, sc, NULL, s), 0);
     CHECK_EQ(ctls_session_resumed(p.c), 1);
     CHECK_EQ(ctls_session_resumed(p.s), 1);
     CHECK_EQ(ctls_version(p.s), CTLS_TLS1_3);
-    take_tickets(&p); /* fresh tickets after the resumption */
+    tp_take_tickets(&p); /* fresh tickets after the resumption */
     tp_exchange(p.c, p.s, 5000, 0);
     ctls_session *s2 = ctls_conn_get_session(p.c);
-    done(&p);
+    tp_resume_close(&p);
     ctls_session_cache_stats st = stats(sc);
     CHECK_EQ(st.hits, 1);
     CHECK_EQ(st.entries, 3); /* 2 - the one used + 2 new */
     /* single use: the same ticket again is a full handshake */
-    CHECK_EQ(resumes(cc, sc, s), 0);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 0);
     CHECK_EQ(stats(sc).misses, 1);
     CHECK(s2 != NULL);
-    if (s2) CHECK_EQ(resumes(cc, sc, s2), 1);
+    if (s2) CHECK_EQ(tp_resumes(cc, sc, s2, NULL), 1);
     /* a stateless ticket (another server config) is not a key of this cache */
     ctls_config *stateless = server_cfg(CTLS_TLS1_3, 0, 2);
-    ctls_session *x = full(cc, stateless);
+    ctls_session *x = tp_full_session(cc, stateless, 0);
     CHECK(x != NULL);
     if (x) {
         CHECK(x->ticket_len > CACHE_KEY_LEN);
-        CHECK_EQ(resumes(cc, sc, x), 0);
+        CHECK_EQ(tp_resumes(cc, sc, x, NULL), 0);
     }
     ctls_session_free(x);
     ctls_config_free(stateless);
     ctls_session_free(s2);
-    ctls_session_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    fixture_free(cc, sc, s);
 }
 
 TEST(cache_off_13)
 {
-    ctls_config *cc = client_cfg(CTLS_TLS1_3), *sc = server_cfg(CTLS_TLS1_3, 0, 2);
-    ctls_session *s = full(cc, sc);
-    CHECK(s != NULL);
+    ctls_config *cc, *sc;
+    ctls_session *s = fixture(&cc, &sc, CTLS_TLS1_3, 0, 2);
     if (!s) return;
     CHECK(s->ticket_len > CACHE_KEY_LEN); /* sealed state */
-    CHECK_EQ(resumes(cc, sc, s), 1);
-    CHECK_EQ(resumes(cc, sc, s), 1); /* stateless: reusable */
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1);
+    CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1); /* stateless: reusable */
     CHECK(sc->cache == NULL);
-    ctls_session_free(s);
-    ctls_config_free(cc);
-    ctls_config_free(sc);
+    fixture_free(cc, sc, s);
 }
 
 TEST(garbage_identities)
@@ -453,9 +392,9 @@ TEST(garbage_identities)
     cache_free(c);
 
     /* through the handshakes: random TLS 1.3 identities, random TLS 1.2 session IDs */
-    ctls_config *cc = client_cfg(CTLS_TLS1_3), *sc = server_cfg(CTLS_TLS1_3, 64, 2);
-    ctls_config *cc12 = client_cfg(CTLS_TLS1_2), *sc12 = server_cfg(CTLS_TLS1_2, 4, 0);
-    ctls_session *s = full(cc, sc), *s12 = full(cc12, sc12);
+    ctls_config *cc = tp_client12(CTLS_TLS1_3), *sc = server_cfg(CTLS_TLS1_3, 64, 2);
+    ctls_config *cc12 = tp_client12(CTLS_TLS1_2), *sc12 = server_cfg(CTLS_TLS1_2, 4, 0);
+    ctls_session *s = tp_full_session(cc, sc, 0), *s12 = tp_full_session(cc12, sc12, 0);
     CHECK(s && s12);
     if (s && s12) {
         static const size_t lens[] = {1, 31, 32, 33, 200};
@@ -468,7 +407,7 @@ TEST(garbage_identities)
             for (size_t j = 0; j < lens[i]; j++)
                 r->ticket[j] = (uint8_t)rand();
             r->ticket_len = lens[i];
-            CHECK_EQ(resumes(cc, sc, r), 0);
+            CHECK_EQ(tp_resumes(cc, sc, r, NULL), 0);
             ctls_session_free(r);
         }
         for (size_t i = 1; i <= 32; i += 31) {
@@ -478,11 +417,11 @@ TEST(garbage_identities)
             for (size_t j = 0; j < i; j++)
                 r->session_id[j] = (uint8_t)rand();
             r->session_id_len = i;
-            CHECK_EQ(resumes(cc12, sc12, r), 0);
+            CHECK_EQ(tp_resumes(cc12, sc12, r, NULL), 0);
             ctls_session_free(r);
         }
-        CHECK_EQ(resumes(cc, sc, s), 1); /* the real ones still work */
-        CHECK_EQ(resumes(cc12, sc12, s12), 1);
+        CHECK_EQ(tp_resumes(cc, sc, s, NULL), 1); /* the real ones still work */
+        CHECK_EQ(tp_resumes(cc12, sc12, s12, NULL), 1);
     }
     ctls_session_free(s);
     ctls_session_free(s12);
