@@ -61,6 +61,19 @@ struct server_opts {
     unsigned timeout_ms;
 };
 
+/* A whole decimal number in [0, max] for option opt; -1 (and a message) otherwise. */
+static int number_option(const char *opt, const char *text, long max, long *out)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+    if (!*text || *end || n < 0 || n > max) {
+        tool_errorf("bad %s value %s", opt, text);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct server_opts *o)
 {
     const char *tickets = NULL, *timeout = NULL, *cache = NULL;
@@ -129,31 +142,17 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         tool_errorf("--echo and --www exclude each other");
         return 1;
     }
+    long n;
     if (timeout) {
-        char *end;
-        long n = strtol(timeout, &end, 10);
-        if (*end || n < 0 || n > 86400000) {
-            tool_errorf("bad --timeout value %s", timeout);
-            return 1;
-        }
+        if (number_option("--timeout", timeout, 86400000, &n) < 0) return 1;
         o->timeout_ms = (unsigned)n;
     }
     if (tickets) {
-        char *end;
-        long n = strtol(tickets, &end, 10);
-        if (*end || n < 0 || n > 255) {
-            tool_errorf("bad --tickets value %s", tickets);
-            return 1;
-        }
+        if (number_option("--tickets", tickets, 255, &n) < 0) return 1;
         o->tickets = (int)n;
     }
     if (cache) {
-        char *end;
-        long n = strtol(cache, &end, 10);
-        if (*end || n < 0 || n > 1048576) {
-            tool_errorf("bad --session-cache value %s", cache);
-            return 1;
-        }
+        if (number_option("--session-cache", cache, 1048576, &n) < 0) return 1;
         o->session_cache = n;
     }
     char *end;
