@@ -255,62 +255,64 @@ static int tight_derive(EVP_PKEY_CTX *d, EVP_PKEY *peer, const uint8_t pub[32])
                : -1;
 }
 
-static int tight_handshake(ceiling *c, double side_s[2])
+/* One side's key pair: its encoded share, and what its derivation needs. */
+typedef struct {
+    EVP_PKEY *key, *peer; /* peer: the other side's decoded share (plain route) */
+    EVP_PKEY_CTX *dctx;   /* tight route: the context the pair derives on */
+    uint8_t share[80];
+    size_t len;
+} party;
+
+static int party_new(ceiling *c, party *p)
 {
-    EVP_PKEY *ck = NULL, *sk = NULL;
-    EVP_PKEY_CTX *cd = NULL, *sd = NULL;
-    uint8_t cpub[32], spub[32], sig[512];
-    size_t siglen = sizeof(sig);
-    int rc = -1;
-    double t = side_s ? now_thread_cpu() : 0;
-    if (tight_pair(c, &ck, &cd, cpub) != 0) goto out;
-    lap(side_s, SIDE_CLIENT, &t);
-    if (tight_pair(c, &sk, &sd, spub) != 0 || tight_derive(sd, c->peer[1], cpub) != 0) goto out;
-    if (c->kind == 0 && sign(c, sig, &siglen) != 0) goto out;
-    lap(side_s, SIDE_SERVER, &t);
-    if (c->kind == 0 && verify(c, sig, siglen) != 0) goto out;
-    if (tight_derive(cd, c->peer[0], spub) != 0) goto out;
-    rc = 0;
-out:
-    EVP_PKEY_CTX_free(cd);
-    EVP_PKEY_free(ck);
-    lap(side_s, SIDE_CLIENT, &t);
-    EVP_PKEY_CTX_free(sd);
-    EVP_PKEY_free(sk);
-    lap(side_s, SIDE_SERVER, &t);
-    return rc;
+    memset(p, 0, sizeof(*p));
+    if (c->tight) {
+        p->len = 32;
+        return tight_pair(c, &p->key, &p->dctx, p->share);
+    }
+    if (EVP_PKEY_keygen(c->kgen, &p->key) != 1) return -1;
+    p->len = encode_share(c, p->key, p->share, sizeof(p->share));
+    return p->len ? 0 : -1;
+}
+
+/* me's shared secret with the other's share; side picks the tight route's reused peer key */
+static int party_derive(ceiling *c, party *me, const party *other, int side)
+{
+    if (c->tight) return tight_derive(me->dctx, c->peer[side], other->share);
+    me->peer = decode_share(c, other->share, other->len);
+    return me->peer ? derive(me->key, me->peer) : -1;
+}
+
+static void party_free(party *p)
+{
+    EVP_PKEY_CTX_free(p->dctx);
+    EVP_PKEY_free(p->key);
+    EVP_PKEY_free(p->peer);
 }
 
 int ceiling_handshake(ceiling *c, double side_s[2])
 {
-    if (c->tight) return tight_handshake(c, side_s);
-    EVP_PKEY *ck = NULL, *sk = NULL, *cpub = NULL, *spub = NULL;
-    uint8_t share[2][80], sig[512];
-    size_t clen, slen, siglen = sizeof(sig);
+    party cl, sv;
+    uint8_t sig[512];
+    size_t siglen = sizeof(sig);
     int rc = -1;
+    memset(&sv, 0, sizeof(sv));
     double t = side_s ? now_thread_cpu() : 0;
     /* client: its key pair */
-    if (EVP_PKEY_keygen(c->kgen, &ck) != 1 ||
-        !(clen = encode_share(c, ck, share[0], sizeof(share[0]))))
-        goto out;
+    if (party_new(c, &cl) != 0) goto out;
     lap(side_s, SIDE_CLIENT, &t);
     /* server: its key pair, the shared secret, the CertificateVerify signature */
-    if (EVP_PKEY_keygen(c->kgen, &sk) != 1 ||
-        !(slen = encode_share(c, sk, share[1], sizeof(share[1]))))
-        goto out;
-    if (!(cpub = decode_share(c, share[0], clen)) || derive(sk, cpub) != 0) goto out;
+    if (party_new(c, &sv) != 0 || party_derive(c, &sv, &cl, SIDE_SERVER) != 0) goto out;
     if (c->kind == 0 && sign(c, sig, &siglen) != 0) goto out;
     lap(side_s, SIDE_SERVER, &t);
     /* client: the signature's verification, the shared secret */
     if (c->kind == 0 && verify(c, sig, siglen) != 0) goto out;
-    if (!(spub = decode_share(c, share[1], slen)) || derive(ck, spub) != 0) goto out;
+    if (party_derive(c, &cl, &sv, SIDE_CLIENT) != 0) goto out;
     rc = 0;
 out:
-    EVP_PKEY_free(ck);
-    EVP_PKEY_free(spub);
+    party_free(&cl);
     lap(side_s, SIDE_CLIENT, &t);
-    EVP_PKEY_free(sk);
-    EVP_PKEY_free(cpub);
+    party_free(&sv);
     lap(side_s, SIDE_SERVER, &t);
     return rc;
 }
