@@ -35,6 +35,9 @@ static void usage(FILE *f)
           "                       certificate)\n"
           "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
           "                       the handshake\n"
+          "  --renegotiate        TLS 1.2: accept the server's renegotiation requests (RFC 5746;\n"
+          "                       default: refused); prints 'renegotiations: N' after each\n"
+          "  --renegotiate-now    (testing) TLS 1.2: also start one right after the handshake\n"
           "default: stdin -> connection, connection -> stdout; at stdin EOF: close_notify, then\n"
           "read until the peer's close_notify. Exit 0 after a clean close, 1 on error.\n",
           f);
@@ -45,7 +48,7 @@ struct client_opts {
     const char *host, *port, *servername;
     const char *sess_in, *sess_out;
     char *request;
-    int insecure, showcerts, quiet, key_update, pha;
+    int insecure, showcerts, quiet, key_update, pha, reneg, reneg_now;
 };
 
 /* Returns 0, or 1 after printing a usage error. */
@@ -89,6 +92,10 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
             o->key_update = 1;
         else if (strcmp(a, "--pha") == 0)
             o->pha = 1;
+        else if (strcmp(a, "--renegotiate") == 0)
+            o->reneg = 1;
+        else if (strcmp(a, "--renegotiate-now") == 0)
+            o->reneg = o->reneg_now = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -164,6 +171,7 @@ int main(int argc, char **argv)
     }
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0) goto out;
     if (o.pha && (rc = ctls_config_set_post_handshake_auth(cfg, 1)) < 0) goto out;
+    if (o.reneg && (rc = ctls_config_set_renegotiation(cfg, 1)) < 0) goto out;
     if (o.insecure) {
         fprintf(stderr, "warning: --insecure: the server's certificate is NOT verified\n");
         if ((rc = ctls_config_set_verify(cfg, CTLS_VERIFY_NONE)) < 0) goto out;
@@ -195,6 +203,7 @@ int main(int argc, char **argv)
     if (!o.quiet) tool_print_summary(conn);
     if (o.showcerts) tool_print_peer_certs(conn);
     if (o.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
+    if (o.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
 
     if (o.request) {
         size_t len = tool_unescape(o.request);

@@ -48,6 +48,10 @@ static void usage(FILE *f)
           "                       lines once the client answered (not with --www)\n"
           "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
           "                       each handshake\n"
+          "  --renegotiate        TLS 1.2: accept client-initiated renegotiation (RFC 5746;\n"
+          "                       default: refused); prints 'renegotiations: N' after each\n"
+          "  --renegotiate-now    (testing) TLS 1.2: also send a HelloRequest right after each\n"
+          "                       handshake (not with --www)\n"
           "Prints 'listening on ADDR:PORT' on stderr once listening. Exit 0 after a clean\n"
           "close (or SIGINT / SIGTERM), 1 on error.\n",
           f);
@@ -56,7 +60,7 @@ static void usage(FILE *f)
 struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind;
-    int echo, www, once, verify, quiet, key_update, tickets, pha;
+    int echo, www, once, verify, quiet, key_update, tickets, pha, reneg, reneg_now;
     long session_cache;
     unsigned timeout_ms;
 };
@@ -124,6 +128,10 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
             o->key_update = 1;
         else if (strcmp(a, "--pha") == 0)
             o->pha = 1;
+        else if (strcmp(a, "--renegotiate") == 0)
+            o->reneg = 1;
+        else if (strcmp(a, "--renegotiate-now") == 0)
+            o->reneg = o->reneg_now = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -258,6 +266,7 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     if (!o->quiet) tool_print_summary(conn);
     if (o->key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o->pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
+    if (o->reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
     if (o->www)
         rc = serve_www(conn, fd);
     else if (o->echo)
@@ -340,6 +349,7 @@ int main(int argc, char **argv)
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0 ||
         (o.verify && (rc = ctls_config_set_verify(cfg, o.verify)) < 0) ||
         (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0) ||
+        (o.reneg && (rc = ctls_config_set_renegotiation(cfg, 1)) < 0) ||
         (o.session_cache &&
          (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0)) {
         tool_print_error(rc);

@@ -71,6 +71,7 @@ extern "C" {
 #define CTLS_ERR_CERTIFICATE_REQUIRED (-214)    /* certificate_required */
 #define CTLS_ERR_INAPPROPRIATE_FALLBACK (-215)  /* inappropriate_fallback / downgrade sentinel */
 #define CTLS_ERR_BAD_CERTIFICATE (-216)         /* bad_certificate: peer cert unusable */
+#define CTLS_ERR_PEER_CERT_CHANGED (-217)       /* renegotiation: another server certificate */
 
 /* fatal: certificate verification (all applicable flags are in ctls_verify_result) */
 #define CTLS_ERR_CERT_UNKNOWN_ROOT (-300)      /* chain ends at a root that is not trusted */
@@ -233,6 +234,19 @@ CTLS_API int ctls_config_set_session_tickets(ctls_config *cfg, int count);
  * when an entry goes. Internally locked: connections on several threads may share the config.
  * Sessions are cached only while no client certificate is asked for (as for tickets). */
 CTLS_API int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries);
+/* TLS 1.2 renegotiation (RFC 5246 7.4.1.1, RFC 5746), off by default: a client answers a
+ * HelloRequest and a server answers a renegotiating ClientHello with a warning
+ * no_renegotiation. allow = 1: a client accepts a server's HelloRequest (and may call
+ * ctls_renegotiate itself); a server accepts a client's renegotiating ClientHello (after its
+ * own ctls_renegotiate or not). Only over a connection that negotiated secure renegotiation
+ * (always, for ctls peers), always a full handshake (no session is offered or resumed), with
+ * the extended master secret (RFC 7627) and, on the client, the same server certificate as
+ * before (else CTLS_ERR_PEER_CERT_CHANGED, illegal_parameter alert). The handshake runs inside
+ * ctls_read under the current keys (application data meanwhile is still returned); the new
+ * keys take effect at each side's ChangeCipherSpec. While it runs, ctls_write accepts nothing
+ * and returns CTLS_WANT_READ (call ctls_read, which completes it). At most 4 renegotiations are
+ * accepted per minute per connection; more are refused like with allow = 0. */
+CTLS_API int ctls_config_set_renegotiation(ctls_config *cfg, int allow);
 /* Counters of the server's session cache (like SSL_CTX_sess_number / _hits / _misses). */
 typedef struct {
     size_t entries;     /* sessions held now */
@@ -352,8 +366,17 @@ CTLS_API ctls_session *ctls_session_parse(const uint8_t *in, size_t len);
 CTLS_API void ctls_session_free(ctls_session *sess);
 /* TLS 1.3 KeyUpdate; request_peer asks the peer to update its sending keys too. */
 CTLS_API int ctls_key_update(ctls_conn *conn, int request_peer);
-/* TLS 1.2 server: send HelloRequest (only with RFC 5746 secure renegotiation). */
+/* TLS 1.2 renegotiation (RFC 5746 secure renegotiation only; TLS 1.3 has none: BAD_STATE).
+ * Server: sends a HelloRequest. Client (only with ctls_config_set_renegotiation on): sends a
+ * ClientHello that starts a new handshake. Either way the handshake itself runs inside
+ * ctls_read (see ctls_config_set_renegotiation); a peer that refuses (warning
+ * no_renegotiation) makes ctls_read return CTLS_ERR_RENEGOTIATION_REFUSED (non-fatal) and the
+ * connection goes on with its current keys. CTLS_ERR_UNSUPPORTED without secure renegotiation;
+ * CTLS_ERR_BAD_STATE while a renegotiation is already running. */
 CTLS_API int ctls_renegotiate(ctls_conn *conn);
+/* TLS 1.2: renegotiation handshakes completed on this connection (0 after the first
+ * handshake, +1 each time a renegotiation's Finished messages are exchanged). */
+CTLS_API int ctls_renegotiations(ctls_conn *conn);
 /* TLS 1.3 server: post-handshake client authentication (RFC 8446 4.6.2; the client offered
  * it). Sends a CertificateRequest (fresh context, our signature schemes, the trust anchors'
  * names) now or with the next call, like ctls_key_update. The client's answer is processed

@@ -385,6 +385,13 @@ int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on)
     return 0;
 }
 
+int ctls_config_set_renegotiation(ctls_config *cfg, int allow)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    cfg->renegotiation = !!allow;
+    return 0;
+}
+
 int ctls_config_set_session_tickets(ctls_config *cfg, int count)
 {
     CTLS_GUARD(cfg_writable(cfg));

@@ -186,19 +186,20 @@ static int drain_post_handshake(ctls_conn *c)
         size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
         if (body > MSG_MAX_LEN) return CTLS_ERR_LIMIT;
         if (have < MSG_HEADER_LEN + body) return 0;
-        if (c->version == CTLS_TLS1_2)
+        if (c->version == CTLS_TLS1_2) { /* consumes it (hs/reneg12.c) */
             CTLS_GUARD(post12_handle(c, p[0], p, MSG_HEADER_LEN + body));
-        else
-            CTLS_GUARD(post13_handle(c, p[0], p, MSG_HEADER_LEN + body));
+            continue;
+        }
+        CTLS_GUARD(post13_handle(c, p[0], p, MSG_HEADER_LEN + body));
         hs_consume_message(c, MSG_HEADER_LEN + body);
     }
 }
 
 /* Read records until application data is available, close_notify arrives, or the transport
- * has nothing more. */
-static int read_records(ctls_conn *c)
+ * has nothing more; with reneg_only, also stop when no TLS 1.2 renegotiation runs (c->hs). */
+static int read_records(ctls_conn *c, int reneg_only)
 {
-    while (c->app_len == 0) {
+    while (c->app_len == 0 && (!reneg_only || c->hs)) {
         if (c->shutdown_flags & CTLS_RECEIVED_SHUTDOWN) return 0;
         uint8_t t;
         size_t off, n, rec;
@@ -222,6 +223,9 @@ static int read_records(ctls_conn *c)
         if (t == CT_APPLICATION_DATA) {
             if (buf_size(&c->hs_in))
                 return CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1: no interleaving */
+            /* RFC 5246 7.1 / 7.4.9: in a renegotiation, the Finished is the first message
+             * after the peer's ChangeCipherSpec */
+            if (c->hs && c->in_ccs_count) return CTLS_ERR_UNEXPECTED_MESSAGE;
             if (n == 0) {
                 buf_consume(&c->in, rec);
                 c->rd_direct_used = 0;
@@ -245,10 +249,13 @@ static int read_records(ctls_conn *c)
             rc = conn_handle_alert(c, data, n);
         } else if (t == CT_HANDSHAKE) {
             rc = buf_append(&c->hs_in, data, n, MSG_HEADER_LEN + MSG_MAX_LEN);
+        } else if (t == CT_CHANGE_CIPHER_SPEC && !buf_size(&c->hs_in)) {
+            rc = hs12_on_ccs(c); /* a renegotiation's (RFC 5246 7.1), allowed by deframe.c */
         } else {
             rc = CTLS_ERR_UNEXPECTED_MESSAGE;
         }
         buf_consume(&c->in, rec);
+        if (rc == CTLS_ERR_RENEGOTIATION_REFUSED) rc = reneg12_on_refusal(c);
         CTLS_GUARD(rc);
         if (t == CT_HANDSHAKE) CTLS_GUARD(drain_post_handshake(c));
     }
@@ -270,7 +277,7 @@ ssize_t ctls_read(ctls_conn *c, void *buf, size_t len)
         c->rd_direct_cap = len;
         c->rd_direct_used = 0;
     }
-    int rc = read_records(c);
+    int rc = read_records(c, 0);
     int direct = c->rd_direct_used;
     size_t direct_len = c->rd_direct_len;
     c->rd_direct = NULL;
@@ -323,6 +330,15 @@ ssize_t ctls_write(ctls_conn *c, const void *buf, size_t len)
     /* Earlier records first: nothing is accepted while they cannot leave. */
     int rc = io_flush(c);
     if (rc < 0) return conn_status(c, rc);
+    if (c->hs) {
+        /* A TLS 1.2 renegotiation runs: none of our application data inside it (peers such
+         * as OpenSSL refuse it once the ServerHello is out; RFC 5246 7.4.1.1 allows it only
+         * before the handshake starts). Progress it; application data that arrives meanwhile
+         * waits for ctls_read, and so does this write. */
+        rc = read_records(c, 1);
+        if (rc == 0 && c->hs) rc = CTLS_WANT_READ;
+        if (rc < 0) return conn_status(c, rc);
+    }
     if (c->transport == TRANSPORT_MEMORY && buf_size(&c->out) >= MEMORY_OUT_SOFT_MAX)
         return conn_status(c, CTLS_WANT_WRITE);
     const uint8_t *p = buf;
@@ -377,7 +393,7 @@ int ctls_shutdown(ctls_conn *c)
     /* A later call waits for the peer's close_notify; application data arriving meanwhile is
      * discarded (use ctls_read to receive it instead). */
     for (;;) {
-        rc = read_records(c);
+        rc = read_records(c, 0);
         if (rc < 0) return conn_status(c, rc);
         if (c->app_len) {
             buf_consume(&c->in, c->app_rec);
@@ -541,20 +557,31 @@ int ctls_renegotiate(ctls_conn *c)
 {
     if (!c) return CTLS_ERR_INVALID_ARG;
     if (c->fatal) return c->fatal;
-    /* TLS 1.3 has no renegotiation (RFC 8446 4.1.2) */
-    if (!c->hs_done || c->role != CTLS_SERVER || c->version != CTLS_TLS1_2 ||
-        (c->shutdown_flags & CTLS_SENT_SHUTDOWN))
+    /* TLS 1.3 has no renegotiation (RFC 8446 4.1.2); a client only with the opt-in; one at a
+     * time */
+    if (!c->hs_done || c->version != CTLS_TLS1_2 || (c->shutdown_flags & CTLS_SENT_SHUTDOWN) ||
+        (c->role == CTLS_CLIENT && !c->cfg->renegotiation) || c->hs)
         return CTLS_ERR_BAD_STATE;
-    /* RFC 5746 4.3: only over a connection with secure renegotiation. The client's answer
+    /* RFC 5746 4.3: only over a connection with secure renegotiation. The peer's answer
      * comes through ctls_read: a refusal (warning no_renegotiation) is
-     * CTLS_ERR_RENEGOTIATION_REFUSED; a ClientHello is answered with no_renegotiation too,
-     * since ctls does not run a second handshake on a connection. */
+     * CTLS_ERR_RENEGOTIATION_REFUSED; else the handshake runs there (hs/reneg12.c). */
     if (!c->secure_reneg) return CTLS_ERR_UNSUPPORTED;
     static const uint8_t hello_request[MSG_HEADER_LEN] = {MSG_HELLO_REQUEST, 0, 0, 0};
-    int rc = rec_write(c, CT_HANDSHAKE, hello_request, sizeof hello_request);
+    int rc;
+    if (c->role == CTLS_CLIENT) {
+        rc = reneg12_client_start(c);        /* the ClientHello */
+        if (rc == CTLS_ERR_LIMIT) return rc; /* the rate cap: the connection goes on */
+    } else {
+        rc = rec_write(c, CT_HANDSHAKE, hello_request, sizeof hello_request);
+    }
     if (rc == 0) rc = io_flush(c);
     if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED) rc = 0; /* leaves with the next call */
     return conn_status(c, rc);
+}
+
+int ctls_renegotiations(ctls_conn *c)
+{
+    return c ? c->renegotiations : 0;
 }
 
 int ctls_request_client_auth(ctls_conn *c)

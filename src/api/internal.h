@@ -47,6 +47,7 @@ struct ctls_config {
     int break_server_auth, break_cert_requested, quiet_shutdown;
     int tickets;
     int post_handshake_auth; /* client: offer post_handshake_auth (RFC 8446 4.2.6) */
+    int renegotiation;       /* TLS 1.2: renegotiation accepted (hs/reneg12.c) */
     int64_t verify_time;
     /* server: certificate_authorities for the CertificateRequest (RFC 8446 4.2.4), the
      * subjects of the anchors loaded from files (DistinguishedName list content); none when
@@ -133,6 +134,11 @@ struct ctls_conn {
     int close_notify_sent;
     int in_ccs_count;
     int secure_reneg; /* TLS 1.2: RFC 5746 secure renegotiation was negotiated */
+    /* RFC 5746 3.1: the verify_data of the last handshake's Finished messages, for the next
+     * renegotiation_info; the completed renegotiations and when the last ones started */
+    uint8_t reneg_client_vd[12], reneg_server_vd[12];
+    int renegotiations, reneg_starts;
+    int64_t reneg_started_ms[4];
     /* client certificate set on the connection (after CTLS_PAUSED_CERT_REQUESTED) */
     cfg_cert *conn_cert;
     ctls_der_list acceptable_cas;
@@ -206,7 +212,14 @@ void hs_state_free(ctls_conn *c);
 int client12_step(ctls_conn *c);
 int server12_step(ctls_conn *c);
 int hs12_on_ccs(ctls_conn *c);
+/* A post-handshake TLS 1.2 message complete at the front of hs_in (msg): refused, or run as
+ * part of a renegotiation (hs/reneg12.c); consumes it from hs_in. */
 int post12_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+/* Client: start a renegotiation (ClientHello); CTLS_ERR_LIMIT when not allowed now. */
+int reneg12_client_start(ctls_conn *c);
+/* The peer's warning no_renegotiation: CTLS_ERR_RENEGOTIATION_REFUSED (a client's own
+ * renegotiation is dropped) or CTLS_ERR_UNEXPECTED_MESSAGE in the middle of a handshake. */
+int reneg12_on_refusal(ctls_conn *c);
 /* Post-handshake messages (NewSessionTicket, KeyUpdate, and the CertificateRequest /
  * Certificate / CertificateVerify / Finished of post-handshake authentication) in ctls_read. */
 int post13_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);

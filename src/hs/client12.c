@@ -28,7 +28,7 @@
 #include "session/session.h"
 
 enum {
-    C12_WAIT_CERT = 100, /* distinct from the TLS 1.3 client's states */
+    C12_WAIT_CERT = HS12_FIRST_STATE,
     C12_WAIT_SKE,
     C12_WAIT_CR_DONE,
     C12_WAIT_DONE,
@@ -49,7 +49,7 @@ static const uint8_t empty_byte[1] = {0};
 static int offer_session12(ctls_conn *c, msg_client_hello *m)
 {
     hs_state *h = c->hs;
-    const ctls_session *s = sess_client_offer12(c);
+    const ctls_session *s = h->t12.reneg ? NULL : sess_client_offer12(c);
     m->ext_present |= EXT_BIT(EXT_SESSION_TICKET);
     m->session_ticket = (ctls_slice){empty_byte, 0};
     h->t12.offered = s != NULL;
@@ -71,14 +71,17 @@ int client12_prepare_hello(ctls_conn *c, msg_client_hello *m)
     static const uint8_t versions_both[] = {0x03, 0x04, 0x03, 0x03};
     static const uint8_t uncompressed[] = {0}; /* RFC 8422 5.1.2 */
     const ctls_config *cfg = c->cfg;
+    hs_state *h = c->hs;
     if (!hs_version_usable(cfg, CTLS_TLS1_2)) return 0; /* TLS 1.3 only */
     m->ext_present |= EXT_BIT(EXT_EXTENDED_MASTER_SECRET) | EXT_BIT(EXT_RENEGOTIATION_INFO) |
                       EXT_BIT(EXT_EC_POINT_FORMATS);
     /* RFC 5746 3.4: an empty renegotiation_info on the initial handshake (instead of the
-     * TLS_EMPTY_RENEGOTIATION_INFO_SCSV) */
+     * TLS_EMPTY_RENEGOTIATION_INFO_SCSV); 3.5: client_verify_data in a renegotiation */
     m->renegotiation_info = (ctls_slice){empty_byte, 0};
+    if (h->t12.reneg)
+        m->renegotiation_info = (ctls_slice){c->reneg_client_vd, HS12_VERIFY_DATA_LEN};
     m->ec_point_formats = (ctls_slice){uncompressed, sizeof uncompressed};
-    if (hs_version_usable(cfg, CTLS_TLS1_3)) {
+    if (hs_version_usable(cfg, CTLS_TLS1_3) && !h->t12.reneg) {
         m->supported_versions = (ctls_slice){versions_both, sizeof versions_both};
         return offer_session12(c, m);
     }
@@ -88,7 +91,7 @@ int client12_prepare_hello(ctls_conn *c, msg_client_hello *m)
         ~(EXT_BIT(EXT_SUPPORTED_VERSIONS) | EXT_BIT(EXT_KEY_SHARE) |
           EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES) | EXT_BIT(EXT_COOKIE) | EXT_BIT(EXT_PRE_SHARED_KEY) |
           EXT_BIT(EXT_EARLY_DATA) | EXT_BIT(EXT_POST_HANDSHAKE_AUTH));
-    c->hs->session_id_len = 0;
+    h->session_id_len = 0;
     m->session_id = (ctls_slice){empty_byte, 0};
     return offer_session12(c, m);
 }
@@ -157,8 +160,12 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
     /* RFC 7627 5.3: we require the extended master secret (no session-hash-less secrets) */
     if (!(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return CTLS_ERR_HANDSHAKE_FAILURE;
     /* RFC 5746 3.4: we require secure renegotiation support; on the initial handshake the
-     * renegotiated_connection is empty, else handshake_failure */
-    if (!(m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO)) || m->renegotiation_info.len != 0)
+     * renegotiated_connection is empty, else handshake_failure; 3.5: in a renegotiation it
+     * is client_verify_data || server_verify_data */
+    if (!(m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO))) return CTLS_ERR_HANDSHAKE_FAILURE;
+    if (h->t12.reneg)
+        CTLS_GUARD(reneg12_check_info(c, m->renegotiation_info, 1));
+    else if (m->renegotiation_info.len != 0)
         return CTLS_ERR_HANDSHAKE_FAILURE;
     /* RFC 8422 5.2: the server's list must contain uncompressed */
     if ((m->ext_present & EXT_BIT(EXT_EC_POINT_FORMATS)) &&
@@ -208,6 +215,12 @@ static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     msg_certificate m;
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 1, &m));
     if (m.count == 0) return CTLS_ERR_DECODE; /* RFC 5246 7.4.2: ECDHE_* suites need one */
+    /* A renegotiation keeps the server we authenticated: another leaf is refused, the
+     * mitigation of BoringSSL and NSS (RFC 7627 1 and 5.4: the triple handshake changed the
+     * server certificate under renegotiation) */
+    if (c->hs->t12.reneg && (!c->peer_chain.count || c->peer_chain.len[0] != m.certs[0].len ||
+                             memcmp(c->peer_chain.der[0], m.certs[0].p, m.certs[0].len) != 0))
+        return CTLS_ERR_PEER_CERT_CHANGED;
     CTLS_GUARD(hs_take_peer_chain(c, &m));
     /* RFC 8422 5.3 / RFC 5246 7.4.2: the key must fit the suite's authentication */
     if (!hs12_key_fits_suite(c->hs->suite, c->hs->peer_key_type)) return CTLS_ERR_BAD_CERTIFICATE;
@@ -294,7 +307,9 @@ static int after_server_auth(ctls_conn *c)
         return 0;
     }
     int rc = hs_verify_peer_chain(c, CTLS_PURPOSE_SERVER_AUTH);
-    if (c->cfg->break_server_auth) return CTLS_PAUSED_SERVER_AUTH;
+    /* a renegotiation does not pause: the application accepted this very leaf (on_certificate
+     * refuses another) */
+    if (c->cfg->break_server_auth) return c->hs->t12.reneg ? 0 : CTLS_PAUSED_SERVER_AUTH;
     return rc;
 }
 
@@ -375,7 +390,8 @@ int client12_step(ctls_conn *c)
     case C12_WAIT_CR_DONE:
         if (type == MSG_CERTIFICATE_REQUEST) {
             rc = on_certificate_request(c, msg, len);
-            if (rc == 0 && c->cfg->break_cert_requested) {
+            /* no pause in a renegotiation: the configured certificate answers */
+            if (rc == 0 && c->cfg->break_cert_requested && !h->t12.reneg) {
                 hs_consume_message(c, len);
                 h->st = C12_PAUSED_CERT_REQ;
                 return CTLS_PAUSED_CERT_REQUESTED;
@@ -410,7 +426,8 @@ int client12_step(ctls_conn *c)
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(hs12_check_finished(c, msg, len));
         hs_consume_message(c, len);
-        /* nothing may follow the server's Finished in its flight (we never renegotiate) */
+        /* nothing may follow the server's Finished in its flight (RFC 5246 7.4.1.1: a
+         * HelloRequest comes in a flight of its own) */
         if (buf_size(&c->hs_in)) return CTLS_ERR_UNEXPECTED_MESSAGE;
         /* RFC 5246 7.3: resumed, our ChangeCipherSpec and Finished come last */
         if (h->t12.resumed) CTLS_GUARD(hs12_send_ccs_finished(c));

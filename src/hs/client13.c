@@ -57,7 +57,8 @@ static int offer_psk(ctls_conn *c, msg_client_hello *m, ctls_writer *ids, uint8_
 {
     hs_state *h = c->hs;
     /* RFC 8446 4.1.4: after a HelloRetryRequest only a PSK of its suite's hash */
-    const ctls_session *s = sess_client_offer(c, h->hrr ? h->suite->hash : 0);
+    /* a renegotiation offers no session (always a full handshake: hs/reneg12.c) */
+    const ctls_session *s = h->t12.reneg ? NULL : sess_client_offer(c, h->hrr ? h->suite->hash : 0);
     h->psk_offered = s != NULL;
     *out = s;
     if (!s) return 0;
@@ -116,7 +117,7 @@ static int send_client_hello(ctls_conn *c)
     wr_init(&sw, share, sizeof share);
     /* A key share only when TLS 1.3 can be negotiated: a TLS 1.2-only ClientHello carries
      * none (client12_prepare_hello drops the extension), and the key pair would be wasted. */
-    if (!h->kx && hs_version_usable(cfg, CTLS_TLS1_3)) {
+    if (!h->kx && hs_version_usable(cfg, CTLS_TLS1_3) && !h->t12.reneg) {
         h->kx_group = cfg->groups[0];
         CTLS_GUARD(ctls_kx_generate(h->kx_group, &h->kx));
     }
@@ -151,12 +152,13 @@ static int send_client_hello(ctls_conn *c)
         m.ext_present |= EXT_BIT(EXT_SERVER_NAME);
         m.server_name = (ctls_slice){(const uint8_t *)c->sni, strlen(c->sni)};
     }
-    if (cfg->alpn_len) {
+    /* ALPN is the connection's: a renegotiation keeps it (not offered again, as BoringSSL) */
+    if (cfg->alpn_len && !h->t12.reneg) {
         m.ext_present |= EXT_BIT(EXT_ALPN);
         m.alpn = (ctls_slice){cfg->alpn, cfg->alpn_len};
         h->offered_alpn = 1;
     }
-    pha13_offer(c, &m); /* post_handshake_auth (pha13.c) */
+    if (!h->t12.reneg) pha13_offer(c, &m); /* post_handshake_auth (pha13.c) */
     if (h->cookie) {
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
@@ -172,7 +174,17 @@ static int send_client_hello(ctls_conn *c)
     if (rc == 0) rc = encode_client_hello(c, &m, psk);
     wr_free(&ids);
     CTLS_GUARD(rc);
-    c->ccs_allowed = 1;
+    c->ccs_allowed = !h->t12.reneg; /* RFC 8446 D.4; a renegotiation's CCS comes later */
+    return 0;
+}
+
+int client13_reneg_hello(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    CTLS_GUARD(ctls_random(h->random, 32));
+    h->session_id_len = 0;
+    CTLS_GUARD(send_client_hello(c));
+    h->st = CL_WAIT_SH;
     return 0;
 }
 
@@ -234,14 +246,15 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(msg_server_hello_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     if (!(m.ext_present & EXT_BIT(EXT_SUPPORTED_VERSIONS))) {
         /* A TLS 1.2 (or older) answer. RFC 8446 4.1.3: a TLS 1.3 server marks a downgrade;
-         * we check for 1.2 when we offered 1.3, for 1.1 and below always. */
-        if ((hs_version_usable(c->cfg, CTLS_TLS1_3) &&
+         * we check for 1.2 when we offered 1.3 (not in a renegotiation), for 1.1 and below
+         * always. */
+        if ((hs_version_usable(c->cfg, CTLS_TLS1_3) && !h->t12.reneg &&
              memcmp(m.random + 24, downgrade12, 8) == 0) ||
             memcmp(m.random + 24, downgrade11, 8) == 0)
             return CTLS_ERR_ILLEGAL_PARAMETER;
         return client12_on_server_hello(c, &m, msg, len); /* client12.c */
     }
-    if (!hs_version_usable(c->cfg, CTLS_TLS1_3))
+    if (!hs_version_usable(c->cfg, CTLS_TLS1_3) || h->t12.reneg)
         return CTLS_ERR_ILLEGAL_PARAMETER; /* not offered */
     if (m.selected_version != CTLS_TLS1_3 || m.legacy_version != 0x0303)
         return CTLS_ERR_ILLEGAL_PARAMETER;

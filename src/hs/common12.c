@@ -1,13 +1,10 @@
 /* TLS 1.2 steps shared by the client and the server: the key schedule (RFC 5246 6.3, 8.1 with
  * RFC 7627 extended master secret), ChangeCipherSpec and Finished (RFC 5246 7.1, 7.4.9), the
- * ServerKeyExchange signed content (RFC 8422 5.4), and post-handshake messages (renegotiation
- * is refused, RFC 5746 / RFC 5246 7.2.2). */
+ * ServerKeyExchange signed content (RFC 8422 5.4). Renegotiation: hs/reneg12.c. */
 #include <string.h>
 
 #include "core/mem.h"
 #include "hs/common12.h"
-
-#define MAX_POST12_MESSAGES 32 /* HelloRequests / ClientHellos in a row without data */
 
 int hs_version_usable(const ctls_config *cfg, uint16_t v)
 {
@@ -85,15 +82,24 @@ int hs12_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc)
     return rc;
 }
 
+/* RFC 5746 3.1: each side keeps both verify_data of the last handshake for the next
+ * renegotiation_info. */
+static void keep_verify_data(ctls_conn *c, int client, const uint8_t vd[HS12_VERIFY_DATA_LEN])
+{
+    memcpy(client ? c->reneg_client_vd : c->reneg_server_vd, vd, HS12_VERIFY_DATA_LEN);
+}
+
 int hs12_send_ccs_finished(ctls_conn *c)
 {
     static const uint8_t one = 1;
-    /* RFC 5246 7.1: ChangeCipherSpec under the current (null) write state, then the new keys */
-    if (c->wr.aead) return CTLS_ERR_INTERNAL;
+    /* RFC 5246 7.1: ChangeCipherSpec under the current write state (null keys, or the
+     * connection's keys in a renegotiation: RFC 5746), then the new keys */
+    if (c->wr.aead && !c->hs->t12.reneg) return CTLS_ERR_INTERNAL;
     CTLS_GUARD(rec_write(c, CT_CHANGE_CIPHER_SPEC, &one, 1));
     CTLS_GUARD(hs12_install_keys(c, 1));
     uint8_t vd[HS12_VERIFY_DATA_LEN];
     CTLS_GUARD(verify_data(c, c->role == CTLS_CLIENT, vd));
+    keep_verify_data(c, c->role == CTLS_CLIENT, vd);
     msg_finished m = {.verify_data = {vd, sizeof vd}};
     return hs_send_encoded(c, &m, (hs_encode_fn)msg_finished_encode);
 }
@@ -107,12 +113,13 @@ int hs12_check_finished(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(verify_data(c, c->role != CTLS_CLIENT, vd));
     /* compared in constant time */
     if (!ctls_ct_equal(vd, m.verify_data.p, sizeof vd)) return CTLS_ERR_DECRYPT_ERROR;
+    keep_verify_data(c, c->role != CTLS_CLIENT, vd);
     return tr_add(&c->hs->tr, msg, len);
 }
 
 int hs12_on_ccs(ctls_conn *c)
 {
-    if (!c->hs || c->hs_done) return CTLS_ERR_UNEXPECTED_MESSAGE;
+    if (!c->hs || (c->hs_done && !c->hs->t12.reneg)) return CTLS_ERR_UNEXPECTED_MESSAGE;
     /* the role's state machine says whether a CCS fits now (RFC 5246 7.1) */
     CTLS_GUARD(c->role == CTLS_CLIENT ? client12_on_ccs(c) : server12_on_ccs(c));
     c->ccs_allowed = 0;
@@ -201,22 +208,4 @@ int hs12_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len)
         return CTLS_ERR_DECRYPT_ERROR;
     c->peer_sig = m.scheme;
     return hs12_add(h, msg, len);
-}
-
-/* After the handshake: we never renegotiate. RFC 5246 7.2.2 / 7.4.1.1: a client answers a
- * HelloRequest with a no_renegotiation warning; a server answers a ClientHello the same way.
- * The connection goes on. */
-int post12_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len)
-{
-    if (c->role == CTLS_CLIENT && type == MSG_HELLO_REQUEST) {
-        CTLS_GUARD(msg_empty_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN));
-    } else if (c->role == CTLS_SERVER && type == MSG_CLIENT_HELLO) {
-        msg_client_hello m;
-        CTLS_GUARD(msg_client_hello_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
-    } else {
-        return CTLS_ERR_UNEXPECTED_MESSAGE;
-    }
-    if (++c->key_updates > MAX_POST12_MESSAGES) return CTLS_ERR_LIMIT;
-    if (c->shutdown_flags & CTLS_SENT_SHUTDOWN) return 0;
-    return rec_send_alert(c, 1, CTLS_ALERT_NO_RENEGOTIATION);
 }

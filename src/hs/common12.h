@@ -42,6 +42,13 @@ int hs12_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc);
  * (against its leaf key, a scheme from cfg->sigs). */
 int hs12_sign_transcript(ctls_conn *c, const cfg_cert *cert, uint16_t scheme);
 int hs12_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len);
+/* Renegotiation (hs/reneg12.c, RFC 5746 3): the renegotiation_info content of this
+ * connection's last handshake: client_verify_data [|| server_verify_data when both]; checked
+ * in constant time (CTLS_ERR_HANDSHAKE_FAILURE when it differs). */
+size_t reneg12_info(const ctls_conn *c, int both, uint8_t out[2 * HS12_VERIFY_DATA_LEN]);
+int reneg12_check_info(const ctls_conn *c, ctls_slice ri, int both);
+/* Client: the renegotiation's ClientHello (client13.c), on a state reneg12.c created. */
+int client13_reneg_hello(ctls_conn *c);
 /* RFC 5246 7.4.4 ClientCertificateType */
 #define HS12_CERT_TYPE_RSA_SIGN 1
 #define HS12_CERT_TYPE_ECDSA_SIGN 64

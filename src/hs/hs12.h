@@ -12,6 +12,9 @@
 
 #define HS12_MASTER_LEN 48      /* RFC 5246 8.1 */
 #define HS12_VERIFY_DATA_LEN 12 /* RFC 5246 7.4.9 */
+/* the first state of the TLS 1.2 state machines, distinct from the TLS 1.3 ones (a client's
+ * renegotiation starts in client13.c's CL_WAIT_SH, below it) */
+#define HS12_FIRST_STATE 100
 
 typedef struct {
     uint8_t client_random[32], server_random[32];
@@ -29,6 +32,8 @@ typedef struct {
     int ticket_next; /* a NewSessionTicket comes (client: expected; server: to send) */
     int cache_id;    /* server: new_id went out in the ServerHello; cache the session */
     uint8_t new_id[32];
+    /* a renegotiation (hs/reneg12.c): on an established connection, under its keys */
+    int reneg;
 } hs12_state;
 
 #define HS12_CT_RSA 1u

@@ -36,7 +36,7 @@
 #include "session/session.h"
 
 enum {
-    S12_WAIT_CERT = 100, /* distinct from the TLS 1.3 server's states */
+    S12_WAIT_CERT = HS12_FIRST_STATE,
     S12_WAIT_CKE,
     S12_WAIT_CV,
     S12_WAIT_CCS,
@@ -121,12 +121,21 @@ static int check_client_hello(ctls_conn *c, const msg_client_hello *m, sv12_choi
         return CTLS_ERR_INAPPROPRIATE_FALLBACK;
     /* RFC 7627 5.3: our policy: no handshake without the extended master secret */
     if (!(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return CTLS_ERR_HANDSHAKE_FAILURE;
-    /* RFC 5746 3.6: the SCSV or an empty renegotiation_info */
-    if (m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO)) {
+    if (c->hs->t12.reneg) {
+        /* RFC 5746 3.7: no SCSV, and renegotiation_info = client_verify_data, else
+         * handshake_failure */
+        if (msg_u16_contains(m->cipher_suites, SCSV_RENEGOTIATION) ||
+            !(m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO)))
+            return CTLS_ERR_HANDSHAKE_FAILURE;
+        CTLS_GUARD(reneg12_check_info(c, m->renegotiation_info, 0));
+        ch->secure_reneg = 1;
+    } else if (m->ext_present & EXT_BIT(EXT_RENEGOTIATION_INFO)) {
+        /* RFC 5746 3.6: the SCSV or an empty renegotiation_info */
         if (m->renegotiation_info.len != 0) return CTLS_ERR_HANDSHAKE_FAILURE;
         ch->secure_reneg = 1;
     }
-    if (msg_u16_contains(m->cipher_suites, SCSV_RENEGOTIATION)) ch->secure_reneg = 1;
+    if (!c->hs->t12.reneg && msg_u16_contains(m->cipher_suites, SCSV_RENEGOTIATION))
+        ch->secure_reneg = 1;
     /* RFC 5246 7.4.1.4.1 (we accept no SHA-1 default) and RFC 8422 4 (no default curves) */
     if (!(m->ext_present & EXT_BIT(EXT_SIGNATURE_ALGORITHMS)) ||
         !(m->ext_present & EXT_BIT(EXT_SUPPORTED_GROUPS)))
@@ -147,17 +156,21 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
     memset(&sh, 0, sizeof sh);
     sh.legacy_version = CTLS_TLS1_2;
     CTLS_GUARD(ctls_random(sh.random, 32));
-    /* RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so */
-    if (hs_version_usable(c->cfg, CTLS_TLS1_3))
+    /* RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so (not in a
+     * renegotiation, which cannot change the version) */
+    if (hs_version_usable(c->cfg, CTLS_TLS1_3) && !h->t12.reneg)
         memcpy(sh.random + 24, hs12_downgrade_sentinel, sizeof hs12_downgrade_sentinel);
     /* RFC 5246 7.4.1.3: an empty session id on a full handshake unless the session goes into
      * the cache; RFC 5077 3.4 / RFC 5246 7.4.1.3: the client's session id echoed on resumption */
     sh.session_id = ch->session_id.len ? ch->session_id : (ctls_slice){empty_byte, 0};
     sh.cipher_suite = ch->suite->id;
     sh.ext_present = EXT_BIT(EXT_EXTENDED_MASTER_SECRET);
+    uint8_t ri[2 * HS12_VERIFY_DATA_LEN];
     if (ch->secure_reneg) {
         sh.ext_present |= EXT_BIT(EXT_RENEGOTIATION_INFO); /* RFC 5746 3.6: empty */
         sh.renegotiation_info = (ctls_slice){empty_byte, 0};
+        /* RFC 5746 3.7: client_verify_data || server_verify_data in a renegotiation */
+        if (h->t12.reneg) sh.renegotiation_info = (ctls_slice){ri, reneg12_info(c, 1, ri)};
     }
     if (ch->point_formats) {
         sh.ext_present |= EXT_BIT(EXT_EC_POINT_FORMATS);
@@ -264,7 +277,9 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     sv12_choice ch;
     memset(&ch, 0, sizeof ch);
     CTLS_GUARD(check_client_hello(c, m, &ch));
-    if (m->ext_present & EXT_BIT(EXT_SERVER_NAME)) {
+    /* the name and ALPN protocol are the connection's: a renegotiation keeps them */
+    int reneg = h->t12.reneg;
+    if ((m->ext_present & EXT_BIT(EXT_SERVER_NAME)) && !reneg) {
         c->sni = ctls_calloc(1, m->server_name.len + 1);
         if (!c->sni) return CTLS_ERR_NOMEM;
         memcpy(c->sni, m->server_name.p, m->server_name.len);
@@ -273,7 +288,8 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     ch.ticket = c->cfg->tickets > 0 && c->cfg->verify_mode == CTLS_VERIFY_NONE &&
                 (m->ext_present & EXT_BIT(EXT_SESSION_TICKET));
     uint16_t resumed_suite = 0;
-    int resumed = tickets12_open(c, m, h->t12.master, &resumed_suite);
+    /* RFC 5746 5 leaves it open; we always run a full handshake when renegotiating */
+    int resumed = reneg ? 0 : tickets12_open(c, m, h->t12.master, &resumed_suite);
     CTLS_GUARD(resumed);
     if (resumed) {
         /* RFC 5246 7.4.1.3: the session's suite */
@@ -287,7 +303,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
         h->t12.cache_id = cached;
         if (cached) ch.session_id = (ctls_slice){h->t12.new_id, sizeof h->t12.new_id};
     }
-    CTLS_GUARD(hs_choose_alpn(c->cfg, m, &ch.alpn));
+    if (!reneg) CTLS_GUARD(hs_choose_alpn(c->cfg, m, &ch.alpn));
     /* RFC 5246 7.4: nothing may follow the ClientHello before our flight */
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     h->suite = ch.suite;

@@ -98,10 +98,19 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
 
     if (t == CT_CHANGE_CIPHER_SPEC) {
         /* RFC 8446 5: a single 0x01 byte, unprotected, only during the handshake. */
-        if (!c->ccs_allowed || length != 1 || body[0] != 0x01) return CTLS_ERR_UNEXPECTED_MESSAGE;
-        if (++c->in_ccs_count > 1) return CTLS_ERR_UNEXPECTED_MESSAGE;
-        /* RFC 5246 7.1: in TLS 1.2 the one real CCS comes under the old (null) keys. */
-        if (c->version == CTLS_TLS1_2 && c->rd.aead) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (!c->ccs_allowed || ++c->in_ccs_count > 1) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        if (c->version == CTLS_TLS1_2 && c->rd.aead) {
+            /* RFC 5246 7.1: in TLS 1.2 the one real CCS comes under the current read state:
+             * the null keys in the first handshake, the connection's keys in a
+             * renegotiation (hs/reneg12.c) */
+            if (!c->hs_done) return CTLS_ERR_UNEXPECTED_MESSAGE;
+            size_t poff;
+            CTLS_GUARD(rec_open12(&c->rd, t, body, length, &poff, &plen));
+            body += poff;
+            *off += poff;
+            length = (uint16_t)plen;
+        }
+        if (length != 1 || body[0] != 0x01) return CTLS_ERR_UNEXPECTED_MESSAGE;
         *type = t;
         *len = 1;
         return 0;

@@ -313,6 +313,39 @@ gnutls_resumed() {
         [ "$(grep -c "^version: TLSv$2" "$TMP/$1.srv.err")" -eq 2 ]
 }
 
+# ossl_stdin_cmd NAME VERSION CMD TAG CLIENT-ARGS...: openssl s_server VERSION (-tls1_2 /
+# -tls1_3; server-ecdsa, -CAfile ca.pem, -msg log in $TMP/NAME.msg), CMD typed on its stdin once
+# ctls-client (CLIENT-ARGS, stdin from the fifo NAME.cin) completed its handshake, then the
+# lines "server TAG NAME" and "client TAG NAME" cross; CLI_RC as ctls_cli_fifo.
+ossl_stdin_cmd() {
+    local name=$1 version=$2 cmd=$3 tag=$4
+    shift 4
+    PORT=$(free_port)
+    mkfifo "$TMP/$name.fifo" "$TMP/$name.cin"
+    BG_STDIN=$TMP/$name.fifo
+    bg "$name.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 "$version" \
+        $(cert_args_ossl server-ecdsa) -CAfile "$CERTS/ca.pem" -msg -msgfile "$TMP/$name.msg"
+    SRV=$BG_PID
+    exec 7>"$TMP/$name.fifo"
+    wait_listen "$PORT" 10
+    (
+        wait_file_text "$TMP/$name.cli.err" "peer-certs:" "$T" && sleep 0.3
+        echo "$cmd" >&7
+        sleep 1
+        echo "server $tag $name" >&7
+    ) &
+    local feeder=$!
+    (
+        wait_file_text "$TMP/$name.cli.out" "server $tag $name" "$T"
+        echo "client $tag $name"
+        wait_file_text "$TMP/$name.srv.out" "client $tag $name" "$T"
+    ) >"$TMP/$name.cin" &
+    ctls_cli_fifo "$name" "$@"
+    wait_pid $feeder 5 >/dev/null 2>&1
+    exec 7>&-
+    wait_pid "$SRV" 10 >/dev/null 2>&1
+}
+
 # hold_stdin NAME: makes BG_STDIN a fifo that stays open (no EOF) for the whole test, for peers
 # that close the connection at their stdin EOF (openssl s_server does, even with -quiet).
 hold_stdin() {

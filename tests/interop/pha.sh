@@ -18,30 +18,7 @@
 ossl_pha() {
     local name=$1
     shift
-    PORT=$(free_port)
-    mkfifo "$TMP/$name.fifo" "$TMP/$name.cin"
-    BG_STDIN=$TMP/$name.fifo
-    bg "$name.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 \
-        $(cert_args_ossl server-ecdsa) -CAfile "$CERTS/ca.pem" -msg -msgfile "$TMP/$name.msg"
-    SRV=$BG_PID
-    exec 7>"$TMP/$name.fifo"
-    wait_listen "$PORT" 10
-    (
-        wait_file_text "$TMP/$name.cli.err" "peer-certs:" "$T" && sleep 0.3
-        echo c >&7
-        sleep 0.5
-        echo "server after pha $name" >&7
-    ) &
-    local feeder=$!
-    (
-        wait_file_text "$TMP/$name.cli.out" "server after pha $name" "$T"
-        echo "client after pha $name"
-        wait_file_text "$TMP/$name.srv.out" "client after pha $name" "$T"
-    ) >"$TMP/$name.cin" &
-    ctls_cli_fifo "$name" "$@"
-    wait_pid $feeder 5 >/dev/null 2>&1
-    exec 7>&-
-    wait_pid "$SRV" 10 >/dev/null 2>&1
+    ossl_stdin_cmd "$name" -tls1_3 c "after pha" "$@"
 }
 
 # data_flowed NAME: the lines sent after the request crossed both ways.

@@ -401,6 +401,29 @@ int tool_request_client_auth(ctls_conn *conn)
     return rc;
 }
 
+/* renegotiations completed on this thread's connection and reported */
+static _Thread_local int reneg_seen;
+
+int tool_renegotiate(ctls_conn *conn)
+{
+    int rc = ctls_renegotiate(conn);
+    if (rc == CTLS_ERR_BAD_STATE || rc == CTLS_ERR_UNSUPPORTED || rc == CTLS_ERR_LIMIT) {
+        fprintf(stderr, "renegotiation: not started (%s)\n", ctls_strerror(rc));
+        return 0;
+    }
+    return rc;
+}
+
+static void reneg_report(ctls_conn *conn)
+{
+    int n = ctls_renegotiations(conn);
+    if (n == reneg_seen) return;
+    reneg_seen = n;
+    fprintf(stderr, "renegotiations: %d\nverify: %s\n", n,
+            tool_verify_text(ctls_verify_result(conn)));
+    fflush(stderr);
+}
+
 /* The client's answer to --pha was processed (inside ctls_read): report it once. */
 static void pha_report(ctls_conn *conn)
 {
@@ -419,6 +442,7 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
     int in_eof = 0;
     int sent_close = 0, want_out = 0;
 
+    reneg_seen = ctls_renegotiations(conn);
     if (tool_set_nonblock(fd, 1) < 0) return CTLS_ERR_IO;
     for (;;) {
         int progress = 0;
@@ -474,6 +498,7 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
         while (!echo || plen == 0) {
             ssize_t n = ctls_read(conn, rbuf, sizeof rbuf);
             pha_report(conn);
+            reneg_report(conn);
             if (n > 0) {
                 progress = 1;
                 if (echo) {
@@ -494,6 +519,11 @@ int tool_pump(ctls_conn *conn, int fd, int in_fd, int out_fd, int echo)
                 return rc == CTLS_ERR_TIMEOUT || rc == CTLS_ERR_IO ? 0 : rc;
             }
             if (n == CTLS_INTERRUPTED) continue;
+            if (n == CTLS_ERR_RENEGOTIATION_REFUSED) { /* the connection goes on */
+                fprintf(stderr, "renegotiation: refused\n");
+                fflush(stderr);
+                continue;
+            }
             if (n == CTLS_WANT_WRITE) {
                 want_out = 1;
                 break;
