@@ -158,7 +158,8 @@ static inline ctls_config *fz_config_full(int role, unsigned opt)
          * after the tickets than every later one (a post-handshake CertificateRequest's
          * context, a cache key). */
         struct sess_cfg *sc;
-        fz_rng cfg_rng = {0xC0F16};
+        static fz_rng cfg_rng; /* stays the hook until the next fz_use */
+        cfg_rng.s = 0xC0F16;
         ctls_random_set_test_hook(fz_rng_fill, &cfg_rng);
         if (role == CTLS_SERVER && sess_cfg_get(cfg, &sc) != 0) abort();
     }
