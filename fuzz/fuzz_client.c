@@ -1,13 +1,15 @@
 /* Fuzz target: a TLS 1.3 client after its ClientHello, fed the "server's" records. The input is
  * an option byte (fuzz_common.h FZ_OPT_*) then chunks; protected chunks are sealed with the
  * client's current read keys, so mutations reach EncryptedExtensions, Certificate (and the
- * X.509 checks), CertificateVerify, Finished and the post-handshake messages. */
+ * X.509 checks), CertificateVerify, Finished and the post-handshake messages (with FZ_OPT_PHA
+ * a CertificateRequest too: the client offered post_handshake_auth and answers it with its
+ * certificate inside ctls_read). */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
-    fz_rng_reset();
+    fz_input_begin(data[0]);
     ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, data[0]));
     if (!c) return 0;
     ctls_conn_set_server_name(c, "fuzz.example");

@@ -26,6 +26,8 @@
 #include "crypto/crypto.h"
 #include "fuzz_keys.h"
 #include "record/record.h"
+#include "session/cache.h"
+#include "session/session.h"
 
 /* ---- fixed randomness: one stream per role, reset for every input ---- */
 typedef struct {
@@ -67,15 +69,29 @@ enum {
     FZ_OPT_HRR = 2,         /* server prefers secp256r1, client shares x25519: HelloRetryRequest */
     FZ_OPT_ALPN = 4,        /* both sides configure ALPN */
     FZ_OPT_TLS12 = 8,       /* both sides TLS 1.2 only */
-    FZ_OPT_MASK = 15,
+    FZ_OPT_BASE = 15,       /* the options fuzz_record reads (its high nibble is a split) */
+    /* client: offers post_handshake_auth and has a certificate; server: sends
+     * CertificateRequests once connected (fz_pha_requests), the input answers them */
+    FZ_OPT_PHA = 16,
+    FZ_OPT_CACHE = 32,     /* server: session cache on, primed with one session (fz_cache_load) */
+    FZ_OPT_PHA_TWICE = 64, /* server with FZ_OPT_PHA: two requests at once instead of one */
+    FZ_OPT_CFG = 63,       /* the options that make a configuration */
+    FZ_OPT_MASK = 127,
 };
 
-static ctls_config *fz_cfg_cache[2][FZ_OPT_MASK + 1];
+static ctls_config *fz_cfg_cache[2][FZ_OPT_CFG + 1];
+
+static inline ctls_config **fz_config_slot(int role, unsigned opt)
+{
+    opt &= FZ_OPT_CFG;
+    if (role != CTLS_SERVER) opt &= ~(unsigned)FZ_OPT_CACHE; /* a server option */
+    return &fz_cfg_cache[role == CTLS_SERVER][opt];
+}
 
 static inline ctls_config *fz_config(int role, unsigned opt)
 {
-    opt &= FZ_OPT_MASK;
-    ctls_config **slot = &fz_cfg_cache[role == CTLS_SERVER][opt];
+    opt &= FZ_OPT_CFG;
+    ctls_config **slot = fz_config_slot(role, opt);
     if (*slot) return *slot;
     ctls_config *cfg = ctls_config_new(role);
     if (!cfg) abort();
@@ -91,8 +107,14 @@ static inline ctls_config *fz_config(int role, unsigned opt)
             abort();
         if (opt & FZ_OPT_CLIENT_AUTH) ctls_config_set_verify(cfg, CTLS_VERIFY_REQUIRE_PEER);
         if (opt & FZ_OPT_HRR) ctls_config_set_groups(cfg, "secp256r1");
+        if (opt & FZ_OPT_CACHE) {
+            if (ctls_config_set_session_cache(cfg, 8) != 0) abort();
+            /* TLS 1.2: a ticket would take the place of the session ID (RFC 5077 3.4) */
+            if (opt & FZ_OPT_TLS12) ctls_config_set_session_tickets(cfg, 0);
+        }
     } else {
-        if (opt & FZ_OPT_CLIENT_AUTH)
+        if (opt & FZ_OPT_PHA) ctls_config_set_post_handshake_auth(cfg, 1);
+        if (opt & (FZ_OPT_CLIENT_AUTH | FZ_OPT_PHA))
             if (ctls_config_add_cert_chain_mem(cfg, fuzz_client_pem, sizeof fuzz_client_pem - 1,
                                                fuzz_client_key, sizeof fuzz_client_key - 1) != 0)
                 abort();
@@ -126,15 +148,44 @@ static inline void fz_config_trust(ctls_config *cfg)
 
 static inline ctls_config *fz_config_full(int role, unsigned opt)
 {
-    opt &= FZ_OPT_MASK;
-    int fresh = fz_cfg_cache[role == CTLS_SERVER][opt] == NULL;
+    int fresh = *fz_config_slot(role, opt) == NULL;
     ctls_config *cfg = fz_config(role, opt);
-    if (fresh) fz_config_trust(cfg);
+    if (fresh) {
+        fz_config_trust(cfg);
+        /* The server's ticket key is made on first use, from the random stream of the
+         * connection at hand: make it now from a stream of its own, or the first input of a
+         * process (and gen_corpus, with fresh configs) would see a different server stream
+         * after the tickets than every later one (a post-handshake CertificateRequest's
+         * context, a cache key). */
+        struct sess_cfg *sc;
+        static fz_rng cfg_rng; /* stays the hook until the next fz_use */
+        cfg_rng.s = 0xC0F16;
+        ctls_random_set_test_hook(fz_rng_fill, &cfg_rng);
+        if (role == CTLS_SERVER && sess_cfg_get(cfg, &sc) != 0) abort();
+    }
     return cfg;
 }
 
 /* ---- driving a connection ---- */
 static uint8_t fz_scratch[16384];
+
+/* Server with FZ_OPT_PHA: CertificateRequests still to send once connected (set per input by
+ * fz_input_begin; sent by fz_pha_kick from fz_drive / fz_step, so at the same point of the
+ * random stream in the fuzz targets and in gen_corpus). */
+static unsigned fz_pha_requests;
+
+static inline void fz_input_begin(unsigned opt)
+{
+    fz_rng_reset();
+    fz_pha_requests = !(opt & FZ_OPT_PHA) ? 0 : (opt & FZ_OPT_PHA_TWICE) ? 2 : 1;
+}
+
+static inline void fz_pha_kick(ctls_conn *c)
+{
+    if (c->role != CTLS_SERVER || ctls_state(c) != CTLS_STATE_CONNECTED) return;
+    for (; fz_pha_requests; fz_pha_requests--)
+        (void)ctls_request_client_auth(c);
+}
 
 /* Throw away what the connection wants to send. */
 static inline void fz_drain(ctls_conn *c)
@@ -160,6 +211,7 @@ static inline int fz_drive(ctls_conn *c)
             }
             if (rc == 0) continue;
         } else {
+            fz_pha_kick(c);
             ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
             if (n > 0) {
                 /* echo a little back: exercises the write side under current keys */
@@ -239,6 +291,112 @@ static inline void fz_run_chunks(ctls_conn *c, const uint8_t *data, size_t size)
     }
     (void)ctls_conn_feed_eof(c);
     (void)fz_drive(c);
+}
+
+/* Run c until it waits for input (handshake, then reads), keeping its output; <0 on failure.
+ * For two connections talking in memory (fz_cache_load, gen_corpus). */
+static inline int fz_step(ctls_conn *c)
+{
+    for (;;) {
+        fz_use(c);
+        if (ctls_state(c) == CTLS_STATE_HANDSHAKE || ctls_state(c) == CTLS_STATE_IDLE) {
+            int rc = ctls_handshake(c);
+            if (rc == CTLS_PAUSED_SERVER_AUTH) {
+                ctls_accept_peer(c);
+                continue;
+            }
+            if (rc == 0) continue;
+            return rc == CTLS_WANT_READ ? 0 : rc;
+        }
+        fz_pha_kick(c);
+        ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
+        if (n > 0) continue;
+        return n == CTLS_WANT_READ || n == 0 ? 0 : (int)n;
+    }
+}
+
+/* ---- FZ_OPT_CACHE: a server cache holding one session of ours ----
+ * Once per process and configuration a real handshake (fixed randomness) fills the cache;
+ * the entry naming the client's session (its TLS 1.3 ticket or TLS 1.2 session ID) is kept.
+ * For every input the cache is emptied and that entry put back, issued now: inputs stay
+ * independent (TLS 1.3 entries are single-use) and a recorded resumption (gen_corpus)
+ * replays. */
+typedef struct {
+    int primed, have;
+    uint8_t key[CACHE_KEY_LEN];
+    cache_state st;
+    ctls_session *sess; /* the client's session (gen_corpus resumes with it) */
+} fz_cached;
+
+static fz_cached fz_cached_tab[FZ_OPT_CFG + 1];
+
+/* Move what from has to send into to; <0 on failure. */
+static inline int fz_pass(ctls_conn *from, ctls_conn *to)
+{
+    const void *p;
+    size_t n;
+    while ((n = ctls_conn_output(from, &p)) > 0) {
+        size_t used = 0;
+        if (ctls_conn_feed(to, p, n, &used) != 0 || used == 0) return -1;
+        ctls_conn_consume_output(from, used);
+        if (fz_step(to) != 0) return -1;
+    }
+    return 0;
+}
+
+static inline void fz_cache_prime(ctls_config *scfg, unsigned opt, fz_cached *e)
+{
+    e->primed = 1;
+    fz_rng_reset();
+    fz_pha_requests = 0;
+    ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, opt & ~(unsigned)FZ_OPT_CACHE));
+    ctls_conn *s = ctls_conn_new(scfg);
+    if (c && s) {
+        ctls_conn_set_server_name(c, "fuzz.example");
+        int rc = fz_step(s);
+        for (int i = 0; i < 8 && rc == 0; i++) {
+            rc = fz_step(c);
+            if (rc == 0) rc = fz_pass(c, s);
+            if (rc == 0) rc = fz_pass(s, c);
+        }
+        ctls_session *sess = ctls_conn_get_session(c);
+        const uint8_t *key = NULL;
+        if (sess && sess->version == CTLS_TLS1_3 && sess->ticket_len == CACHE_KEY_LEN)
+            key = sess->ticket;
+        if (sess && sess->version == CTLS_TLS1_2 && sess->session_id_len == CACHE_KEY_LEN)
+            key = sess->session_id;
+        if (key &&
+            cache_get(scfg->cache, key, CACHE_KEY_LEN, sess->version, sess_wall_ms(), &e->st)) {
+            /* Fixed key and secret on both sides: a TLS 1.2 master secret depends on the
+             * ECDSA signature in the priming handshake (random nonce, not ours to fix). */
+            memset(e->key, 0xCA, CACHE_KEY_LEN);
+            memcpy((uint8_t *)key, e->key, CACHE_KEY_LEN);
+            memset(e->st.secret, 0x5E, e->st.secret_len);
+            memcpy(sess->psk, e->st.secret, e->st.secret_len);
+            e->have = 1;
+            e->sess = sess;
+        } else {
+            ctls_session_free(sess);
+        }
+    }
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+}
+
+/* Empty the cache of scfg (a server configuration with FZ_OPT_CACHE) and put the primed
+ * session back; returns the client's side of it (NULL when none), owned here. */
+static inline const ctls_session *fz_cache_load(ctls_config *scfg, unsigned opt)
+{
+    fz_cached *e = &fz_cached_tab[opt & FZ_OPT_CFG];
+    if (!e->primed) fz_cache_prime(scfg, opt, e);
+    cache_free(scfg->cache);
+    scfg->cache = NULL;
+    if (cache_new(8, &scfg->cache) != 0) abort();
+    if (e->have) {
+        e->st.issued_ms = (uint64_t)sess_wall_ms();
+        if (cache_put(scfg->cache, e->key, &e->st) != 0) abort();
+    }
+    return e->have ? e->sess : NULL;
 }
 
 /* CTLS_FUZZ_VERBOSE=1: say how far an input got (corpus debugging with the replay runner). */

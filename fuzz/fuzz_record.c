@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
     fz_rng_reset();
-    ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_SERVER, data[0]));
+    ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_SERVER, data[0] & FZ_OPT_BASE));
     if (!c) return 0;
     /* split 0: everything at once; otherwise pieces of 1, 2, 4, ... 16384 bytes */
     unsigned split = data[0] >> 4;

@@ -1,14 +1,20 @@
 /* Fuzz target: a TLS 1.3 server fed the "client's" records (ClientHello, a second ClientHello
  * after HelloRetryRequest, Certificate, CertificateVerify, Finished, then application data,
  * KeyUpdate, alerts). Input: an option byte (fuzz_common.h FZ_OPT_*) then chunks; protected
- * chunks are sealed with the server's current read keys. */
+ * chunks are sealed with the server's current read keys. With FZ_OPT_PHA the server sends one
+ * or two post-handshake CertificateRequests once connected and the input answers them
+ * (Certificate, CertificateVerify, Finished under the client's application keys); with
+ * FZ_OPT_CACHE its session cache holds a session the ClientHello may resume (TLS 1.3 cache
+ * ticket or TLS 1.2 session ID). */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
-    fz_rng_reset();
-    ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_SERVER, data[0]));
+    ctls_config *cfg = fz_config_full(CTLS_SERVER, data[0]);
+    if (data[0] & FZ_OPT_CACHE) (void)fz_cache_load(cfg, data[0]);
+    fz_input_begin(data[0]);
+    ctls_conn *c = ctls_conn_new(cfg);
     if (!c) return 0;
     fz_run_chunks(c, data + 1, size - 1);
     fz_report(c);

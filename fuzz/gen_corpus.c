@@ -5,7 +5,9 @@
  *   OUTDIR/fuzz_record/<name>  option byte + the client's raw wire bytes
  *   OUTDIR/fuzz_msg/<name>     selector byte + one handshake message body
  * Each handshake also carries application data both ways, a KeyUpdate with update_requested
- * and close_notify. Usage: gen_corpus OUTDIR (fuzz/corpus in the repository). */
+ * and close_notify. Handshakes with options beyond FZ_OPT_BASE (post-handshake
+ * authentication, a cached resumption) only make fuzz_client / fuzz_server seeds.
+ * Usage: gen_corpus OUTDIR (fuzz/corpus in the repository). */
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -45,10 +47,12 @@ static void write_file(const char *target, const char *name, const void *p, size
 }
 
 static int g_msgs;
+static int g_base_only; /* handshakes with options beyond FZ_OPT_BASE: client/server seeds only */
 
 /* Every complete handshake message in a plaintext handshake payload, as a fuzz_msg input. */
 static void emit_msgs(const uint8_t *p, size_t n)
 {
+    if (g_base_only) return;
     while (n >= 4) {
         size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
         if (body + 4 > n) return;
@@ -62,26 +66,6 @@ static void emit_msgs(const uint8_t *p, size_t n)
         free(m);
         p += 4 + body;
         n -= 4 + body;
-    }
-}
-
-/* Run c until it waits for input (handshake, then reads); returns <0 on failure. */
-static int step(ctls_conn *c)
-{
-    for (;;) {
-        fz_use(c);
-        if (ctls_state(c) == CTLS_STATE_HANDSHAKE || ctls_state(c) == CTLS_STATE_IDLE) {
-            int rc = ctls_handshake(c);
-            if (rc == CTLS_PAUSED_SERVER_AUTH) {
-                ctls_accept_peer(c);
-                continue;
-            }
-            if (rc == 0) continue;
-            return rc == CTLS_WANT_READ ? 0 : rc;
-        }
-        ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
-        if (n > 0) continue;
-        return n == CTLS_WANT_READ || n == 0 ? 0 : (int)n;
     }
 }
 
@@ -134,7 +118,7 @@ static int transfer(ctls_conn *from, ctls_conn *to, gbuf *chunks, gbuf *raw)
         size_t used = 0;
         if (ctls_conn_feed(to, p, rl, &used) != 0 || used != rl) return -1;
         ctls_conn_consume_output(from, rl);
-        if (step(to) != 0) {
+        if (fz_step(to) != 0) {
             fprintf(stderr, "gen_corpus: peer failed\n");
             return -1;
         }
@@ -144,18 +128,30 @@ static int transfer(ctls_conn *from, ctls_conn *to, gbuf *chunks, gbuf *raw)
 
 static int one(unsigned opt)
 {
-    fz_rng_reset();
+    g_base_only = (opt & ~(unsigned)FZ_OPT_BASE) != 0;
+    /* FZ_OPT_CACHE: the client resumes the session the server's cache was primed with, as
+     * fuzz_server loads it */
+    const ctls_session *resume = NULL;
+    if (opt & FZ_OPT_CACHE) {
+        resume = fz_cache_load(fz_config_full(CTLS_SERVER, opt), opt);
+        if (!resume) {
+            fprintf(stderr, "gen_corpus: options %u: no session in the cache\n", opt);
+            return -1;
+        }
+    }
+    fz_input_begin(opt);
     ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, opt));
     ctls_conn *s = ctls_conn_new(fz_config_full(CTLS_SERVER, opt));
     ctls_conn_set_server_name(c, "fuzz.example");
+    if (resume && ctls_conn_set_session(c, resume) != 0) abort();
     gbuf cc = {0}, sc = {0}, raw = {0};
     uint8_t o = (uint8_t)opt;
     gb_add(&cc, &o, 1);
     gb_add(&sc, &o, 1);
     gb_add(&raw, &o, 1);
-    int rc = step(s);
+    int rc = fz_step(s);
     for (int i = 0; i < 8 && rc == 0; i++) {
-        if (rc == 0) rc = step(c);
+        if (rc == 0) rc = fz_step(c);
         if (rc == 0) rc = transfer(c, s, &sc, &raw);
         if (rc == 0) rc = transfer(s, c, &cc, NULL);
         if (ctls_state(c) == CTLS_STATE_CONNECTED && ctls_state(s) == CTLS_STATE_CONNECTED) break;
@@ -191,7 +187,17 @@ static int one(unsigned opt)
         rc = ctls_shutdown(s) == 1 ? 0 : -1;
     }
     if (rc == 0) rc = transfer(s, c, &cc, NULL);
-    if (rc == 0) {
+    /* the seeds must reach what the options are for */
+    if (rc == 0 && (opt & FZ_OPT_PHA) &&
+        (ctls_client_auth_pending(s) != 0 || ctls_peer_cert_count(s) != 1)) {
+        fprintf(stderr, "gen_corpus: options %u: post-handshake authentication incomplete\n", opt);
+        rc = -1;
+    }
+    if (rc == 0 && (opt & FZ_OPT_CACHE) && !ctls_session_resumed(s)) {
+        fprintf(stderr, "gen_corpus: options %u: the cached session was not resumed\n", opt);
+        rc = -1;
+    }
+    if (rc == 0 && !g_base_only) {
         /* fuzz_session: the client's session, once resumption exists (NULL before) */
         ctls_session *sess = ctls_conn_get_session(c);
         uint8_t ser[1 << 16];
@@ -206,8 +212,13 @@ static int one(unsigned opt)
     if (rc == 0) {
         char name[32];
         snprintf(name, sizeof name, "hs_opt%u", opt);
-        write_file("fuzz_client", name, cc.p, cc.n);
+        /* fuzz_client never holds a session: no client seed for a resumption */
+        if (!resume) write_file("fuzz_client", name, cc.p, cc.n);
         write_file("fuzz_server", name, sc.p, sc.n);
+    }
+    if (rc == 0 && !g_base_only) {
+        char name[32];
+        snprintf(name, sizeof name, "hs_opt%u", opt);
         write_file("fuzz_record", name, raw.p, raw.n);
         /* the same flight fed byte by byte and in 16-byte pieces (fuzz_record's split) */
         raw.p[0] = (uint8_t)(opt | 0x10);
@@ -226,7 +237,8 @@ static int one(unsigned opt)
             write_file("fuzz_record", name, ref, raw.n + 1);
             free(ref);
         }
-    } else {
+    }
+    if (rc != 0) {
         fprintf(stderr, "gen_corpus: handshake with options %u failed: %s / %s\n", opt,
                 ctls_strerror(ctls_state(c) == CTLS_STATE_ABORTED ? ctls_handshake(c) : 0),
                 ctls_strerror(ctls_state(s) == CTLS_STATE_ABORTED ? ctls_handshake(s) : 0));
@@ -291,6 +303,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof opts12 / sizeof opts12[0]; i++)
         if (one(opts12[i]) != 0)
             fprintf(stderr, "gen_corpus: no TLS 1.2 seed for options %u\n", opts12[i]);
+    /* post-handshake authentication (one request, two at once) and cached resumption (a TLS
+     * 1.3 cache ticket, a TLS 1.2 session ID) */
+    static const unsigned opts_ext[] = {FZ_OPT_PHA, FZ_OPT_PHA | FZ_OPT_PHA_TWICE, FZ_OPT_CACHE,
+                                        FZ_OPT_CACHE | FZ_OPT_TLS12};
+    for (size_t i = 0; i < sizeof opts_ext / sizeof opts_ext[0]; i++)
+        bad |= one(opts_ext[i]) != 0;
     x509_seeds();
     ctls_random_set_test_hook(NULL, NULL);
     return bad;
