@@ -7,7 +7,8 @@
  * ctrl 0x00: payload is raw wire bytes (any framing).
  * ctrl 0x80|T: payload is the plaintext of one record of content type T. While the
  *     connection has read keys, the harness protects it with a copy of those keys (the record
- *     the peer would have sent); before that it is framed as a plaintext record of type T.
+ *     the peer would have sent: TLS 1.3 or TLS 1.2 protection, after the connection's
+ *     version); before that it is framed as a plaintext record of type T.
  * ctrl T (0 < T < 0x80): a plaintext record of type T, never protected.
  * With fixed randomness and Ed25519 signatures a whole handshake is reproducible, so recorded
  * plaintext flights (fuzz/gen_corpus.c) replay exactly and mutations reach every state. */
@@ -75,8 +76,13 @@ enum {
     FZ_OPT_PHA = 16,
     FZ_OPT_CACHE = 32,     /* server: session cache on, primed with one session (fz_cache_load) */
     FZ_OPT_PHA_TWICE = 64, /* server with FZ_OPT_PHA: two requests at once instead of one */
-    FZ_OPT_CFG = 63,       /* the options that make a configuration */
-    FZ_OPT_MASK = 127,
+    /* TLS 1.2 renegotiation allowed on both sides (ctls_config_set_renegotiation); the server
+     * calls ctls_renegotiate (a HelloRequest) once connected (fz_kick), the client reads on:
+     * the input carries the peer's renegotiation flight (it matters once TLS 1.2 is
+     * negotiated, with FZ_OPT_TLS12) */
+    FZ_OPT_RENEG = 128,
+    FZ_OPT_CFG = 63 | FZ_OPT_RENEG, /* the options that make a configuration */
+    FZ_OPT_MASK = 255,
 };
 
 static ctls_config *fz_cfg_cache[2][FZ_OPT_CFG + 1];
@@ -124,6 +130,7 @@ static inline ctls_config *fz_config(int role, unsigned opt)
         ctls_config_set_break_on_server_auth(cfg, 1);
     }
     if (opt & FZ_OPT_TLS12) (void)ctls_config_set_versions(cfg, CTLS_TLS1_2, CTLS_TLS1_2);
+    if (opt & FZ_OPT_RENEG) ctls_config_set_renegotiation(cfg, 1);
     if (opt & FZ_OPT_ALPN)
         ctls_config_set_alpn(cfg, role == CTLS_SERVER ? "h2,http/1.1" : "http/1.1,h2");
     *slot = cfg;
@@ -169,22 +176,27 @@ static inline ctls_config *fz_config_full(int role, unsigned opt)
 /* ---- driving a connection ---- */
 static uint8_t fz_scratch[16384];
 
-/* Server with FZ_OPT_PHA: CertificateRequests still to send once connected (set per input by
- * fz_input_begin; sent by fz_pha_kick from fz_drive / fz_step, so at the same point of the
- * random stream in the fuzz targets and in gen_corpus). */
-static unsigned fz_pha_requests;
+/* Server with FZ_OPT_PHA: CertificateRequests still to send once connected; with
+ * FZ_OPT_RENEG: a renegotiation to ask for (set per input by fz_input_begin; sent by fz_kick
+ * from fz_drive / fz_step, so at the same point of the random stream in the fuzz targets and
+ * in gen_corpus). */
+static unsigned fz_pha_requests, fz_reneg_requests;
 
 static inline void fz_input_begin(unsigned opt)
 {
     fz_rng_reset();
     fz_pha_requests = !(opt & FZ_OPT_PHA) ? 0 : (opt & FZ_OPT_PHA_TWICE) ? 2 : 1;
+    fz_reneg_requests = (opt & FZ_OPT_RENEG) != 0;
 }
 
-static inline void fz_pha_kick(ctls_conn *c)
+static inline void fz_kick(ctls_conn *c)
 {
     if (c->role != CTLS_SERVER || ctls_state(c) != CTLS_STATE_CONNECTED) return;
     for (; fz_pha_requests; fz_pha_requests--)
         (void)ctls_request_client_auth(c);
+    /* a HelloRequest (TLS 1.2 only: BAD_STATE on TLS 1.3) */
+    for (; fz_reneg_requests; fz_reneg_requests--)
+        (void)ctls_renegotiate(c);
 }
 
 /* Throw away what the connection wants to send. */
@@ -211,7 +223,7 @@ static inline int fz_drive(ctls_conn *c)
             }
             if (rc == 0) continue;
         } else {
-            fz_pha_kick(c);
+            fz_kick(c);
             ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
             if (n > 0) {
                 /* echo a little back: exercises the write side under current keys */
@@ -255,6 +267,12 @@ static inline size_t fz_build_record(ctls_conn *c, uint8_t ctrl, const uint8_t *
         return n;
     }
     uint8_t type = ctrl & 0x7f;
+    if ((ctrl & 0x80) && c->rd.aead && c->version == CTLS_TLS1_2) {
+        rec_keys k = c->rd; /* as below */
+        if (n > REC_MAX_PLAIN) n = REC_MAX_PLAIN;
+        if (rec_seal12(&k, type, p, n, out) != 0) return 0;
+        return REC_HEADER_LEN + rec_overhead12(&k) + n;
+    }
     if ((ctrl & 0x80) && c->rd.aead) {
         size_t max = REC_MAX_CIPHER - 1 - CTLS_AEAD_TAG_LEN;
         if (n > max) n = max;
@@ -308,7 +326,7 @@ static inline int fz_step(ctls_conn *c)
             if (rc == 0) continue;
             return rc == CTLS_WANT_READ ? 0 : rc;
         }
-        fz_pha_kick(c);
+        fz_kick(c);
         ssize_t n = ctls_read(c, fz_scratch, sizeof fz_scratch);
         if (n > 0) continue;
         return n == CTLS_WANT_READ || n == 0 ? 0 : (int)n;
@@ -348,7 +366,7 @@ static inline void fz_cache_prime(ctls_config *scfg, unsigned opt, fz_cached *e)
 {
     e->primed = 1;
     fz_rng_reset();
-    fz_pha_requests = 0;
+    fz_pha_requests = fz_reneg_requests = 0;
     ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, opt & ~(unsigned)FZ_OPT_CACHE));
     ctls_conn *s = ctls_conn_new(scfg);
     if (c && s) {
@@ -404,10 +422,10 @@ static inline void fz_report(ctls_conn *c)
 {
     if (!getenv("CTLS_FUZZ_VERBOSE")) return;
     int st = ctls_state(c);
-    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d resumed=%d\n",
+    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d\n",
             c->role == CTLS_CLIENT ? "client" : "server", st,
             st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c),
-            ctls_session_resumed(c));
+            ctls_session_resumed(c), ctls_renegotiations(c));
 }
 
 #endif

@@ -6,7 +6,8 @@
  *   OUTDIR/fuzz_msg/<name>     selector byte + one handshake message body
  * Each handshake also carries application data both ways, a KeyUpdate with update_requested
  * and close_notify. Handshakes with options beyond FZ_OPT_BASE (post-handshake
- * authentication, a cached resumption) only make fuzz_client / fuzz_server seeds.
+ * authentication, a cached resumption, a TLS 1.2 renegotiation) only make fuzz_client /
+ * fuzz_server seeds.
  * Usage: gen_corpus OUTDIR (fuzz/corpus in the repository). */
 #include <errno.h>
 #include <stdio.h>
@@ -81,13 +82,24 @@ static int transfer(ctls_conn *from, ctls_conn *to, gbuf *chunks, gbuf *raw)
         if (raw) gb_add(raw, p, rl);
         uint8_t hdr[3];
         if (to->version == CTLS_TLS1_2 && to->rd.aead) {
-            /* TLS 1.2 protection is not the harness's: keep the record as raw wire bytes
-             * (it replays exactly: keys and explicit nonces are deterministic) */
-            hdr[0] = 0;
-            hdr[1] = (uint8_t)(rl >> 8);
-            hdr[2] = (uint8_t)rl;
+            /* TLS 1.2 protection: kept as plaintext too (the harness seals it again with the
+             * same keys and sequence number: the explicit nonce is the sequence number) */
+            uint8_t *copy = malloc(rl);
+            memcpy(copy, p, rl);
+            rec_keys k = to->rd;
+            size_t off, plen;
+            if (rec_open12(&k, p[0], copy + REC_HEADER_LEN, rl - REC_HEADER_LEN, &off, &plen) !=
+                0) {
+                fprintf(stderr, "gen_corpus: cannot open a TLS 1.2 record\n");
+                free(copy);
+                return -1;
+            }
+            hdr[0] = 0x80 | p[0];
+            hdr[1] = (uint8_t)(plen >> 8);
+            hdr[2] = (uint8_t)plen;
             gb_add(chunks, hdr, 3);
-            gb_add(chunks, p, rl);
+            gb_add(chunks, copy + REC_HEADER_LEN + off, plen);
+            free(copy);
         } else if (to->rd.aead && p[0] == CT_APPLICATION_DATA) {
             uint8_t *copy = malloc(rl);
             memcpy(copy, p, rl);
@@ -158,6 +170,16 @@ static int one(unsigned opt)
     }
     if (rc == 0 && (ctls_state(c) != CTLS_STATE_CONNECTED || ctls_state(s) != CTLS_STATE_CONNECTED))
         rc = -1;
+    /* (a renegotiation makes the connection's next handshake a full one) */
+    int resumed = ctls_session_resumed(s);
+    /* FZ_OPT_RENEG: the server asked for a renegotiation once connected (fz_kick); run it */
+    for (int i = 0; i < 8 && rc == 0 && (opt & FZ_OPT_RENEG) &&
+                    (ctls_renegotiations(c) != 1 || ctls_renegotiations(s) != 1);
+         i++) {
+        rc = fz_step(c);
+        if (rc == 0) rc = transfer(c, s, &sc, &raw);
+        if (rc == 0) rc = transfer(s, c, &cc, NULL);
+    }
     /* application data both ways, a KeyUpdate asking for one back, then close_notify */
     static const char ping[] = "ping", pong[] = "pong";
     if (rc == 0) {
@@ -193,7 +215,12 @@ static int one(unsigned opt)
         fprintf(stderr, "gen_corpus: options %u: post-handshake authentication incomplete\n", opt);
         rc = -1;
     }
-    if (rc == 0 && (opt & FZ_OPT_CACHE) && !ctls_session_resumed(s)) {
+    if (rc == 0 && (opt & FZ_OPT_RENEG) &&
+        (ctls_renegotiations(c) != 1 || ctls_renegotiations(s) != 1)) {
+        fprintf(stderr, "gen_corpus: options %u: the renegotiation did not complete\n", opt);
+        rc = -1;
+    }
+    if (rc == 0 && (opt & FZ_OPT_CACHE) && !resumed) {
         fprintf(stderr, "gen_corpus: options %u: the cached session was not resumed\n", opt);
         rc = -1;
     }
@@ -303,10 +330,19 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof opts12 / sizeof opts12[0]; i++)
         if (one(opts12[i]) != 0)
             fprintf(stderr, "gen_corpus: no TLS 1.2 seed for options %u\n", opts12[i]);
-    /* post-handshake authentication (one request, two at once) and cached resumption (a TLS
-     * 1.3 cache ticket, a TLS 1.2 session ID) */
-    static const unsigned opts_ext[] = {FZ_OPT_PHA, FZ_OPT_PHA | FZ_OPT_PHA_TWICE, FZ_OPT_CACHE,
-                                        FZ_OPT_CACHE | FZ_OPT_TLS12};
+    /* post-handshake authentication (one request, two at once), cached resumption (a TLS
+     * 1.3 cache ticket, a TLS 1.2 session ID) and a TLS 1.2 renegotiation asked for by the
+     * server, after a full handshake (replays fully in fuzz_client) and after a session-ID
+     * resumption (no signature before the renegotiation: replays in fuzz_server up to the
+     * client's renegotiation Finished, which covers the new, randomised ECDSA signature) */
+    static const unsigned opts_ext[] = {
+        FZ_OPT_PHA,
+        FZ_OPT_PHA | FZ_OPT_PHA_TWICE,
+        FZ_OPT_CACHE,
+        FZ_OPT_CACHE | FZ_OPT_TLS12,
+        FZ_OPT_RENEG | FZ_OPT_TLS12,
+        FZ_OPT_RENEG | FZ_OPT_CACHE | FZ_OPT_TLS12,
+    };
     for (size_t i = 0; i < sizeof opts_ext / sizeof opts_ext[0]; i++)
         bad |= one(opts_ext[i]) != 0;
     x509_seeds();
