@@ -3,7 +3,8 @@
  * client's current read keys, so mutations reach EncryptedExtensions, Certificate (and the
  * X.509 checks), CertificateVerify, Finished and the post-handshake messages (with FZ_OPT_PHA
  * a CertificateRequest too: the client offered post_handshake_auth and answers it with its
- * certificate inside ctls_read). */
+ * certificate inside ctls_read; with FZ_OPT_RENEG and TLS 1.2 a HelloRequest and the server's
+ * renegotiation flight: the client allows renegotiation and runs it inside ctls_read). */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

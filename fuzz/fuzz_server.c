@@ -5,7 +5,10 @@
  * or two post-handshake CertificateRequests once connected and the input answers them
  * (Certificate, CertificateVerify, Finished under the client's application keys); with
  * FZ_OPT_CACHE its session cache holds a session the ClientHello may resume (TLS 1.3 cache
- * ticket or TLS 1.2 session ID). */
+ * ticket or TLS 1.2 session ID); with FZ_OPT_RENEG it allows TLS 1.2 renegotiation, sends a
+ * HelloRequest (ctls_renegotiate) once connected and the input continues with the client's
+ * renegotiating flight (ClientHello, ClientKeyExchange, ChangeCipherSpec, Finished under the
+ * current keys). */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
