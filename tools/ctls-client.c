@@ -48,7 +48,7 @@ struct client_opts {
     const char *host, *port, *servername;
     const char *sess_in, *sess_out;
     char *request;
-    int insecure, showcerts, quiet, key_update, pha, reneg, reneg_now;
+    int insecure, showcerts, quiet;
 };
 
 /* Returns 0, or 1 after printing a usage error. */
@@ -88,14 +88,8 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
             o->showcerts = 1;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = 1;
-        else if (strcmp(a, "--key-update") == 0)
-            o->key_update = 1;
-        else if (strcmp(a, "--pha") == 0)
-            o->pha = 1;
-        else if (strcmp(a, "--renegotiate") == 0)
-            o->reneg = 1;
-        else if (strcmp(a, "--renegotiate-now") == 0)
-            o->reneg = o->reneg_now = 1;
+        else if (tool_tls_flag(&o->tls, a))
+            continue;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -170,8 +164,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0) goto out;
-    if (o.pha && (rc = ctls_config_set_post_handshake_auth(cfg, 1)) < 0) goto out;
-    if (o.reneg && (rc = ctls_config_set_renegotiation(cfg, 1)) < 0) goto out;
+    if (o.tls.pha && (rc = ctls_config_set_post_handshake_auth(cfg, 1)) < 0) goto out;
     if (o.insecure) {
         fprintf(stderr, "warning: --insecure: the server's certificate is NOT verified\n");
         if ((rc = ctls_config_set_verify(cfg, CTLS_VERIFY_NONE)) < 0) goto out;
@@ -202,8 +195,8 @@ int main(int argc, char **argv)
     }
     if (!o.quiet) tool_print_summary(conn);
     if (o.showcerts) tool_print_peer_certs(conn);
-    if (o.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
-    if (o.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
+    if (o.tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
+    if (o.tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
 
     if (o.request) {
         size_t len = tool_unescape(o.request);

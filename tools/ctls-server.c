@@ -60,7 +60,7 @@ static void usage(FILE *f)
 struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind;
-    int echo, www, once, verify, quiet, key_update, tickets, pha, reneg, reneg_now;
+    int echo, www, once, verify, quiet, tickets;
     long session_cache;
     unsigned timeout_ms;
 };
@@ -124,14 +124,8 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
             o->tls.version = CTLS_TLS1_3;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = 1;
-        else if (strcmp(a, "--key-update") == 0)
-            o->key_update = 1;
-        else if (strcmp(a, "--pha") == 0)
-            o->pha = 1;
-        else if (strcmp(a, "--renegotiate") == 0)
-            o->reneg = 1;
-        else if (strcmp(a, "--renegotiate-now") == 0)
-            o->reneg = o->reneg_now = 1;
+        else if (tool_tls_flag(&o->tls, a))
+            continue;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -264,9 +258,9 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     rc = tool_handshake(conn, fd);
     if (rc < 0) goto out;
     if (!o->quiet) tool_print_summary(conn);
-    if (o->key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
-    if (o->pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
-    if (o->reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
+    if (o->tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
+    if (o->tls.pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
+    if (o->tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
     if (o->www)
         rc = serve_www(conn, fd);
     else if (o->echo)
@@ -349,7 +343,6 @@ int main(int argc, char **argv)
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0 ||
         (o.verify && (rc = ctls_config_set_verify(cfg, o.verify)) < 0) ||
         (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0) ||
-        (o.reneg && (rc = ctls_config_set_renegotiation(cfg, 1)) < 0) ||
         (o.session_cache &&
          (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0)) {
         tool_print_error(rc);

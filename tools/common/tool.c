@@ -224,7 +224,23 @@ int tool_apply_tls_opts(ctls_config *cfg, const struct tool_tls_opts *o)
         if (!o->cert || !o->key) return CTLS_ERR_INVALID_ARG;
         if ((rc = ctls_config_add_cert_chain_file(cfg, o->cert, o->key)) < 0) return rc;
     }
+    if (o->reneg && (rc = ctls_config_set_renegotiation(cfg, 1)) < 0) return rc;
     return 0;
+}
+
+int tool_tls_flag(struct tool_tls_opts *o, const char *arg)
+{
+    if (strcmp(arg, "--key-update") == 0)
+        o->key_update = 1;
+    else if (strcmp(arg, "--pha") == 0)
+        o->pha = 1;
+    else if (strcmp(arg, "--renegotiate") == 0)
+        o->reneg = 1;
+    else if (strcmp(arg, "--renegotiate-now") == 0)
+        o->reneg = o->reneg_now = 1;
+    else
+        return 0;
+    return 1;
 }
 
 static int hexval(int c)

@@ -40,8 +40,13 @@ struct tool_tls_opts {
     const char *cafile;
     const char *cert;
     const char *key;
+    /* post-handshake flags both tools take: --key-update, --pha, --renegotiate,
+     * --renegotiate-now (what --pha does depends on the role) */
+    int key_update, pha, reneg, reneg_now;
 };
 int tool_apply_tls_opts(ctls_config *cfg, const struct tool_tls_opts *o);
+/* 1 when arg is one of the shared flags above (and sets it), else 0. */
+int tool_tls_flag(struct tool_tls_opts *o, const char *arg);
 
 /* Decodes \r \n \t \\ \0 and \xHH escapes in place; returns the new length. */
 size_t tool_unescape(char *s);
