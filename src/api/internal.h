@@ -172,8 +172,9 @@ int64_t conn_now_ms(void);
 #define REC_OUT_MAX (4u << 20)
 enum { CT_CHANGE_CIPHER_SPEC = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APPLICATION_DATA = 23 };
 
-/* Install TLS 1.3 keys for one direction from a traffic secret (the old ones are wiped). */
-int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret);
+/* Install TLS 1.3 keys for one direction from a traffic secret (the old ones are wiped); with
+ * fin_key also the secret's Finished key (a handshake traffic secret's, RFC 8446 4.4.4). */
+int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret, uint8_t *fin_key);
 void rec_keys_clear(rec_keys *k);
 /* Install TLS 1.2 AEAD keys for one direction (RFC 5246 6.3): key and write IV from the key
  * block (4 bytes for AES-GCM, 12 for ChaCha20-Poly1305: rec_iv_len12). */

@@ -49,6 +49,8 @@ typedef struct {
 int ctls_prk_init(ctls_prk *p, int alg, const uint8_t *secret, size_t secret_len);
 int ctls_prk_expand_label(const ctls_prk *p, const char *label, const uint8_t *context,
                           size_t context_len, uint8_t *out, size_t out_len);
+/* HMAC(secret, data) on the keyed state: two compressions for a short input, not four. */
+int ctls_prk_hmac(const ctls_prk *p, const void *data, size_t len, uint8_t *out);
 void ctls_prk_wipe(ctls_prk *p);
 /* RFC 5246 5: PRF(secret, label, seed) with P_<hash>. */
 int ctls_prf12(int alg, const uint8_t *secret, size_t secret_len, const char *label,

@@ -374,12 +374,12 @@ static int send_client_flight(ctls_conn *c)
 {
     hs_state *h = c->hs;
     CTLS_GUARD(hs_send_ccs(c));
-    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs));
+    /* the write keys are already the client handshake keys, since the ServerHello */
     hs_flight_begin(c); /* [Certificate, CertificateVerify,] Finished in one record */
     if (h->cert_requested) CTLS_GUARD(hs_send_client_auth(c)); /* common13.c */
-    CTLS_GUARD(hs_send_finished(c, h->c_hs));
+    CTLS_GUARD(hs_send_finished(c, h->c_fin));
     CTLS_GUARD(hs_flight_end(c));
-    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->c_ap));
+    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->c_ap, NULL));
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;
     CTLS_GUARD(hs_thash(h, th, &hl));
@@ -394,7 +394,7 @@ static int send_client_flight(ctls_conn *c)
 static int on_server_finished(ctls_conn *c, const uint8_t *msg, size_t len)
 {
     hs_state *h = c->hs;
-    CTLS_GUARD(hs_check_finished(c, h->s_hs, msg, len));
+    CTLS_GUARD(hs_check_finished(c, h->s_fin, msg, len));
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;
     CTLS_GUARD(hs_thash(h, th, &hl));
@@ -442,11 +442,13 @@ int client13_step(ctls_conn *c)
         rc = on_server_hello(c, msg, len);
         if (rc == 0 && c->version == CTLS_TLS1_3) {
             rc = key_change_boundary(c, len);
-            if (rc == 0) rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->s_hs);
+            if (rc == 0)
+                rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->s_hs, h->s_fin);
             /* The server reads with our handshake keys from now on: an alert we send before
              * our second flight (a rejected certificate, a bad EncryptedExtensions) must be
              * protected with them too, or the server sees unexpected_message, not the alert. */
-            if (rc == 0) rc = rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs);
+            if (rc == 0)
+                rc = rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
             if (rc == 0) h->st = CL_WAIT_EE;
         }
         break;
@@ -489,7 +491,7 @@ int client13_step(ctls_conn *c)
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_server_finished(c, msg, len);
         if (rc == 0) rc = key_change_boundary(c, len);
-        if (rc == 0) rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->s_ap);
+        if (rc == 0) rc = rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->s_ap, NULL);
         if (rc == 0) {
             hs_consume_message(c, len);
             return send_client_flight(c);

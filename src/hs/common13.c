@@ -100,17 +100,17 @@ int hs_send_certificate_verify(ctls_conn *c, const cfg_cert *cert, uint16_t sche
     return hs_send_encoded(c, &m, (hs_encode_fn)msg_certificate_verify_encode);
 }
 
-int hs_send_finished(ctls_conn *c, const uint8_t *base)
+int hs_send_finished(ctls_conn *c, const uint8_t *fin_key)
 {
     uint8_t th[CTLS_MAX_HASH_LEN], vd[CTLS_MAX_HASH_LEN];
     size_t hl;
     CTLS_GUARD(hs_thash(c->hs, th, &hl));
-    CTLS_GUARD(ks13_finished(c->hs->suite->hash, base, th, vd));
+    CTLS_GUARD(ks13_finished_mac(c->hs->suite->hash, fin_key, th, vd));
     msg_finished m = {.verify_data = {vd, hl}};
     return hs_send_encoded(c, &m, (hs_encode_fn)msg_finished_encode);
 }
 
-int hs_check_finished(ctls_conn *c, const uint8_t *base, const uint8_t *msg, size_t len)
+int hs_check_finished(ctls_conn *c, const uint8_t *fin_key, const uint8_t *msg, size_t len)
 {
     uint8_t th[CTLS_MAX_HASH_LEN], vd[CTLS_MAX_HASH_LEN];
     size_t hl;
@@ -118,7 +118,7 @@ int hs_check_finished(ctls_conn *c, const uint8_t *base, const uint8_t *msg, siz
     CTLS_GUARD(msg_finished_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     CTLS_GUARD(hs_thash(c->hs, th, &hl));
     if (m.verify_data.len != hl) return CTLS_ERR_DECODE;
-    CTLS_GUARD(ks13_finished(c->hs->suite->hash, base, th, vd));
+    CTLS_GUARD(ks13_finished_mac(c->hs->suite->hash, fin_key, th, vd));
     /* RFC 8446 4.4.4: compared in constant time */
     if (!ctls_ct_equal(vd, m.verify_data.p, hl)) return CTLS_ERR_DECRYPT_ERROR;
     return tr_add(&c->hs->tr, msg, len);

@@ -24,6 +24,7 @@ struct hs_state {
     int hrr; /* a HelloRetryRequest was sent / received */
     uint16_t hrr_suite;
     uint8_t c_hs[KS_MAX], s_hs[KS_MAX];
+    uint8_t c_fin[KS_MAX], s_fin[KS_MAX]; /* their Finished keys, made with the traffic keys */
     /* client */
     uint8_t *cookie;
     size_t cookie_len;
@@ -92,9 +93,10 @@ int hs_take_client_chain(ctls_conn *c, const msg_certificate *m);
 int hs_cv_content(hs_state *h, int which, uint8_t *out, size_t *len);
 int hs_send_certificate(ctls_conn *c, const cfg_cert *cert, const uint8_t *ctx, size_t ctx_len);
 int hs_send_certificate_verify(ctls_conn *c, const cfg_cert *cert, uint16_t scheme, int which);
-/* Finished over the transcript so far with base key (c_hs or s_hs). */
-int hs_send_finished(ctls_conn *c, const uint8_t *base);
-int hs_check_finished(ctls_conn *c, const uint8_t *base, const uint8_t *msg, size_t len);
+/* Finished over the transcript so far with a finished_key (c_fin / s_fin, or
+ * ks13_finished_key of the base key). */
+int hs_send_finished(ctls_conn *c, const uint8_t *fin_key);
+int hs_check_finished(ctls_conn *c, const uint8_t *fin_key, const uint8_t *msg, size_t len);
 /* Keep the peer's chain (copies), parse its leaf and key. */
 int hs_take_peer_chain(ctls_conn *c, const msg_certificate *m);
 /* Check the peer's CertificateVerify against its leaf key; offered = schemes we accept. */

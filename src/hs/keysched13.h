@@ -23,10 +23,15 @@ int ks13_load(hs_ks13 *ks, int hash, const uint8_t *secret);
 int ks13_advance(hs_ks13 *ks, const uint8_t *ikm, size_t ikm_len);
 /* Derive-Secret(secret, label, Messages) given the transcript hash. */
 int ks13_derive(hs_ks13 *ks, const char *label, const uint8_t *thash, uint8_t *out);
-/* Traffic key and IV from a traffic secret (RFC 8446 7.3). */
+/* Traffic key and IV from a traffic secret (RFC 8446 7.3); with fin_key (Hash.length bytes)
+ * also the secret's finished_key (4.4.4), from the same keyed state. */
 int ks13_traffic_keys(int hash, int aead, const uint8_t *secret, uint8_t *key, size_t key_len,
-                      uint8_t iv[CTLS_AEAD_NONCE_LEN]);
-/* Finished verify_data = HMAC(HKDF-Expand-Label(base, "finished", "", Hash.length), thash). */
+                      uint8_t iv[CTLS_AEAD_NONCE_LEN], uint8_t *fin_key);
+/* finished_key = HKDF-Expand-Label(base, "finished", "", Hash.length) (RFC 8446 4.4.4). */
+int ks13_finished_key(int hash, const uint8_t *base_key, uint8_t *fin_key);
+/* verify_data = HMAC(finished_key, thash). */
+int ks13_finished_mac(int hash, const uint8_t *fin_key, const uint8_t *thash, uint8_t *out);
+/* Both: Finished verify_data from a base key. */
 int ks13_finished(int hash, const uint8_t *base_key, const uint8_t *thash, uint8_t *out);
 /* application_traffic_secret_N+1 (RFC 8446 7.2), in place. */
 int ks13_update_secret(int hash, uint8_t *secret);

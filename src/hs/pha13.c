@@ -120,7 +120,9 @@ static int client_answer(ctls_conn *c, const uint8_t *msg, size_t len)
     if (rc == 0 && !(c->shutdown_flags & CTLS_SENT_SHUTDOWN)) {
         hs_flight_begin(c);
         rc = hs_send_client_auth(c);
-        if (rc == 0) rc = hs_send_finished(c, c->c_ap); /* RFC 8446 4.4 */
+        /* RFC 8446 4.4: the Finished key comes from the application traffic secret */
+        if (rc == 0) rc = ks13_finished_key(c->hs->suite->hash, c->c_ap, c->hs->c_fin);
+        if (rc == 0) rc = hs_send_finished(c, c->hs->c_fin);
         if (rc == 0) rc = hs_flight_end(c);
     }
     hs_state_free(c);
@@ -166,7 +168,8 @@ static int server_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t 
         return rc;
     case PHA_WAIT_FINISHED:
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
-        rc = hs_check_finished(c, c->c_ap, msg, len); /* RFC 8446 4.4.4 */
+        rc = ks13_finished_key(c->hs->suite->hash, c->c_ap, c->hs->c_fin); /* RFC 8446 4.4 */
+        if (rc == 0) rc = hs_check_finished(c, c->hs->c_fin, msg, len);
         hs_state_free(c);
         p->st = PHA_IDLE;
         return rc;

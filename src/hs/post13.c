@@ -22,7 +22,7 @@ int post13_send_key_update(ctls_conn *c, int request_peer)
     /* RFC 8446 4.6.3: our sending keys change right after the KeyUpdate */
     uint8_t *secret = c->role == CTLS_CLIENT ? c->c_ap : c->s_ap;
     CTLS_GUARD(ks13_update_secret(s->hash, secret));
-    return rec_set_keys13(&c->wr, s->aead, s->hash, secret);
+    return rec_set_keys13(&c->wr, s->aead, s->hash, secret, NULL);
 }
 
 static int on_key_update(ctls_conn *c, const uint8_t *msg, size_t len)
@@ -36,7 +36,7 @@ static int on_key_update(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(suite_of(c, &s));
     uint8_t *peer = c->role == CTLS_CLIENT ? c->s_ap : c->c_ap;
     CTLS_GUARD(ks13_update_secret(s->hash, peer));
-    CTLS_GUARD(rec_set_keys13(&c->rd, s->aead, s->hash, peer));
+    CTLS_GUARD(rec_set_keys13(&c->rd, s->aead, s->hash, peer, NULL));
     /* Answer a request, unless we already sent our own close_notify. */
     if (m.request_update && !(c->shutdown_flags & CTLS_SENT_SHUTDOWN))
         return post13_send_key_update(c, 0);

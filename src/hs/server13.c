@@ -161,8 +161,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "c hs traffic", th, h->c_hs));
     CTLS_GUARD(ks13_derive(&h->ks, "s hs traffic", th, h->s_hs));
-    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->s_hs));
-    CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs));
+    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->s_hs, h->s_fin));
+    CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin));
 
     /* EncryptedExtensions ... Finished: one flight under the handshake keys, in one record */
     hs_flight_begin(c);
@@ -188,7 +188,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
         CTLS_GUARD(hs_send_certificate(c, ch->cert, NULL, 0));
         CTLS_GUARD(hs_send_certificate_verify(c, ch->cert, ch->scheme, CTX_SERVER_CV));
     }
-    CTLS_GUARD(hs_send_finished(c, h->s_hs));
+    CTLS_GUARD(hs_send_finished(c, h->s_fin));
     CTLS_GUARD(hs_flight_end(c));
 
     /* application secrets: the server may send from now on (RFC 8446 2) */
@@ -196,7 +196,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(ks13_advance(&h->ks, NULL, 0));
     CTLS_GUARD(ks13_derive(&h->ks, "c ap traffic", th, c->c_ap));
     CTLS_GUARD(ks13_derive(&h->ks, "s ap traffic", th, c->s_ap));
-    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->s_ap));
+    CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->s_ap, NULL));
     return 0;
 }
 
@@ -286,7 +286,7 @@ static int finish_handshake(ctls_conn *c)
     hs_state *h = c->hs;
     uint8_t th[CTLS_MAX_HASH_LEN];
     size_t hl;
-    CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->c_ap));
+    CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, c->c_ap, NULL));
     CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "res master", th, c->res_master));
     CTLS_GUARD(pha13_keep_transcript(c)); /* through the client Finished (pha13.c) */
@@ -346,7 +346,7 @@ int server13_step(ctls_conn *c)
         break;
     case SV_WAIT_FINISHED:
         if (type != MSG_FINISHED) return CTLS_ERR_UNEXPECTED_MESSAGE;
-        rc = hs_check_finished(c, h->c_hs, msg, len);
+        rc = hs_check_finished(c, h->c_fin, msg, len);
         if (rc == 0 && buf_size(&c->hs_in) > len)
             rc = CTLS_ERR_UNEXPECTED_MESSAGE; /* RFC 8446 5.1 */
         if (rc == 0) {

@@ -5,11 +5,11 @@
 #include "core/mem.h"
 #include "record/record.h"
 
-int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret)
+int rec_set_keys13(rec_keys *k, int aead_alg, int hash, const uint8_t *secret, uint8_t *fin_key)
 {
     uint8_t key[CTLS_AEAD_MAX_KEY_LEN];
     size_t kl = ctls_aead_key_len(aead_alg);
-    CTLS_GUARD(ks13_traffic_keys(hash, aead_alg, secret, key, kl, k->iv));
+    CTLS_GUARD(ks13_traffic_keys(hash, aead_alg, secret, key, kl, k->iv, fin_key));
     int rc;
     if (k->aead && ctls_aead_alg(k->aead) == aead_alg) {
         /* a key change on this direction (handshake -> application, KeyUpdate) */

@@ -250,6 +250,29 @@ TEST(hmac_long_key)
     CHECK_HEX(out, 32, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
+/* HMAC on a keyed state (RFC 4231 cases 1 and 2): the same MACs, the state reusable. */
+TEST(prk_hmac_rfc4231)
+{
+    uint8_t key[20], out[64], again[64];
+    memset(key, 0x0b, sizeof key);
+    ctls_prk p;
+    CHECK_EQ(ctls_prk_init(&p, CTLS_HASH_SHA256, key, 20), 0);
+    CHECK_EQ(ctls_prk_hmac(&p, "Hi There", 8, out), 0);
+    CHECK_HEX(out, 32, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    CHECK_EQ(ctls_prk_hmac(&p, "Hi There", 8, again), 0);
+    CHECK_MEM(out, again, 32);
+    ctls_prk_wipe(&p);
+    CHECK_EQ(ctls_prk_hmac(&p, "Hi There", 8, out), CTLS_ERR_INVALID_ARG);
+    const char *d2 = "what do ya want for nothing?";
+    CHECK_EQ(ctls_prk_init(&p, CTLS_HASH_SHA384, (const uint8_t *)"Jefe", 4), 0);
+    CHECK_EQ(ctls_prk_hmac(&p, d2, strlen(d2), out), 0);
+    CHECK_HEX(out, 48,
+              "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
+              "8e2240ca5e69e2c78b3239ecfab21649");
+    CHECK_EQ(ctls_prk_hmac(&p, NULL, 1, out), CTLS_ERR_INVALID_ARG);
+    ctls_prk_wipe(&p);
+}
+
 /* ---- HKDF (RFC 5869 appendix A, cases 1-3) ---------------------------------------------- */
 
 TEST(hkdf_rfc5869)
@@ -1247,6 +1270,7 @@ int main(void)
     RUN(hash_incremental_peek_dup);
     RUN(hmac_rfc4231);
     RUN(hmac_long_key);
+    RUN(prk_hmac_rfc4231);
     RUN(hkdf_rfc5869);
     RUN(rfc8448_key_schedule);
     RUN(prk_expand_label);

@@ -20,7 +20,7 @@ static size_t seal_padded(int aead, const uint8_t *secret, uint64_t seq, const u
 {
     rec_keys w;
     memset(&w, 0, sizeof w);
-    CHECK_EQ(rec_set_keys13(&w, aead, CTLS_HASH_SHA256, secret), 0);
+    CHECK_EQ(rec_set_keys13(&w, aead, CTLS_HASH_SHA256, secret, NULL), 0);
     static uint8_t inner[DATA_MAX + 1 + 300];
     memcpy(inner, data, len);
     inner[len] = type;
@@ -59,7 +59,7 @@ TEST(open_into_one_byte_short)
             size_t rl = seal_padded(aeads[a], secret, 0, data, len, 22, pad, rec);
             rec_keys r;
             memset(&r, 0, sizeof r);
-            CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret), 0);
+            CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret, NULL), 0);
             memset(out, 0xee, sizeof out);
             uint8_t type = 0;
             size_t plen = 0;
@@ -73,7 +73,7 @@ TEST(open_into_one_byte_short)
             rec_keys_clear(&r);
             /* two bytes short: refused before anything is decrypted */
             if (total >= 2) {
-                CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret), 0);
+                CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret, NULL), 0);
                 CHECK_EQ(rec_open13_into(&r, rec, rec + 5, rl - 5, out, total - 2, &type, &plen),
                          CTLS_ERR_INTERNAL);
                 CHECK_EQ(r.seq, 0);
@@ -84,7 +84,7 @@ TEST(open_into_one_byte_short)
         size_t rl = seal_padded(aeads[a], secret, 0, data, 0, 0, 10, rec);
         rec_keys r;
         memset(&r, 0, sizeof r);
-        CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret), 0);
+        CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret, NULL), 0);
         uint8_t type = 0;
         size_t plen = 0;
         CHECK_EQ(rec_open13_into(&r, rec, rec + 5, rl - 5, out, 10, &type, &plen),
@@ -93,7 +93,7 @@ TEST(open_into_one_byte_short)
         /* tampered: bad_record_mac, and the buffer holds no plaintext */
         rl = seal_padded(aeads[a], secret, 0, data, 1000, 23, 0, rec);
         rec[5 + 500] ^= 1;
-        CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret), 0);
+        CHECK_EQ(rec_set_keys13(&r, aeads[a], CTLS_HASH_SHA256, secret, NULL), 0);
         memset(out, 0xee, sizeof out);
         CHECK_EQ(rec_open13_into(&r, rec, rec + 5, rl - 5, out, 1000, &type, &plen),
                  CTLS_ERR_BAD_RECORD_MAC);
@@ -144,7 +144,7 @@ TEST(flight_packing)
     }
     uint8_t secret[32] = {42};
     CHECK_EQ(hs_state_new(c), 0);
-    CHECK_EQ(rec_set_keys13(&c->wr, CTLS_AEAD_AES_128_GCM, CTLS_HASH_SHA256, secret), 0);
+    CHECK_EQ(rec_set_keys13(&c->wr, CTLS_AEAD_AES_128_GCM, CTLS_HASH_SHA256, secret, NULL), 0);
     static uint8_t msgs[4][20000];
     const size_t lens[4] = {100, 16000, 20000, 50};
     hs_flight_begin(c);
@@ -159,7 +159,7 @@ TEST(flight_packing)
     size_t n = ctls_conn_output(c, &out);
     rec_keys r;
     memset(&r, 0, sizeof r);
-    CHECK_EQ(rec_set_keys13(&r, CTLS_AEAD_AES_128_GCM, CTLS_HASH_SHA256, secret), 0);
+    CHECK_EQ(rec_set_keys13(&r, CTLS_AEAD_AES_128_GCM, CTLS_HASH_SHA256, secret, NULL), 0);
     static uint8_t wire[5 * 16500], plain[40000];
     CHECK(n <= sizeof wire);
     memcpy(wire, out, n < sizeof wire ? n : sizeof wire);

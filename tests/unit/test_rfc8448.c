@@ -250,17 +250,34 @@ static int rfc_encrypted_extensions(void *ctx, msg_encrypted_extensions *m)
 
 static void check_traffic(const uint8_t *secret, const char *key_hex, const char *iv_hex)
 {
-    uint8_t key[16], iv[CTLS_AEAD_NONCE_LEN];
-    CHECK_EQ(ks13_traffic_keys(SHA256, AES128, secret, key, sizeof key, iv), 0);
+    uint8_t key[16], iv[CTLS_AEAD_NONCE_LEN], fk[32], fk2[32];
+    CHECK_EQ(ks13_traffic_keys(SHA256, AES128, secret, key, sizeof key, iv, NULL), 0);
     CHECK_HEX(key, sizeof key, key_hex);
     CHECK_HEX(iv, sizeof iv, iv_hex);
-    /* the record layer installs the same IV */
+    /* the record layer installs the same IV, and hands out the same Finished key as
+     * ks13_finished_key */
     rec_keys k;
     memset(&k, 0, sizeof k);
-    CHECK_EQ(rec_set_keys13(&k, AES128, SHA256, secret), 0);
+    memset(fk, 0, sizeof fk);
+    CHECK_EQ(rec_set_keys13(&k, AES128, SHA256, secret, fk), 0);
     CHECK_HEX(k.iv, sizeof k.iv, iv_hex);
     CHECK_EQ(k.seq, 0);
+    CHECK_EQ(ks13_finished_key(SHA256, secret, fk2), 0);
+    CHECK_MEM(fk, fk2, 32);
     rec_keys_clear(&k);
+}
+
+/* RFC 8448 3: verify_data from a handshake traffic secret, both ways: ks13_finished, and the
+ * Finished key made with the traffic keys then ks13_finished_mac. */
+static void check_finished(const uint8_t *secret, const uint8_t *th, const char *vd_hex)
+{
+    uint8_t out[32], key[16], iv[CTLS_AEAD_NONCE_LEN], fk[32];
+    CHECK_EQ(ks13_finished(SHA256, secret, th, out), 0);
+    CHECK_HEX(out, 32, vd_hex);
+    memset(out, 0, sizeof out);
+    CHECK_EQ(ks13_traffic_keys(SHA256, AES128, secret, key, sizeof key, iv, fk), 0);
+    CHECK_EQ(ks13_finished_mac(SHA256, fk, th, out), 0);
+    CHECK_HEX(out, 32, vd_hex);
 }
 
 /* Add an RFC handshake message to the transcript. */
@@ -332,8 +349,7 @@ TEST(key_schedule)
     tr_add_hex(&tr, RFC_CERT);
     tr_add_hex(&tr, RFC_CV);
     check_thash(&tr, th, NULL);
-    CHECK_EQ(ks13_finished(SHA256, shs, th, out), 0);
-    CHECK_HEX(out, 32, RFC_SFIN + 8);
+    check_finished(shs, th, RFC_SFIN + 8);
 
     /* master secret and the application secrets over CH..server Finished */
     tr_add_hex(&tr, RFC_SFIN);
@@ -350,8 +366,7 @@ TEST(key_schedule)
     check_traffic(cap, RFC3_C_AP_KEY, RFC3_C_AP_IV);
 
     /* client Finished over CH..server Finished, then the resumption master secret */
-    CHECK_EQ(ks13_finished(SHA256, chs, th, out), 0);
-    CHECK_HEX(out, 32, RFC3_CFIN + 8);
+    check_finished(chs, th, RFC3_CFIN + 8);
     tr_add_hex(&tr, RFC3_CFIN);
     check_thash(&tr, th, RFC3_TH_CH_CFIN);
     CHECK_EQ(ks13_derive(&ks, "res master", th, out), 0);
@@ -378,8 +393,8 @@ static void check_records(const char *secret_hex, const rec_case *cases, size_t 
     rec_keys wr, rd;
     memset(&wr, 0, sizeof wr);
     memset(&rd, 0, sizeof rd);
-    CHECK_EQ(rec_set_keys13(&wr, AES128, SHA256, secret), 0);
-    CHECK_EQ(rec_set_keys13(&rd, AES128, SHA256, secret), 0);
+    CHECK_EQ(rec_set_keys13(&wr, AES128, SHA256, secret, NULL), 0);
+    CHECK_EQ(rec_set_keys13(&rd, AES128, SHA256, secret, NULL), 0);
     for (size_t i = 0; i < n; i++) {
         bytes plain = {.n = 0}, sealed = {.n = 0}, rec = {.n = 0};
         for (size_t j = 0; j < 4 && cases[i].plain[j]; j++)
@@ -645,7 +660,7 @@ static size_t server_flight(ctls_conn *s, bytes *msgs, bytes *recs)
     hexf(RFC3_S_HS_TRAFFIC, secret, 32);
     rec_keys rd;
     memset(&rd, 0, sizeof rd);
-    CHECK_EQ(rec_set_keys13(&rd, AES128, SHA256, secret), 0);
+    CHECK_EQ(rec_set_keys13(&rd, AES128, SHA256, secret, NULL), 0);
     size_t off = sh.n, records = 0;
     msgs->n = 0;
     if (recs && out.n > sh.n) {
@@ -862,7 +877,7 @@ TEST(server_side_fresh_salt)
     CHECK_EQ(ks13_finished(SHA256, chs, th, fin + 4), 0);
     rec_keys wr;
     memset(&wr, 0, sizeof wr);
-    CHECK_EQ(rec_set_keys13(&wr, AES128, SHA256, chs), 0);
+    CHECK_EQ(rec_set_keys13(&wr, AES128, SHA256, chs, NULL), 0);
     uint8_t rec[REC_HEADER_LEN + sizeof fin + 1 + CTLS_AEAD_TAG_LEN];
     CHECK_EQ(rec_seal13(&wr, CT_HANDSHAKE, fin, sizeof fin, rec), 0);
     rec_keys_clear(&wr);

@@ -388,6 +388,15 @@ int ctls_prk_expand_label(const ctls_prk *p, const char *label, const uint8_t *c
     return rc;
 }
 
+int ctls_prk_hmac(const ctls_prk *p, const void *data, size_t len, uint8_t *out)
+{
+    CTLS_ENSURE(p != NULL && out != NULL && (data != NULL || len == 0), CTLS_ERR_INVALID_ARG);
+    const hmac_key *k = (const hmac_key *)(const void *)p->opaque;
+    CTLS_ENSURE(k->len != 0, CTLS_ERR_INVALID_ARG);
+    seg s = {data, len};
+    return hmac_key_mac(k, &s, 1, out);
+}
+
 void ctls_prk_wipe(ctls_prk *p)
 {
     if (p) OPENSSL_cleanse(p, sizeof *p);
