@@ -120,11 +120,19 @@ fi
 
 # ---- ports and processes ------------------------------------------------------------------
 
-# free_port: prints a TCP port on 127.0.0.1 that nothing listens on right now.
+# free_port: prints a TCP port on 127.0.0.1 that nothing listens on right now, outside the
+# kernel's ephemeral range: a port there can be the source port of some other test's client
+# connection, which ss -ltn does not show and which makes the server's bind fail.
 free_port() {
-    local p i
+    local p i lo=32768 hi=60999 base span
+    read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    if [ "$lo" -gt 12000 ]; then
+        base=10000 span=$((lo - 10000))
+    else
+        base=$((hi + 1)) span=$((65535 - hi))
+    fi
     for i in $(seq 1 200); do
-        p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        p=$((base + (RANDOM * 32768 + RANDOM) % span))
         if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
             echo "$p"
             return 0
