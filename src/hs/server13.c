@@ -257,6 +257,8 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         return send_hello_retry(c, &m, msg, len, &ch); /* PSKs are looked at in CH2 */
     }
     h->suite = algs_suite_by_id(ch.suite);
+    /* the hash first: a binder then continues from it, and the ClientHello is hashed once */
+    CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     if (psk_offered) {
         /* RFC 8446 4.2.11: a ticket of ours, fresh, of this suite's hash, with a valid
          * binder over the transcript so far + the truncated ClientHello; else a full
@@ -268,7 +270,6 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         if (!h->psk_selected) CTLS_GUARD(cert_rc);
         if (h->psk_selected) ch.cert = NULL;
     }
-    CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
     /* RFC 8446 5.1: the ClientHello may not share a record with what follows a key change */
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;

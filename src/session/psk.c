@@ -15,28 +15,16 @@ int psk_from_ticket(int hash, const uint8_t *res_master, const uint8_t *nonce, s
     return ctls_hkdf_expand_label(hash, res_master, hl, "resumption", nonce, nonce_len, out, hl);
 }
 
-/* Transcript-Hash(messages so far || truncated ClientHello), leaving t untouched. */
-static int binder_thash(int hash, const hs_transcript *t, const uint8_t *trunc, size_t len,
-                        uint8_t *out)
+/* Transcript-Hash(messages so far || truncated ClientHello); t keeps the state for the
+ * whole ClientHello (tr_hash_prefix). */
+static int binder_thash(int hash, hs_transcript *t, const uint8_t *trunc, size_t len, uint8_t *out)
 {
-    ctls_hash_ctx *h = NULL;
-    int rc;
-    if (t && t->h) {
-        if (ctls_hash_alg(t->h) != hash) return CTLS_ERR_INTERNAL;
-        rc = ctls_hash_dup(t->h, &h);
-    } else {
-        rc = ctls_hash_new(hash, &h);
-        if (rc == 0 && t && buf_size(&t->pending))
-            rc = ctls_hash_update(h, buf_data(&t->pending), buf_size(&t->pending));
-    }
-    if (rc == 0) rc = ctls_hash_update(h, trunc, len);
-    if (rc == 0) rc = ctls_hash_peek(h, out);
-    ctls_hash_free(h);
-    return rc;
+    if (t) return tr_hash_prefix(t, hash, trunc, len, out);
+    return ctls_hash(hash, trunc, len, out);
 }
 
-int psk_binder(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
-               const uint8_t *trunc, size_t len, uint8_t *out, hs_ks13 *early)
+int psk_binder(int hash, const uint8_t *psk, size_t psk_len, hs_transcript *t, const uint8_t *trunc,
+               size_t len, uint8_t *out, hs_ks13 *early)
 {
     uint8_t binder_key[KS_MAX], th[CTLS_MAX_HASH_LEN];
     hs_ks13 local, *ks = early ? early : &local;
@@ -55,7 +43,7 @@ int psk_binder(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript
     return rc;
 }
 
-int psk_binder_check(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
+int psk_binder_check(int hash, const uint8_t *psk, size_t psk_len, hs_transcript *t,
                      const uint8_t *trunc, size_t len, const uint8_t *binder, size_t binder_len,
                      hs_ks13 *early)
 {

@@ -95,11 +95,11 @@ int psk_from_ticket(int hash, const uint8_t *res_master, const uint8_t *nonce, s
  * by the truncated ClientHello trunc[0..len). out holds Hash.length bytes. With early not
  * NULL, the PSK's Early Secret stage is left there (the handshake's key schedule starts from
  * it when the PSK is accepted, instead of extracting it again); else it is wiped. */
-int psk_binder(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
-               const uint8_t *trunc, size_t len, uint8_t *out, hs_ks13 *early);
+int psk_binder(int hash, const uint8_t *psk, size_t psk_len, hs_transcript *t, const uint8_t *trunc,
+               size_t len, uint8_t *out, hs_ks13 *early);
 /* 1 when binder (binder_len bytes) is the right one, in constant time; 0 otherwise; <0 on
  * an internal error. early: as for psk_binder. */
-int psk_binder_check(int hash, const uint8_t *psk, size_t psk_len, const hs_transcript *t,
+int psk_binder_check(int hash, const uint8_t *psk, size_t psk_len, hs_transcript *t,
                      const uint8_t *trunc, size_t len, const uint8_t *binder, size_t binder_len,
                      hs_ks13 *early);
 
@@ -109,9 +109,10 @@ int tickets_send(ctls_conn *c);
 /* RFC 8446 4.2.11: pick the first offered identity that decrypts, is fresh, matches the
  * suite's hash and the SNI, and whose binder verifies. 1 with *index and psk (psk_len bytes)
  * when one is selected; 0 for a full handshake; CTLS_ERR_DECRYPT_ERROR on a bad binder. t is
- * the transcript before this ClientHello (messages of an earlier HelloRetryRequest round). */
+ * the transcript before this ClientHello (messages of an earlier HelloRetryRequest round),
+ * which keeps the binder's hash of the truncated message (tr_hash_prefix). */
 int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
-                   const hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len);
+                   hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len);
 
 /* TLS 1.2 (RFC 5077 4): a ticket for this connection's session (c->suite, c->sni, the
  * master secret), at most SESS12_TICKET_MAX bytes. */

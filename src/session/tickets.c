@@ -315,7 +315,7 @@ static int usable(const ctls_conn *c, const ticket_state *st, uint32_t obfuscate
 }
 
 int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
-                   const hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len)
+                   hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len)
 {
     if (c->cfg->tickets <= 0 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
     if (!m->binders_offset) return 0;

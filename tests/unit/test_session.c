@@ -30,6 +30,11 @@
  *                         missing_extension; a selected_identity out of range, or a
  *                         pre_shared_key never offered: illegal_parameter.
  * store_threads           four threads resuming through one client config's store.
+ * binder_prefix_transcript  tr_hash_prefix (the binder's hash, kept so the ClientHello is
+ *                         hashed once): the binder hash and the transcript after the message
+ *                         equal plain hashes of the bytes, whichever order the hash is chosen
+ *                         in, with another hash chosen, another message added, or the state
+ *                         dropped.
  */
 #include "harness.h"
 
@@ -702,6 +707,78 @@ TEST(store_threads)
     ctls_config_free(cc);
 }
 
+/* The hash of a || b (b of b_len bytes) with alg. */
+static void hash2(int alg, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+                  uint8_t *out)
+{
+    uint8_t cat[1024];
+    CHECK(a_len + b_len <= sizeof cat);
+    memcpy(cat, a, a_len);
+    memcpy(cat + a_len, b, b_len);
+    CHECK_EQ(ctls_hash(alg, cat, a_len + b_len, out), 0);
+}
+
+/* tr after the ordered steps, compared to Hash(m1 || m2) (alg2: the hash chosen at the end). */
+enum { P_SET_FIRST = 1, P_OTHER_MSG = 2, P_SET_BEFORE_ADD = 4, P_MORE = 8 };
+
+static void prefix_case(int alg, int alg2, int flags)
+{
+    uint8_t m1[100], m2[300], copy[300], m3[40], want[CTLS_MAX_HASH_LEN], got[CTLS_MAX_HASH_LEN];
+    for (size_t i = 0; i < sizeof m1; i++)
+        m1[i] = (uint8_t)(i * 7 + 1);
+    for (size_t i = 0; i < sizeof m2; i++)
+        m2[i] = (uint8_t)(i * 13 + 5);
+    for (size_t i = 0; i < sizeof m3; i++)
+        m3[i] = (uint8_t)(i + 99);
+    memcpy(copy, m2, sizeof m2);
+    copy[250] ^= 1; /* P_OTHER_MSG: another message with the same prefix */
+    const size_t pre = 200;
+    hs_transcript t;
+    memset(&t, 0, sizeof t);
+    CHECK_EQ(tr_add(&t, m1, sizeof m1), 0);
+    if (flags & P_SET_FIRST) CHECK_EQ(tr_set_hash(&t, alg), 0);
+    CHECK_EQ(tr_hash_prefix(&t, alg, m2, pre, got), 0);
+    hash2(alg, m1, sizeof m1, m2, pre, want);
+    CHECK_MEM(got, want, ctls_hash_len(alg));
+    if (flags & P_SET_BEFORE_ADD) CHECK_EQ(tr_set_hash(&t, alg2), 0);
+    const uint8_t *added = flags & P_OTHER_MSG ? copy : m2;
+    CHECK_EQ(tr_add(&t, added, sizeof m2), 0);
+    uint8_t all[sizeof m1 + sizeof m2 + sizeof m3];
+    size_t n = 0;
+    memcpy(all, m1, sizeof m1);
+    n += sizeof m1;
+    memcpy(all + n, added, sizeof m2);
+    n += sizeof m2;
+    if (flags & P_MORE) {
+        CHECK_EQ(tr_add(&t, m3, sizeof m3), 0);
+        memcpy(all + n, m3, sizeof m3);
+        n += sizeof m3;
+    }
+    CHECK_EQ(tr_set_hash(&t, alg2), 0);
+    size_t hl;
+    CHECK_EQ(tr_hash(&t, got, &hl), 0);
+    CHECK_EQ(hl, ctls_hash_len(alg2));
+    CHECK_EQ(ctls_hash(alg2, all, n, want), 0);
+    CHECK_MEM(got, want, hl);
+    tr_free(&t);
+}
+
+TEST(binder_prefix_transcript)
+{
+    const int S256 = CTLS_HASH_SHA256, S384 = CTLS_HASH_SHA384;
+    for (int f = 0; f < 16; f++) {
+        prefix_case(S256, S256, f);
+        if (!(f & P_SET_FIRST)) prefix_case(S256, S384, f); /* the server chose another hash */
+    }
+    /* the hash chosen first must be the binder's */
+    hs_transcript t;
+    memset(&t, 0, sizeof t);
+    uint8_t out[CTLS_MAX_HASH_LEN], msg[10] = {1};
+    CHECK_EQ(tr_set_hash(&t, S384), 0);
+    CHECK_EQ(tr_hash_prefix(&t, S256, msg, 5, out), CTLS_ERR_INTERNAL);
+    tr_free(&t);
+}
+
 int main(void)
 {
     if (!tp_certdir()) {
@@ -726,6 +803,7 @@ int main(void)
     RUN(store_bounded);
     RUN(psk_modes_and_selected_identity);
     RUN(store_threads);
+    RUN(binder_prefix_transcript);
     ctls_config_free(g_sc);
     ctls_config_free(g_cc);
     return th_summary();
