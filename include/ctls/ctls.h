@@ -302,7 +302,10 @@ CTLS_API void ctls_conn_consume_output(ctls_conn *conn, size_t len);
 CTLS_API ssize_t ctls_read_input(ctls_conn *conn, const void *in, size_t in_len, size_t *consumed,
                                  void *out, size_t out_len);
 /* Handshake timeout in ms (0 = none): the handshake fails with CTLS_ERR_TIMEOUT when it takes
- * longer. Blocking fd: enforced with poll(); callbacks: through pull_timeout. */
+ * longer. Blocking fd: enforced with poll(); callbacks: through pull_timeout. It bounds each
+ * TLS 1.2 renegotiation too (from a server's HelloRequest or the new handshake's first message
+ * until it completes or is refused): ctls_read / ctls_write then fail with CTLS_ERR_TIMEOUT.
+ * Set before the handshake completes (CTLS_ERR_BAD_STATE after). */
 CTLS_API int ctls_conn_set_handshake_timeout(ctls_conn *conn, unsigned ms);
 
 /* ---- handshake, data, close ------------------------------------------------------------ */

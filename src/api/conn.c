@@ -107,7 +107,7 @@ int ctls_conn_set_handshake_timeout(ctls_conn *c, unsigned ms)
     if (!c) return CTLS_ERR_INVALID_ARG;
     if (c->hs_done) return CTLS_ERR_BAD_STATE;
     c->hs_timeout_ms = ms;
-    if (c->state == CTLS_STATE_HANDSHAKE) c->hs_deadline_ms = ms ? conn_now_ms() + ms : 0;
+    if (c->state == CTLS_STATE_HANDSHAKE) c->hs_deadline_ms = io_deadline(c);
     return 0;
 }
 
@@ -158,7 +158,7 @@ int ctls_handshake(ctls_conn *c)
             !c->cfg->break_server_auth)
             return CTLS_ERR_NO_SERVER_NAME;
         c->state = CTLS_STATE_HANDSHAKE;
-        if (c->hs_timeout_ms) c->hs_deadline_ms = conn_now_ms() + c->hs_timeout_ms;
+        c->hs_deadline_ms = io_deadline(c);
     }
     if (c->hs_done && c->state == CTLS_STATE_CONNECTED) return conn_status(c, io_flush(c));
     /* Calling again after CTLS_PAUSED_SERVER_AUTH without a reject means accept. */
@@ -566,13 +566,12 @@ int ctls_renegotiate(ctls_conn *c)
      * comes through ctls_read: a refusal (warning no_renegotiation) is
      * CTLS_ERR_RENEGOTIATION_REFUSED; else the handshake runs there (hs/reneg12.c). */
     if (!c->secure_reneg) return CTLS_ERR_UNSUPPORTED;
-    static const uint8_t hello_request[MSG_HEADER_LEN] = {MSG_HELLO_REQUEST, 0, 0, 0};
     int rc;
     if (c->role == CTLS_CLIENT) {
         rc = reneg12_client_start(c);        /* the ClientHello */
         if (rc == CTLS_ERR_LIMIT) return rc; /* the rate cap: the connection goes on */
     } else {
-        rc = rec_write(c, CT_HANDSHAKE, hello_request, sizeof hello_request);
+        rc = reneg12_server_request(c); /* the HelloRequest */
     }
     if (rc == 0) rc = io_flush(c);
     if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED) rc = 0; /* leaves with the next call */
