@@ -71,7 +71,7 @@ extern "C" {
 #define CTLS_ERR_CERTIFICATE_REQUIRED (-214)    /* certificate_required */
 #define CTLS_ERR_INAPPROPRIATE_FALLBACK (-215)  /* inappropriate_fallback / downgrade sentinel */
 #define CTLS_ERR_BAD_CERTIFICATE (-216)         /* bad_certificate: peer cert unusable */
-#define CTLS_ERR_PEER_CERT_CHANGED (-217)       /* renegotiation: another server certificate */
+#define CTLS_ERR_PEER_CERT_CHANGED (-217)       /* renegotiation: another peer certificate */
 
 /* fatal: certificate verification (all applicable flags are in ctls_verify_result) */
 #define CTLS_ERR_CERT_UNKNOWN_ROOT (-300)      /* chain ends at a root that is not trusted */
@@ -240,8 +240,9 @@ CTLS_API int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries)
  * ctls_renegotiate itself); a server accepts a client's renegotiating ClientHello (after its
  * own ctls_renegotiate or not). Only over a connection that negotiated secure renegotiation
  * (always, for ctls peers), always a full handshake (no session is offered or resumed), with
- * the extended master secret (RFC 7627) and, on the client, the same server certificate as
- * before (else CTLS_ERR_PEER_CERT_CHANGED, illegal_parameter alert). The handshake runs inside
+ * the extended master secret (RFC 7627), the same server certificate as before and, when the
+ * client sent one before, the same client certificate (else CTLS_ERR_PEER_CERT_CHANGED,
+ * illegal_parameter alert, on the side that sees the change). The handshake runs inside
  * ctls_read under the current keys (application data meanwhile is still returned); the new
  * keys take effect at each side's ChangeCipherSpec. While it runs, ctls_write accepts nothing
  * and returns CTLS_WANT_READ (call ctls_read, which completes it). At most 4 renegotiations are

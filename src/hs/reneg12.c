@@ -84,6 +84,19 @@ int reneg12_check_info(const ctls_conn *c, ctls_slice ri, int both)
     return 0;
 }
 
+int reneg12_check_peer(const ctls_conn *c, const msg_certificate *m)
+{
+    /* A renegotiation keeps the peer authenticated so far: another leaf, or none after one, is
+     * refused. BoringSSL's and NSS's mitigation of the triple handshake (RFC 7627 1 and 5.4: it
+     * changed the server certificate under renegotiation), applied to the client's too; a
+     * client that sent none may send one now (RFC 5246 7.4.4: a server may ask later). */
+    if (!c->hs->t12.reneg || !c->peer_chain.count) return 0;
+    if (m->count == 0 || c->peer_chain.len[0] != m->certs[0].len ||
+        memcmp(c->peer_chain.der[0], m->certs[0].p, m->certs[0].len) != 0)
+        return CTLS_ERR_PEER_CERT_CHANGED;
+    return 0;
+}
+
 int reneg12_client_start(ctls_conn *c)
 {
     if (!may_renegotiate(c)) return CTLS_ERR_LIMIT;

@@ -353,9 +353,12 @@ static int on_client_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     msg_certificate m;
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 1, &m));
     CTLS_GUARD(hs12_add(c->hs, msg, len));
+    if (m.count == 0 && c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER)
+        return CTLS_ERR_HANDSHAKE_FAILURE;
+    /* a renegotiation keeps the client's certificate, if it sent one (reneg12.c) */
+    CTLS_GUARD(reneg12_check_peer(c, &m));
     if (m.count == 0) {
         c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
-        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_HANDSHAKE_FAILURE;
         return 0;
     }
     CTLS_GUARD(hs_take_peer_chain(c, &m));

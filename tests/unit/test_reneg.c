@@ -1,8 +1,8 @@
 /* TLS 1.2 renegotiation (RFC 5246 7.4.1.1, RFC 5746) between a ctls client and a ctls server
  * in memory: server- and client-initiated, data before / during / after, new keys and a new
  * master secret, the default refusal, renegotiation_info mismatches both ways, a changed
- * server certificate, the handshake timeout (memory and the socket transports), the rate cap,
- * byte-at-a-time delivery, and TLS 1.3 (none). */
+ * server or client certificate, the handshake timeout (memory and the socket transports), the
+ * rate cap, byte-at-a-time delivery, and TLS 1.3 (none). */
 #include "harness.h"
 
 #include <stdlib.h>
@@ -479,6 +479,86 @@ TEST(timeout_transports)
     tt_set_label(NULL);
 }
 
+/* ---- client certificates -------------------------------------------------------------------- */
+
+/* A server that trusts the test CA (verify mode smode, the config's) and a client holding
+ * client.pem, both with the renegotiation opt-in; not connected yet. */
+static void rp_auth_configs(rpair *p, int smode)
+{
+    rp_configs(p, "server-ecdsa", 1, 1, NULL);
+    CHECK_EQ(ctls_config_set_verify(p->sc, smode), 0);
+    CHECK_EQ(ctls_config_load_trust_file(p->sc, tp_cert("ca.pem")), 0);
+    CHECK_EQ(ctls_config_set_verify_time(p->sc, 1767225600), 0);
+    CHECK_EQ(ctls_config_add_cert_chain_file(p->cc, tp_cert("client.pem"), tp_cert("client.key")),
+             0);
+}
+
+static void rp_handshake(rpair *p)
+{
+    int crc, src;
+    CHECK_EQ(tp_handshake(p->c, p->s, &crc, &src), 0);
+    CHECK_EQ(ctls_version(p->c), CTLS_TLS1_2);
+}
+
+/* The client's certificate may not change in a renegotiation (RFC 7627 1 / 5.4: the triple
+ * handshake attack switched certificates under renegotiation): like a client for the server's
+ * (server_certificate_changed), the server refuses another leaf, or none after one, with
+ * CTLS_ERR_PEER_CERT_CHANGED and illegal_parameter. A client that sent none first may send one
+ * now, and then must keep it. */
+TEST(client_certificate_changed)
+{
+    /* another valid client certificate in the renegotiation */
+    rpair p;
+    rp_auth_configs(&p, CTLS_VERIFY_PEER);
+    rp_conns(&p);
+    rp_handshake(&p);
+    tp_check_chain(p.s, "client.pem");
+    cfg_cert other, mine = p.cc->certs[0];
+    memset(&other, 0, sizeof other);
+    size_t cl, kl;
+    char *chain = th_read_file(tp_cert("client2.pem"), &cl);
+    char *key = th_read_file(tp_cert("client2.key"), &kl);
+    CHECK(chain && key);
+    CHECK_EQ(cfg_cert_load(&other, chain, cl, key, kl), 0);
+    p.cc->certs[0] = other;
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    expect_failure(&p, p.s, CTLS_ERR_PEER_CERT_CHANGED, CTLS_ALERT_ILLEGAL_PARAMETER);
+    p.cc->certs[0] = mine;
+    cfg_cert_clear(&other);
+    free(chain);
+    free(key);
+    rp_close(&p);
+
+    /* none after one (the server asks, CTLS_VERIFY_PEER: an empty Certificate is allowed
+     * otherwise) */
+    rp_auth_configs(&p, CTLS_VERIFY_PEER);
+    rp_conns(&p);
+    rp_handshake(&p);
+    p.cc->n_certs = 0;
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    expect_failure(&p, p.s, CTLS_ERR_PEER_CERT_CHANGED, CTLS_ALERT_ILLEGAL_PARAMETER);
+    p.cc->n_certs = 1;
+    rp_close(&p);
+
+    /* none first, then one: allowed, reported; then the same again: allowed */
+    rp_auth_configs(&p, CTLS_VERIFY_PEER);
+    rp_conns(&p);
+    p.cc->n_certs = 0;
+    rp_handshake(&p);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_CERT_NO_CERTIFICATE);
+    CHECK_EQ(ctls_peer_cert_count(p.s), 0);
+    p.cc->n_certs = 1;
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    drive(&p, 1, 0);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    tp_check_chain(p.s, "client.pem");
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    drive(&p, 2, 0);
+    tp_check_chain(p.s, "client.pem");
+    tp_exchange(p.c, p.s, 1000, 0);
+    rp_close(&p);
+}
+
 /* At most 4 renegotiations a minute: the fifth request is refused like with the opt-in off. */
 TEST(rate_cap)
 {
@@ -538,6 +618,7 @@ int main(void)
     RUN(renegotiation_info_mismatch);
     RUN(server_certificate_changed);
     RUN(authentication);
+    RUN(client_certificate_changed);
     RUN(timeout);
     RUN(timeout_transports);
     RUN(rate_cap);
