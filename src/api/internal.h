@@ -21,7 +21,7 @@
 #define CFG_MAX_ALPN 512
 
 /* One certificate chain with its key. */
-typedef struct {
+typedef struct cfg_cert {
     ctls_der_list chain; /* leaf first */
     ctls_privkey *key;
     ctls_cert *leaf;

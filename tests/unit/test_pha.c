@@ -233,20 +233,13 @@ TEST(bad_signature)
     pha_pair p;
     pp_open(&p, 1, "client", CTLS_VERIFY_NONE);
     cfg_cert other;
-    memset(&other, 0, sizeof other);
-    size_t cl, kl;
-    char *chain = th_read_file(tp_cert("server-ecdsa.pem"), &cl);
-    char *key = th_read_file(tp_cert("server-ecdsa.key"), &kl);
-    CHECK(chain && key);
-    CHECK_EQ(cfg_cert_load(&other, chain, cl, key, kl), 0);
+    tp_load_cert(&other, "server-ecdsa");
     ctls_privkey *mine = p.cc->certs[0].key; /* same key type (P-256), another key */
     p.cc->certs[0].key = other.key;
     pp_auth(&p, CTLS_ERR_DECRYPT_ERROR);
     p.cc->certs[0].key = mine;
     check_client_alerted(&p, CTLS_ALERT_DECRYPT_ERROR);
     cfg_cert_clear(&other);
-    free(chain);
-    free(key);
     pp_close(&p);
 }
 

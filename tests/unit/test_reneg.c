@@ -514,19 +514,12 @@ TEST(client_certificate_changed)
     rp_handshake(&p);
     tp_check_chain(p.s, "client.pem");
     cfg_cert other, mine = p.cc->certs[0];
-    memset(&other, 0, sizeof other);
-    size_t cl, kl;
-    char *chain = th_read_file(tp_cert("client2.pem"), &cl);
-    char *key = th_read_file(tp_cert("client2.key"), &kl);
-    CHECK(chain && key);
-    CHECK_EQ(cfg_cert_load(&other, chain, cl, key, kl), 0);
+    tp_load_cert(&other, "client2");
     p.cc->certs[0] = other;
     CHECK_EQ(ctls_renegotiate(p.s), 0);
     expect_failure(&p, p.s, CTLS_ERR_PEER_CERT_CHANGED, CTLS_ALERT_ILLEGAL_PARAMETER);
     p.cc->certs[0] = mine;
     cfg_cert_clear(&other);
-    free(chain);
-    free(key);
     rp_close(&p);
 
     /* none after one (the server asks, CTLS_VERIFY_PEER: an empty Certificate is allowed
