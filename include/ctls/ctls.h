@@ -202,7 +202,8 @@ CTLS_API int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_
 CTLS_API int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path);
 CTLS_API int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir);
 CTLS_API int ctls_config_load_system_trust(ctls_config *cfg);
-/* CTLS_VERIFY_NONE / CTLS_VERIFY_PEER / CTLS_VERIFY_REQUIRE_PEER */
+/* CTLS_VERIFY_NONE / CTLS_VERIFY_PEER / CTLS_VERIFY_REQUIRE_PEER; a connection may override
+ * it (ctls_conn_set_verify). */
 CTLS_API int ctls_config_set_verify(ctls_config *cfg, int mode);
 /* Client: stop the handshake with CTLS_PAUSED_SERVER_AUTH once the server's chain (and its
  * CertificateVerify) arrived; built-in verification is then the application's job. */
@@ -347,6 +348,18 @@ CTLS_API int ctls_acceptable_ca_der(ctls_conn *conn, size_t i, const uint8_t **d
 /* After CTLS_PAUSED_CERT_REQUESTED (or before the handshake): the client certificate. */
 CTLS_API int ctls_conn_set_certificate_file(ctls_conn *conn, const char *chain_pem,
                                             const char *key_pem);
+/* The connection's verify mode (CTLS_VERIFY_NONE / _PEER / _REQUIRE_PEER) in place of the
+ * config's, like OpenSSL's SSL_set_verify; it takes effect at the next handshake. Set before
+ * the handshake, it decides that handshake (a server that asks for a client certificate issues
+ * and accepts no tickets, as with the config's mode). Set after it, on a server: the TLS 1.2
+ * renegotiations that follow ask for a client certificate by it (ctls_renegotiate starts one),
+ * and the answers to TLS 1.3 post-handshake requests (ctls_request_client_auth) are judged by
+ * it (an empty one under _REQUIRE_PEER: certificate_required) -- so a server can ask for
+ * nothing in the handshake and for a certificate afterwards. On a client it decides whether a
+ * renegotiation verifies the server. CTLS_ERR_INVALID_ARG for another mode; CTLS_ERR_BAD_STATE
+ * while a handshake, renegotiation or post-handshake answer is in progress, and once the
+ * connection is closed or failed. */
+CTLS_API int ctls_conn_set_verify(ctls_conn *conn, int mode);
 
 /* ---- negotiated parameters ------------------------------------------------------------- */
 CTLS_API int ctls_version(ctls_conn *conn);                       /* CTLS_TLS1_2 / _3, 0 before */
@@ -385,11 +398,12 @@ CTLS_API int ctls_renegotiations(ctls_conn *conn);
  * it). Sends a CertificateRequest (fresh context, our signature schemes, the trust anchors'
  * names) now or with the next call, like ctls_key_update. The client's answer is processed
  * inside ctls_read (application data before it stays readable): the chain is verified against
- * the config's trust store as in the handshake (whatever ctls_config_set_verify says), then
+ * the config's trust store as in the handshake (whatever the verify mode says), then
  * ctls_peer_cert_count / ctls_peer_cert_der / ctls_verify_result / ctls_signature_scheme_name
  * describe the new client certificate, and ctls_client_auth_pending drops by one. An empty
  * Certificate is accepted (ctls_verify_result CTLS_CERT_NO_CERTIFICATE, no peer certificate)
- * unless the config says CTLS_VERIFY_REQUIRE_PEER: then ctls_read fails with
+ * unless the connection's verify mode (ctls_conn_set_verify, else the config's) is
+ * CTLS_VERIFY_REQUIRE_PEER when the answer arrives: then ctls_read fails with
  * CTLS_ERR_CERTIFICATE_REQUIRED (certificate_required alert). A bad chain, signature or
  * Finished is fatal as in the handshake (CTLS_ERR_CERT_*, CTLS_ERR_DECRYPT_ERROR).
  * Refusals that leave the connection usable: CTLS_ERR_BAD_STATE (client, before the handshake,

@@ -26,6 +26,7 @@ ctls_conn *ctls_conn_new(ctls_config *cfg)
     c->fd = -1;
     c->last_direction = CTLS_WANT_READ;
     c->alert_received = -1;
+    c->verify_mode = cfg->verify_mode;
     c->out.wire = 1; /* rec_write leaves only protected or public records there (frame.c) */
     return c;
 }
@@ -123,7 +124,7 @@ static int drive_handshake(ctls_conn *c)
         CTLS_GUARD(frc);
         if (c->hs_done) {
             /* a server that asked for no certificate verified nothing: say so */
-            if (c->role == CTLS_SERVER && c->cfg->verify_mode == CTLS_VERIFY_NONE)
+            if (c->role == CTLS_SERVER && c->verify_mode == CTLS_VERIFY_NONE)
                 c->verify_flags = CTLS_CERT_NOT_VERIFIED;
             c->state = CTLS_STATE_CONNECTED;
             buf_trim(&c->in);
@@ -154,7 +155,7 @@ int ctls_handshake(ctls_conn *c)
         if (c->role == CTLS_SERVER && c->cfg->n_certs == 0) return CTLS_ERR_NO_CERT;
         /* Secure by default: a verifying client checks the host name too, so it needs one.
          * The connection stays idle: set a name (or opt out) and call again. */
-        if (c->role == CTLS_CLIENT && !c->sni && c->cfg->verify_mode != CTLS_VERIFY_NONE &&
+        if (c->role == CTLS_CLIENT && !c->sni && c->verify_mode != CTLS_VERIFY_NONE &&
             !c->cfg->break_server_auth)
             return CTLS_ERR_NO_SERVER_NAME;
         c->state = CTLS_STATE_HANDSHAKE;
@@ -498,6 +499,19 @@ int ctls_conn_set_certificate_file(ctls_conn *c, const char *chain_pem, const ch
         ctls_free(c->conn_cert);
     }
     c->conn_cert = cc;
+    return 0;
+}
+
+int ctls_conn_set_verify(ctls_conn *c, int mode)
+{
+    if (!c ||
+        (mode != CTLS_VERIFY_NONE && mode != CTLS_VERIFY_PEER && mode != CTLS_VERIFY_REQUIRE_PEER))
+        return CTLS_ERR_INVALID_ARG;
+    /* for the next handshake: not in the middle of one (the first, a TLS 1.2 renegotiation, a
+     * TLS 1.3 post-handshake answer: c->hs), nor when none can follow */
+    if (c->fatal || c->hs || c->state == CTLS_STATE_HANDSHAKE || c->state == CTLS_STATE_CLOSED)
+        return CTLS_ERR_BAD_STATE;
+    c->verify_mode = mode;
     return 0;
 }
 

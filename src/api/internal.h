@@ -128,6 +128,8 @@ struct ctls_conn {
     /* secrets kept after the handshake (TLS 1.3): traffic secrets for KeyUpdate */
     uint8_t c_ap[KS_MAX], s_ap[KS_MAX], res_master[KS_MAX];
     /* peer */
+    int verify_mode; /* CTLS_VERIFY_*: the config's, or ctls_conn_set_verify's for the next
+                      * handshake */
     ctls_der_list peer_chain;
     unsigned verify_flags;
     int verify_status; /* the CTLS_ERR_CERT_* of the built-in check, 0 if valid */

@@ -299,7 +299,7 @@ static const cfg_cert *client_cert(ctls_conn *c, uint16_t *scheme)
 /* After ServerHelloDone: verify the chain, or pause for the application. */
 static int after_server_auth(ctls_conn *c)
 {
-    if (c->cfg->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
+    if (c->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
         c->verify_flags = CTLS_CERT_NOT_VERIFIED;
         return 0;
     }

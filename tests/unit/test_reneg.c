@@ -1,8 +1,9 @@
 /* TLS 1.2 renegotiation (RFC 5246 7.4.1.1, RFC 5746) between a ctls client and a ctls server
  * in memory: server- and client-initiated, data before / during / after, new keys and a new
  * master secret, the default refusal, renegotiation_info mismatches both ways, a changed
- * server or client certificate, the handshake timeout (memory and the socket transports), the
- * rate cap, byte-at-a-time delivery, and TLS 1.3 (none). */
+ * server or client certificate, a client certificate asked for only in the renegotiation
+ * (ctls_conn_set_verify), the handshake timeout (memory and the socket transports), the rate
+ * cap, byte-at-a-time delivery, and TLS 1.3 (none). */
 #include "harness.h"
 
 #include <stdlib.h>
@@ -500,6 +501,15 @@ static void rp_handshake(rpair *p)
     CHECK_EQ(ctls_version(p->c), CTLS_TLS1_2);
 }
 
+/* rp_auth_configs, connected: the server has the client's certificate when smode asks. */
+static void rp_auth_open(rpair *p, int smode)
+{
+    rp_auth_configs(p, smode);
+    rp_conns(p);
+    rp_handshake(p);
+    if (smode != CTLS_VERIFY_NONE) tp_check_chain(p->s, "client.pem");
+}
+
 /* The client's certificate may not change in a renegotiation (RFC 7627 1 / 5.4: the triple
  * handshake attack switched certificates under renegotiation): like a client for the server's
  * (server_certificate_changed), the server refuses another leaf, or none after one, with
@@ -509,10 +519,7 @@ TEST(client_certificate_changed)
 {
     /* another valid client certificate in the renegotiation */
     rpair p;
-    rp_auth_configs(&p, CTLS_VERIFY_PEER);
-    rp_conns(&p);
-    rp_handshake(&p);
-    tp_check_chain(p.s, "client.pem");
+    rp_auth_open(&p, CTLS_VERIFY_PEER);
     cfg_cert other, mine = p.cc->certs[0];
     tp_load_cert(&other, "client2");
     p.cc->certs[0] = other;
@@ -524,9 +531,7 @@ TEST(client_certificate_changed)
 
     /* none after one (the server asks, CTLS_VERIFY_PEER: an empty Certificate is allowed
      * otherwise) */
-    rp_auth_configs(&p, CTLS_VERIFY_PEER);
-    rp_conns(&p);
-    rp_handshake(&p);
+    rp_auth_open(&p, CTLS_VERIFY_PEER);
     p.cc->n_certs = 0;
     CHECK_EQ(ctls_renegotiate(p.s), 0);
     expect_failure(&p, p.s, CTLS_ERR_PEER_CERT_CHANGED, CTLS_ALERT_ILLEGAL_PARAMETER);
@@ -549,6 +554,97 @@ TEST(client_certificate_changed)
     drive(&p, 2, 0);
     tp_check_chain(p.s, "client.pem");
     tp_exchange(p.c, p.s, 1000, 0);
+    rp_close(&p);
+}
+
+/* The "per-directory client authentication" pattern: a server asks for no certificate in the
+ * handshake and for one in a renegotiation it starts (ctls_conn_set_verify, then
+ * ctls_renegotiate); ctls_peer_cert_* and ctls_verify_result then report the renegotiation's
+ * certificate. */
+TEST(client_auth_only_in_renegotiation)
+{
+    static const struct {
+        int cfg_mode, mode, with_cert, err;
+        unsigned flags;
+    } cases[] = {
+        /* a config that asks for nothing; the connection asks later */
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_REQUIRE_PEER, 1, 0, CTLS_VERIFY_OK},
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_PEER, 1, 0, CTLS_VERIFY_OK},
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_PEER, 0, 0, CTLS_CERT_NO_CERTIFICATE},
+        /* RFC 5246 7.4.6: no certificate where one is demanded: handshake_failure */
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_REQUIRE_PEER, 0, CTLS_ERR_HANDSHAKE_FAILURE, 0},
+        /* a config that demands one; the connection waits for the renegotiation */
+        {CTLS_VERIFY_REQUIRE_PEER, CTLS_VERIFY_REQUIRE_PEER, 1, 0, CTLS_VERIFY_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rpair p;
+        rp_auth_configs(&p, cases[i].cfg_mode);
+        if (!cases[i].with_cert) p.cc->n_certs = 0;
+        rp_conns(&p);
+        if (cases[i].cfg_mode != CTLS_VERIFY_NONE)
+            CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_NONE), 0); /* before the handshake */
+        rp_handshake(&p);
+        /* nothing was asked for */
+        CHECK_EQ(ctls_peer_cert_count(p.s), 0);
+        CHECK_EQ(ctls_verify_result(p.s), CTLS_CERT_NOT_VERIFIED);
+        CHECK_EQ(ctls_conn_set_verify(p.s, cases[i].mode), 0);
+        CHECK_EQ(ctls_renegotiate(p.s), 0);
+        if (cases[i].err) {
+            expect_failure(&p, p.s, cases[i].err, CTLS_ALERT_HANDSHAKE_FAILURE);
+        } else {
+            drive(&p, 1, 0);
+            CHECK_EQ(ctls_verify_result(p.s), cases[i].flags);
+            if (cases[i].with_cert) {
+                tp_check_chain(p.s, "client.pem");
+                CHECK(ctls_signature_scheme_name(p.s) != NULL);
+            } else {
+                CHECK_EQ(ctls_peer_cert_count(p.s), 0);
+            }
+            tp_exchange(p.c, p.s, 1000, 0);
+            tp_exchange(p.s, p.c, 1000, 0);
+        }
+        p.cc->n_certs = 1;
+        rp_close(&p);
+    }
+}
+
+/* Asked in the handshake, not in the renegotiation (the connection switched to
+ * CTLS_VERIFY_NONE): the client sends no Certificate and no CertificateVerify this time, and
+ * the certificate of the handshake still stands. */
+TEST(client_auth_only_in_handshake)
+{
+    rpair p;
+    rp_auth_open(&p, CTLS_VERIFY_REQUIRE_PEER);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_NONE), 0);
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    drive(&p, 1, 0);
+    tp_check_chain(p.s, "client.pem");
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    tp_exchange(p.c, p.s, 1000, 0);
+    rp_close(&p);
+}
+
+/* ctls_conn_set_verify: the mode of the next handshake; never in the middle of one. */
+TEST(conn_set_verify_states)
+{
+    rpair p;
+    rp_auth_configs(&p, CTLS_VERIFY_NONE);
+    rp_conns(&p);
+    CHECK_EQ(ctls_conn_set_verify(NULL, CTLS_VERIFY_PEER), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_conn_set_verify(p.s, 3), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_conn_set_verify(p.s, -1), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_handshake(p.c), CTLS_WANT_READ); /* the client's handshake runs */
+    CHECK_EQ(ctls_conn_set_verify(p.c, CTLS_VERIFY_NONE), CTLS_ERR_BAD_STATE);
+    rp_handshake(&p);
+    /* a renegotiation runs on the server (the client's ClientHello arrived) */
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    tp_pump(p.c, p.s, 0);
+    unsigned char b[16];
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    CHECK(p.s->hs != NULL);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_PEER), CTLS_ERR_BAD_STATE);
+    drive(&p, 1, 0);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_PEER), 0);
     rp_close(&p);
 }
 
@@ -612,6 +708,9 @@ int main(void)
     RUN(server_certificate_changed);
     RUN(authentication);
     RUN(client_certificate_changed);
+    RUN(client_auth_only_in_renegotiation);
+    RUN(client_auth_only_in_handshake);
+    RUN(conn_set_verify_states);
     RUN(timeout);
     RUN(timeout_transports);
     RUN(rate_cap);
