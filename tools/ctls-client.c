@@ -36,7 +36,8 @@ static void usage(FILE *f)
           "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
           "                       the handshake\n"
           "  --renegotiate        TLS 1.2: accept the server's renegotiation requests (RFC 5746;\n"
-          "                       default: refused); prints 'renegotiations: N' after each\n"
+          "                       default: refused); prints 'renegotiations: N', 'verify:'\n"
+          "                       and 'peer-certs:' lines after each\n"
           "  --renegotiate-now    (testing) TLS 1.2: also start one right after the handshake\n"
           "default: stdin -> connection, connection -> stdout; at stdin EOF: close_notify, then\n"
           "read until the peer's close_notify. Exit 0 after a clean close, 1 on error.\n",

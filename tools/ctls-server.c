@@ -22,45 +22,50 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ctls-server [options] --cert FILE --key FILE\n"
-          "  --port N             port to listen on (default 4433; 0 = any free port)\n"
-          "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
-          "  --echo               echo every byte back\n"
-          "  --www                answer an HTTP GET with a page of the negotiated parameters\n"
-          "  (neither)            one connection: stdin -> connection, connection -> stdout\n"
-          "  --once               exit after the first connection\n"
-          "  --cafile FILE        trust anchors for client certificates\n"
-          "  --verify-client      ask for a client certificate (optional)\n"
-          "  --require-client-cert  demand a client certificate\n"
-          "  --tls1.2 | --tls1.3  only that version (default: both)\n"
-          "  --ciphers LIST       IANA suite names, ':'-separated\n"
-          "  --groups LIST        e.g. x25519:secp256r1:secp384r1\n"
-          "  --alpn LIST          ALPN protocols, ','-separated\n"
-          "  --tickets N          TLS 1.3 session tickets sent after a handshake (default 2);\n"
-          "                       TLS 1.2: one RFC 5077 ticket when N > 0\n"
-          "  --session-cache N    keep up to N sessions in a server cache (default 0 = none):\n"
-          "                       TLS 1.2 session IDs, single-use TLS 1.3 tickets\n"
-          "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
-          "  --quiet              no summary lines\n"
-          "  --pha                TLS 1.3: ask for the client's certificate after the handshake\n"
-          "                       (post-handshake authentication; the client must offer it),\n"
-          "                       verified with --cafile; prints pha-verify / pha-peer-certs\n"
-          "                       lines once the client answered (not with --www)\n"
-          "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
-          "                       each handshake\n"
-          "  --renegotiate        TLS 1.2: accept client-initiated renegotiation (RFC 5746;\n"
-          "                       default: refused); prints 'renegotiations: N' after each\n"
-          "  --renegotiate-now    (testing) TLS 1.2: also send a HelloRequest right after each\n"
-          "                       handshake (not with --www)\n"
-          "Prints 'listening on ADDR:PORT' on stderr once listening. Exit 0 after a clean\n"
-          "close (or SIGINT / SIGTERM), 1 on error.\n",
-          f);
+    fputs(
+        "usage: ctls-server [options] --cert FILE --key FILE\n"
+        "  --port N             port to listen on (default 4433; 0 = any free port)\n"
+        "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
+        "  --echo               echo every byte back\n"
+        "  --www                answer an HTTP GET with a page of the negotiated parameters\n"
+        "  (neither)            one connection: stdin -> connection, connection -> stdout\n"
+        "  --once               exit after the first connection\n"
+        "  --cafile FILE        trust anchors for client certificates\n"
+        "  --verify-client      ask for a client certificate (optional)\n"
+        "  --require-client-cert  demand a client certificate\n"
+        "  --late-client-auth   with --verify-client / --require-client-cert: ask only after\n"
+        "                       the handshake, in a renegotiation (--renegotiate-now, or the\n"
+        "                       client's with --renegotiate) or a post-handshake request (--pha)\n"
+        "  --tls1.2 | --tls1.3  only that version (default: both)\n"
+        "  --ciphers LIST       IANA suite names, ':'-separated\n"
+        "  --groups LIST        e.g. x25519:secp256r1:secp384r1\n"
+        "  --alpn LIST          ALPN protocols, ','-separated\n"
+        "  --tickets N          TLS 1.3 session tickets sent after a handshake (default 2);\n"
+        "                       TLS 1.2: one RFC 5077 ticket when N > 0\n"
+        "  --session-cache N    keep up to N sessions in a server cache (default 0 = none):\n"
+        "                       TLS 1.2 session IDs, single-use TLS 1.3 tickets\n"
+        "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
+        "  --quiet              no summary lines\n"
+        "  --pha                TLS 1.3: ask for the client's certificate after the handshake\n"
+        "                       (post-handshake authentication; the client must offer it),\n"
+        "                       verified with --cafile; prints pha-verify / pha-peer-certs\n"
+        "                       lines once the client answered (not with --www)\n"
+        "  --key-update         (testing) send a KeyUpdate (update_requested) right after\n"
+        "                       each handshake\n"
+        "  --renegotiate        TLS 1.2: accept client-initiated renegotiation (RFC 5746;\n"
+        "                       default: refused); prints 'renegotiations: N', 'verify:'\n"
+        "                       and 'peer-certs:' lines after each\n"
+        "  --renegotiate-now    (testing) TLS 1.2: also send a HelloRequest right after each\n"
+        "                       handshake (not with --www)\n"
+        "Prints 'listening on ADDR:PORT' on stderr once listening. Exit 0 after a clean\n"
+        "close (or SIGINT / SIGTERM), 1 on error.\n",
+        f);
 }
 
 struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind;
-    int echo, www, once, verify, quiet, tickets;
+    int echo, www, once, verify, late_auth, quiet, tickets;
     long session_cache;
     unsigned timeout_ms;
 };
@@ -118,6 +123,8 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
             o->verify = CTLS_VERIFY_PEER;
         else if (strcmp(a, "--require-client-cert") == 0)
             o->verify = CTLS_VERIFY_REQUIRE_PEER;
+        else if (strcmp(a, "--late-client-auth") == 0)
+            o->late_auth = 1;
         else if (strcmp(a, "--tls1.2") == 0)
             o->tls.version = CTLS_TLS1_2;
         else if (strcmp(a, "--tls1.3") == 0)
@@ -142,6 +149,10 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
     }
     if (o->echo && o->www) {
         tool_errorf("--echo and --www exclude each other");
+        return 1;
+    }
+    if (o->late_auth && !o->verify) {
+        tool_errorf("--late-client-auth needs --verify-client or --require-client-cert");
         return 1;
     }
     long n;
@@ -252,12 +263,16 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     int rc;
     ctls_conn *conn = ctls_conn_new(cfg);
     if (!conn) return CTLS_ERR_NOMEM;
+    /* --late-client-auth: the handshake asks for nothing, what follows it by --verify-client /
+     * --require-client-cert */
     if ((rc = ctls_conn_set_fd(conn, fd)) < 0 ||
-        (rc = ctls_conn_set_handshake_timeout(conn, o->timeout_ms)) < 0)
+        (rc = ctls_conn_set_handshake_timeout(conn, o->timeout_ms)) < 0 ||
+        (o->late_auth && (rc = ctls_conn_set_verify(conn, CTLS_VERIFY_NONE)) < 0))
         goto out;
     rc = tool_handshake(conn, fd);
     if (rc < 0) goto out;
     if (!o->quiet) tool_print_summary(conn);
+    if (o->late_auth && (rc = ctls_conn_set_verify(conn, o->verify)) < 0) goto out;
     if (o->tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o->tls.pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
     if (o->tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;

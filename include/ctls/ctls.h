@@ -71,7 +71,7 @@ extern "C" {
 #define CTLS_ERR_CERTIFICATE_REQUIRED (-214)    /* certificate_required */
 #define CTLS_ERR_INAPPROPRIATE_FALLBACK (-215)  /* inappropriate_fallback / downgrade sentinel */
 #define CTLS_ERR_BAD_CERTIFICATE (-216)         /* bad_certificate: peer cert unusable */
-#define CTLS_ERR_PEER_CERT_CHANGED (-217)       /* renegotiation: another server certificate */
+#define CTLS_ERR_PEER_CERT_CHANGED (-217)       /* renegotiation: another peer certificate */
 
 /* fatal: certificate verification (all applicable flags are in ctls_verify_result) */
 #define CTLS_ERR_CERT_UNKNOWN_ROOT (-300)      /* chain ends at a root that is not trusted */
@@ -202,7 +202,8 @@ CTLS_API int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_
 CTLS_API int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path);
 CTLS_API int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir);
 CTLS_API int ctls_config_load_system_trust(ctls_config *cfg);
-/* CTLS_VERIFY_NONE / CTLS_VERIFY_PEER / CTLS_VERIFY_REQUIRE_PEER */
+/* CTLS_VERIFY_NONE / CTLS_VERIFY_PEER / CTLS_VERIFY_REQUIRE_PEER; a connection may override
+ * it (ctls_conn_set_verify). */
 CTLS_API int ctls_config_set_verify(ctls_config *cfg, int mode);
 /* Client: stop the handshake with CTLS_PAUSED_SERVER_AUTH once the server's chain (and its
  * CertificateVerify) arrived; built-in verification is then the application's job. */
@@ -240,8 +241,9 @@ CTLS_API int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries)
  * ctls_renegotiate itself); a server accepts a client's renegotiating ClientHello (after its
  * own ctls_renegotiate or not). Only over a connection that negotiated secure renegotiation
  * (always, for ctls peers), always a full handshake (no session is offered or resumed), with
- * the extended master secret (RFC 7627) and, on the client, the same server certificate as
- * before (else CTLS_ERR_PEER_CERT_CHANGED, illegal_parameter alert). The handshake runs inside
+ * the extended master secret (RFC 7627), the same server certificate as before and, when the
+ * client sent one before, the same client certificate (else CTLS_ERR_PEER_CERT_CHANGED,
+ * illegal_parameter alert, on the side that sees the change). The handshake runs inside
  * ctls_read under the current keys (application data meanwhile is still returned); the new
  * keys take effect at each side's ChangeCipherSpec. While it runs, ctls_write accepts nothing
  * and returns CTLS_WANT_READ (call ctls_read, which completes it). At most 4 renegotiations are
@@ -302,7 +304,10 @@ CTLS_API void ctls_conn_consume_output(ctls_conn *conn, size_t len);
 CTLS_API ssize_t ctls_read_input(ctls_conn *conn, const void *in, size_t in_len, size_t *consumed,
                                  void *out, size_t out_len);
 /* Handshake timeout in ms (0 = none): the handshake fails with CTLS_ERR_TIMEOUT when it takes
- * longer. Blocking fd: enforced with poll(); callbacks: through pull_timeout. */
+ * longer. Blocking fd: enforced with poll(); callbacks: through pull_timeout. It bounds each
+ * TLS 1.2 renegotiation too (from a server's HelloRequest or the new handshake's first message
+ * until it completes or is refused): ctls_read / ctls_write then fail with CTLS_ERR_TIMEOUT.
+ * Set before the handshake completes (CTLS_ERR_BAD_STATE after). */
 CTLS_API int ctls_conn_set_handshake_timeout(ctls_conn *conn, unsigned ms);
 
 /* ---- handshake, data, close ------------------------------------------------------------ */
@@ -343,6 +348,18 @@ CTLS_API int ctls_acceptable_ca_der(ctls_conn *conn, size_t i, const uint8_t **d
 /* After CTLS_PAUSED_CERT_REQUESTED (or before the handshake): the client certificate. */
 CTLS_API int ctls_conn_set_certificate_file(ctls_conn *conn, const char *chain_pem,
                                             const char *key_pem);
+/* The connection's verify mode (CTLS_VERIFY_NONE / _PEER / _REQUIRE_PEER) in place of the
+ * config's, like OpenSSL's SSL_set_verify; it takes effect at the next handshake. Set before
+ * the handshake, it decides that handshake (a server that asks for a client certificate issues
+ * and accepts no tickets, as with the config's mode). Set after it, on a server: the TLS 1.2
+ * renegotiations that follow ask for a client certificate by it (ctls_renegotiate starts one),
+ * and the answers to TLS 1.3 post-handshake requests (ctls_request_client_auth) are judged by
+ * it (an empty one under _REQUIRE_PEER: certificate_required) -- so a server can ask for
+ * nothing in the handshake and for a certificate afterwards. On a client it decides whether a
+ * renegotiation verifies the server. CTLS_ERR_INVALID_ARG for another mode; CTLS_ERR_BAD_STATE
+ * while a handshake, renegotiation or post-handshake answer is in progress, and once the
+ * connection is closed or failed. */
+CTLS_API int ctls_conn_set_verify(ctls_conn *conn, int mode);
 
 /* ---- negotiated parameters ------------------------------------------------------------- */
 CTLS_API int ctls_version(ctls_conn *conn);                       /* CTLS_TLS1_2 / _3, 0 before */
@@ -381,11 +398,12 @@ CTLS_API int ctls_renegotiations(ctls_conn *conn);
  * it). Sends a CertificateRequest (fresh context, our signature schemes, the trust anchors'
  * names) now or with the next call, like ctls_key_update. The client's answer is processed
  * inside ctls_read (application data before it stays readable): the chain is verified against
- * the config's trust store as in the handshake (whatever ctls_config_set_verify says), then
+ * the config's trust store as in the handshake (whatever the verify mode says), then
  * ctls_peer_cert_count / ctls_peer_cert_der / ctls_verify_result / ctls_signature_scheme_name
  * describe the new client certificate, and ctls_client_auth_pending drops by one. An empty
  * Certificate is accepted (ctls_verify_result CTLS_CERT_NO_CERTIFICATE, no peer certificate)
- * unless the config says CTLS_VERIFY_REQUIRE_PEER: then ctls_read fails with
+ * unless the connection's verify mode (ctls_conn_set_verify, else the config's) is
+ * CTLS_VERIFY_REQUIRE_PEER when the answer arrives: then ctls_read fails with
  * CTLS_ERR_CERTIFICATE_REQUIRED (certificate_required alert). A bad chain, signature or
  * Finished is fatal as in the handshake (CTLS_ERR_CERT_*, CTLS_ERR_DECRYPT_ERROR).
  * Refusals that leave the connection usable: CTLS_ERR_BAD_STATE (client, before the handshake,

@@ -26,6 +26,7 @@ ctls_conn *ctls_conn_new(ctls_config *cfg)
     c->fd = -1;
     c->last_direction = CTLS_WANT_READ;
     c->alert_received = -1;
+    c->verify_mode = cfg->verify_mode;
     c->out.wire = 1; /* rec_write leaves only protected or public records there (frame.c) */
     return c;
 }
@@ -107,7 +108,7 @@ int ctls_conn_set_handshake_timeout(ctls_conn *c, unsigned ms)
     if (!c) return CTLS_ERR_INVALID_ARG;
     if (c->hs_done) return CTLS_ERR_BAD_STATE;
     c->hs_timeout_ms = ms;
-    if (c->state == CTLS_STATE_HANDSHAKE) c->hs_deadline_ms = ms ? conn_now_ms() + ms : 0;
+    if (c->state == CTLS_STATE_HANDSHAKE) c->hs_deadline_ms = io_deadline(c);
     return 0;
 }
 
@@ -123,7 +124,7 @@ static int drive_handshake(ctls_conn *c)
         CTLS_GUARD(frc);
         if (c->hs_done) {
             /* a server that asked for no certificate verified nothing: say so */
-            if (c->role == CTLS_SERVER && c->cfg->verify_mode == CTLS_VERIFY_NONE)
+            if (c->role == CTLS_SERVER && c->verify_mode == CTLS_VERIFY_NONE)
                 c->verify_flags = CTLS_CERT_NOT_VERIFIED;
             c->state = CTLS_STATE_CONNECTED;
             buf_trim(&c->in);
@@ -154,11 +155,11 @@ int ctls_handshake(ctls_conn *c)
         if (c->role == CTLS_SERVER && c->cfg->n_certs == 0) return CTLS_ERR_NO_CERT;
         /* Secure by default: a verifying client checks the host name too, so it needs one.
          * The connection stays idle: set a name (or opt out) and call again. */
-        if (c->role == CTLS_CLIENT && !c->sni && c->cfg->verify_mode != CTLS_VERIFY_NONE &&
+        if (c->role == CTLS_CLIENT && !c->sni && c->verify_mode != CTLS_VERIFY_NONE &&
             !c->cfg->break_server_auth)
             return CTLS_ERR_NO_SERVER_NAME;
         c->state = CTLS_STATE_HANDSHAKE;
-        if (c->hs_timeout_ms) c->hs_deadline_ms = conn_now_ms() + c->hs_timeout_ms;
+        c->hs_deadline_ms = io_deadline(c);
     }
     if (c->hs_done && c->state == CTLS_STATE_CONNECTED) return conn_status(c, io_flush(c));
     /* Calling again after CTLS_PAUSED_SERVER_AUTH without a reject means accept. */
@@ -501,6 +502,19 @@ int ctls_conn_set_certificate_file(ctls_conn *c, const char *chain_pem, const ch
     return 0;
 }
 
+int ctls_conn_set_verify(ctls_conn *c, int mode)
+{
+    if (!c ||
+        (mode != CTLS_VERIFY_NONE && mode != CTLS_VERIFY_PEER && mode != CTLS_VERIFY_REQUIRE_PEER))
+        return CTLS_ERR_INVALID_ARG;
+    /* for the next handshake: not in the middle of one (the first, a TLS 1.2 renegotiation, a
+     * TLS 1.3 post-handshake answer: c->hs), nor when none can follow */
+    if (c->fatal || c->hs || c->state == CTLS_STATE_HANDSHAKE || c->state == CTLS_STATE_CLOSED)
+        return CTLS_ERR_BAD_STATE;
+    c->verify_mode = mode;
+    return 0;
+}
+
 /* ---- negotiated parameters ---- */
 
 int ctls_version(ctls_conn *c)
@@ -566,13 +580,12 @@ int ctls_renegotiate(ctls_conn *c)
      * comes through ctls_read: a refusal (warning no_renegotiation) is
      * CTLS_ERR_RENEGOTIATION_REFUSED; else the handshake runs there (hs/reneg12.c). */
     if (!c->secure_reneg) return CTLS_ERR_UNSUPPORTED;
-    static const uint8_t hello_request[MSG_HEADER_LEN] = {MSG_HELLO_REQUEST, 0, 0, 0};
     int rc;
     if (c->role == CTLS_CLIENT) {
         rc = reneg12_client_start(c);        /* the ClientHello */
         if (rc == CTLS_ERR_LIMIT) return rc; /* the rate cap: the connection goes on */
     } else {
-        rc = rec_write(c, CT_HANDSHAKE, hello_request, sizeof hello_request);
+        rc = reneg12_server_request(c); /* the HelloRequest */
     }
     if (rc == 0) rc = io_flush(c);
     if (rc == CTLS_WANT_WRITE || rc == CTLS_INTERRUPTED) rc = 0; /* leaves with the next call */

@@ -102,7 +102,7 @@ const char *ctls_strerror(int rc)
     case CTLS_ERR_BAD_CERTIFICATE:
         return "bad certificate";
     case CTLS_ERR_PEER_CERT_CHANGED:
-        return "renegotiation: the server presented a different certificate";
+        return "renegotiation: the peer presented a different certificate";
     case CTLS_ERR_CERT_UNKNOWN_ROOT:
         return "certificate chain ends at an untrusted root";
     case CTLS_ERR_CERT_NO_ROOT:

@@ -21,7 +21,7 @@
 #define CFG_MAX_ALPN 512
 
 /* One certificate chain with its key. */
-typedef struct {
+typedef struct cfg_cert {
     ctls_der_list chain; /* leaf first */
     ctls_privkey *key;
     ctls_cert *leaf;
@@ -95,6 +95,9 @@ struct ctls_conn {
     int eof; /* the transport reported EOF */
     unsigned hs_timeout_ms;
     int64_t hs_deadline_ms; /* monotonic; 0 = none */
+    /* the same for a TLS 1.2 renegotiation (hs/reneg12.c): from our HelloRequest or the
+     * handshake's first message until it completes or is refused */
+    int64_t reneg_deadline_ms;
     /* record layer */
     ctls_buf in;    /* raw bytes from the peer */
     ctls_buf out;   /* raw bytes for the peer */
@@ -125,6 +128,8 @@ struct ctls_conn {
     /* secrets kept after the handshake (TLS 1.3): traffic secrets for KeyUpdate */
     uint8_t c_ap[KS_MAX], s_ap[KS_MAX], res_master[KS_MAX];
     /* peer */
+    int verify_mode; /* CTLS_VERIFY_*: the config's, or ctls_conn_set_verify's for the next
+                      * handshake */
     ctls_der_list peer_chain;
     unsigned verify_flags;
     int verify_status; /* the CTLS_ERR_CERT_* of the built-in check, 0 if valid */
@@ -218,6 +223,8 @@ int hs12_on_ccs(ctls_conn *c);
 int post12_handle(ctls_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 /* Client: start a renegotiation (ClientHello); CTLS_ERR_LIMIT when not allowed now. */
 int reneg12_client_start(ctls_conn *c);
+/* Server: ask for one (HelloRequest); the handshake timeout runs from now. */
+int reneg12_server_request(ctls_conn *c);
 /* The peer's warning no_renegotiation: CTLS_ERR_RENEGOTIATION_REFUSED (a client's own
  * renegotiation is dropped) or CTLS_ERR_UNEXPECTED_MESSAGE in the middle of a handshake. */
 int reneg12_on_refusal(ctls_conn *c);
@@ -231,7 +238,11 @@ int post13_send_key_update(ctls_conn *c, int request_peer);
  * memory transport leaves bytes for ctls_conn_output and returns 0. */
 int io_flush(ctls_conn *c);
 /* Pull more bytes into c->in. 0 when some arrived (or EOF was recorded in c->eof);
- * CTLS_WANT_READ / CTLS_INTERRUPTED / CTLS_ERR_TIMEOUT / CTLS_ERR_IO. */
+ * CTLS_WANT_READ / CTLS_INTERRUPTED / CTLS_ERR_TIMEOUT / CTLS_ERR_IO: the handshake timeout
+ * (ctls_conn_set_handshake_timeout) is enforced here, against c->hs_deadline_ms during the
+ * first handshake and c->reneg_deadline_ms after it. */
 int io_fill(ctls_conn *c);
+/* The deadline of a handshake that starts now (0: no timeout set). */
+int64_t io_deadline(const ctls_conn *c);
 
 #endif

@@ -181,7 +181,7 @@ const ctls_session *sess_client_offer(ctls_conn *c, int hash)
     /* RFC 8446 4.6.1: resume only for the server name of the original session */
     if (!same_str(s->sni, c->sni)) return NULL;
     /* a verifying client never resumes a session whose server was not verified */
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE && s->verify_flags != CTLS_VERIFY_OK) return NULL;
+    if (c->verify_mode != CTLS_VERIFY_NONE && s->verify_flags != CTLS_VERIFY_OK) return NULL;
     if (hash) {
         if (s->hash != hash) return NULL; /* RFC 8446 4.1.4: after an HRR, its suite's hash */
     } else {
@@ -283,7 +283,7 @@ const ctls_session *sess_client_offer12(ctls_conn *c)
     /* RFC 6066 3: the same server name as the original session */
     if (!same_str(s->sni, c->sni)) return NULL;
     /* a verifying client never resumes a session whose server was not verified */
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE && s->verify_flags != CTLS_VERIFY_OK) return NULL;
+    if (c->verify_mode != CTLS_VERIFY_NONE && s->verify_flags != CTLS_VERIFY_OK) return NULL;
     c->sess->used_serial = s->serial;
     return s;
 }

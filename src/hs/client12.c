@@ -215,12 +215,9 @@ static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     msg_certificate m;
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 1, &m));
     if (m.count == 0) return CTLS_ERR_DECODE; /* RFC 5246 7.4.2: ECDHE_* suites need one */
-    /* A renegotiation keeps the server we authenticated: another leaf is refused, the
-     * mitigation of BoringSSL and NSS (RFC 7627 1 and 5.4: the triple handshake changed the
-     * server certificate under renegotiation) */
-    if (c->hs->t12.reneg && (!c->peer_chain.count || c->peer_chain.len[0] != m.certs[0].len ||
-                             memcmp(c->peer_chain.der[0], m.certs[0].p, m.certs[0].len) != 0))
-        return CTLS_ERR_PEER_CERT_CHANGED;
+    /* a renegotiation keeps the server we authenticated (reneg12.c), which we always have */
+    if (c->hs->t12.reneg && !c->peer_chain.count) return CTLS_ERR_PEER_CERT_CHANGED;
+    CTLS_GUARD(reneg12_check_peer(c, &m));
     CTLS_GUARD(hs_take_peer_chain(c, &m));
     /* RFC 8422 5.3 / RFC 5246 7.4.2: the key must fit the suite's authentication */
     if (!hs12_key_fits_suite(c->hs->suite, c->hs->peer_key_type)) return CTLS_ERR_BAD_CERTIFICATE;
@@ -302,7 +299,7 @@ static const cfg_cert *client_cert(ctls_conn *c, uint16_t *scheme)
 /* After ServerHelloDone: verify the chain, or pause for the application. */
 static int after_server_auth(ctls_conn *c)
 {
-    if (c->cfg->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
+    if (c->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
         c->verify_flags = CTLS_CERT_NOT_VERIFIED;
         return 0;
     }

@@ -359,7 +359,7 @@ static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
 /* After the server's CertificateVerify: verify the chain, or pause for the application. */
 static int after_server_auth(ctls_conn *c)
 {
-    if (c->cfg->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
+    if (c->verify_mode == CTLS_VERIFY_NONE && !c->cfg->break_server_auth) {
         c->verify_flags = CTLS_CERT_NOT_VERIFIED;
         return 0;
     }

@@ -47,6 +47,9 @@ int hs12_check_certificate_verify(ctls_conn *c, const uint8_t *msg, size_t len);
  * in constant time (CTLS_ERR_HANDSHAKE_FAILURE when it differs). */
 size_t reneg12_info(const ctls_conn *c, int both, uint8_t out[2 * HS12_VERIFY_DATA_LEN]);
 int reneg12_check_info(const ctls_conn *c, ctls_slice ri, int both);
+/* In a renegotiation, the peer's Certificate must carry the leaf of the connection's peer
+ * chain, if it has one: CTLS_ERR_PEER_CERT_CHANGED (illegal_parameter) otherwise. */
+int reneg12_check_peer(const ctls_conn *c, const msg_certificate *m);
 /* Client: the renegotiation's ClientHello (client13.c), on a state reneg12.c created. */
 int client13_reneg_hello(ctls_conn *c);
 /* RFC 5246 7.4.4 ClientCertificateType */

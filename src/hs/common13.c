@@ -307,7 +307,7 @@ int hs_take_client_chain(ctls_conn *c, const msg_certificate *m)
         ctls_der_list_free(&c->peer_chain); /* post-handshake: an earlier chain no longer holds */
         c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
         /* RFC 8446 4.4.2.4: certificate_required when one is demanded */
-        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_CERTIFICATE_REQUIRED;
+        if (c->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_CERTIFICATE_REQUIRED;
         return 1; /* no CertificateVerify follows */
     }
     CTLS_GUARD(hs_take_peer_chain(c, m));

@@ -39,10 +39,19 @@ static int may_renegotiate(const ctls_conn *c)
            under_cap(c);
 }
 
+/* The handshake timeout bounds a renegotiation as it bounds the first handshake (io_fill fails
+ * with CTLS_ERR_TIMEOUT past c->reneg_deadline_ms); one that runs already (from our
+ * HelloRequest) goes on. */
+static void deadline_start(ctls_conn *c)
+{
+    if (!c->reneg_deadline_ms) c->reneg_deadline_ms = io_deadline(c);
+}
+
 /* A new handshake state for a renegotiation. */
 static int begin(ctls_conn *c)
 {
     CTLS_GUARD(hs_state_new(c));
+    deadline_start(c);
     c->hs->t12.reneg = 1;
     c->reneg_started_ms[c->reneg_starts % RENEG_PER_WINDOW] = conn_now_ms();
     c->reneg_starts++;
@@ -52,6 +61,7 @@ static int begin(ctls_conn *c)
 
 static int refuse(ctls_conn *c)
 {
+    c->reneg_deadline_ms = 0; /* no renegotiation runs (a HelloRequest of ours is answered) */
     if (c->shutdown_flags & CTLS_SENT_SHUTDOWN) return 0;
     return rec_send_alert(c, 1, CTLS_ALERT_NO_RENEGOTIATION);
 }
@@ -74,6 +84,19 @@ int reneg12_check_info(const ctls_conn *c, ctls_slice ri, int both)
     return 0;
 }
 
+int reneg12_check_peer(const ctls_conn *c, const msg_certificate *m)
+{
+    /* A renegotiation keeps the peer authenticated so far: another leaf, or none after one, is
+     * refused. BoringSSL's and NSS's mitigation of the triple handshake (RFC 7627 1 and 5.4: it
+     * changed the server certificate under renegotiation), applied to the client's too; a
+     * client that sent none may send one now (RFC 5246 7.4.4: a server may ask later). */
+    if (!c->hs->t12.reneg || !c->peer_chain.count) return 0;
+    if (m->count == 0 || c->peer_chain.len[0] != m->certs[0].len ||
+        memcmp(c->peer_chain.der[0], m->certs[0].p, m->certs[0].len) != 0)
+        return CTLS_ERR_PEER_CERT_CHANGED;
+    return 0;
+}
+
 int reneg12_client_start(ctls_conn *c)
 {
     if (!may_renegotiate(c)) return CTLS_ERR_LIMIT;
@@ -81,14 +104,29 @@ int reneg12_client_start(ctls_conn *c)
     return client13_reneg_hello(c);
 }
 
+int reneg12_server_request(ctls_conn *c)
+{
+    static const uint8_t hello_request[MSG_HEADER_LEN] = {MSG_HELLO_REQUEST, 0, 0, 0};
+    CTLS_GUARD(rec_write(c, CT_HANDSHAKE, hello_request, sizeof hello_request));
+    /* RFC 5246 7.4.1.1: a server whose HelloRequest gets no ClientHello may close the
+     * connection: the timeout runs from here */
+    deadline_start(c);
+    return 0;
+}
+
 int reneg12_on_refusal(ctls_conn *c)
 {
     /* RFC 5746 4.2 / RFC 5246 7.2.2: a server refusing our ClientHello answers it with
-     * no_renegotiation before any ServerHello; we go on with the current session */
-    if (!c->hs) return CTLS_ERR_RENEGOTIATION_REFUSED;
+     * no_renegotiation before any ServerHello, a client our HelloRequest; we go on with the
+     * current session */
+    if (!c->hs) {
+        c->reneg_deadline_ms = 0;
+        return CTLS_ERR_RENEGOTIATION_REFUSED;
+    }
     if (c->role != CTLS_CLIENT || c->hs->st >= HS12_FIRST_STATE)
         return CTLS_ERR_UNEXPECTED_MESSAGE; /* in the middle of a handshake */
     hs_state_free(c);
+    c->reneg_deadline_ms = 0;
     c->ccs_allowed = 0;
     return CTLS_ERR_RENEGOTIATION_REFUSED;
 }
@@ -111,6 +149,7 @@ static int step(ctls_conn *c, uint8_t type, size_t len)
     else
         CTLS_GUARD(client12_step(c));
     if (!c->hs) { /* the Finished messages are exchanged: a full handshake */
+        c->reneg_deadline_ms = 0;
         c->renegotiations++;
         c->resumed = 0;
     }

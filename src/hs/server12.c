@@ -27,7 +27,8 @@
  * Choices by server preference: suite (with a certificate whose key fits its authentication
  * and a signature scheme the client accepts), then group. Policy (secure by default): the
  * client must offer extended_master_secret (RFC 7627), else handshake_failure. A client
- * certificate is requested unless CTLS_VERIFY_NONE; none under CTLS_VERIFY_REQUIRE_PEER is
+ * certificate is requested unless the connection's verify mode (the config's, or
+ * ctls_conn_set_verify's) is CTLS_VERIFY_NONE; none under CTLS_VERIFY_REQUIRE_PEER is
  * handshake_failure (RFC 5246 7.4.6). */
 #include <string.h>
 
@@ -285,7 +286,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
         memcpy(c->sni, m->server_name.p, m->server_name.len);
     }
     /* RFC 5077 3.2: tickets only for a client that supports them */
-    ch.ticket = c->cfg->tickets > 0 && c->cfg->verify_mode == CTLS_VERIFY_NONE &&
+    ch.ticket = c->cfg->tickets > 0 && c->verify_mode == CTLS_VERIFY_NONE &&
                 (m->ext_present & EXT_BIT(EXT_SESSION_TICKET));
     uint16_t resumed_suite = 0;
     /* RFC 5746 5 leaves it open; we always run a full handshake when renegotiating */
@@ -309,7 +310,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     h->suite = ch.suite;
     h->cert = ch.cert;
     memcpy(h->t12.client_random, m->random, 32);
-    h->t12.keep_raw = c->cfg->verify_mode != CTLS_VERIFY_NONE && !resumed;
+    h->t12.keep_raw = c->verify_mode != CTLS_VERIFY_NONE && !resumed;
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(hs12_add(h, msg, len));
     c->version = CTLS_TLS1_2;
@@ -324,7 +325,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     CTLS_GUARD(send_server_hello(c, m, &ch));
     CTLS_GUARD(hs12_send_certificate(c, ch.cert));
     CTLS_GUARD(send_server_key_exchange(c, &ch));
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) {
+    if (c->verify_mode != CTLS_VERIFY_NONE) {
         CTLS_GUARD(send_certificate_request(c));
         h->client_cert_requested = 1;
     }
@@ -353,9 +354,12 @@ static int on_client_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     msg_certificate m;
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 1, &m));
     CTLS_GUARD(hs12_add(c->hs, msg, len));
+    if (m.count == 0 && c->verify_mode == CTLS_VERIFY_REQUIRE_PEER)
+        return CTLS_ERR_HANDSHAKE_FAILURE;
+    /* a renegotiation keeps the client's certificate, if it sent one (reneg12.c) */
+    CTLS_GUARD(reneg12_check_peer(c, &m));
     if (m.count == 0) {
         c->verify_flags = CTLS_CERT_NO_CERTIFICATE;
-        if (c->cfg->verify_mode == CTLS_VERIFY_REQUIRE_PEER) return CTLS_ERR_HANDSHAKE_FAILURE;
         return 0;
     }
     CTLS_GUARD(hs_take_peer_chain(c, &m));
@@ -393,8 +397,10 @@ int server12_step(ctls_conn *c)
         if (type != MSG_CLIENT_KEY_EXCHANGE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         CTLS_GUARD(on_client_key_exchange(c, msg, len));
         hs_consume_message(c, len);
-        if (c->peer_chain.count) {
-            h->st = S12_WAIT_CV; /* RFC 5246 7.4.8: a certificate was sent: it proves it */
+        /* RFC 5246 7.4.8: a certificate sent in this handshake (not the one a renegotiation
+         * that asked for none keeps) is proved by a CertificateVerify */
+        if (h->peer_key) {
+            h->st = S12_WAIT_CV;
             return 0;
         }
         break;

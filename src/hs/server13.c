@@ -179,7 +179,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(hs_send_encoded(c, &ee, (hs_encode_fn)msg_encrypted_extensions_encode));
 
     /* CertificateRequest (RFC 8446 4.3.2: never when authenticating with a PSK) */
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE && !h->psk_selected) {
+    if (c->verify_mode != CTLS_VERIFY_NONE && !h->psk_selected) {
         CTLS_GUARD(hs_send_certificate_request(c, &h->tr, NULL, 0)); /* common13.c */
         h->client_cert_requested = 1;
     }

@@ -13,11 +13,18 @@ int64_t conn_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Milliseconds left of the handshake timeout: -1 none, 0 expired. */
+int64_t io_deadline(const ctls_conn *c)
+{
+    return c->hs_timeout_ms ? conn_now_ms() + c->hs_timeout_ms : 0;
+}
+
+/* Milliseconds left of the handshake timeout: -1 none, 0 expired. After the first handshake,
+ * a TLS 1.2 renegotiation's deadline. */
 int io_time_left(const ctls_conn *c)
 {
-    if (!c->hs_deadline_ms || c->hs_done) return -1;
-    int64_t left = c->hs_deadline_ms - conn_now_ms();
+    int64_t deadline = c->hs_done ? c->reneg_deadline_ms : c->hs_deadline_ms;
+    if (!deadline) return -1;
+    int64_t left = deadline - conn_now_ms();
     if (left <= 0) return 0;
     return left > 0x7fffffff ? 0x7fffffff : (int)left;
 }

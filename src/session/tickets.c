@@ -258,7 +258,7 @@ int tickets_send(ctls_conn *c)
     int n = c->cfg->tickets;
     /* Limit: the ticket does not carry the client's certificate, so a server that asks for
      * one issues no tickets (a resumed connection would have no authenticated client). */
-    if (n <= 0 || c->version != CTLS_TLS1_3 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    if (n <= 0 || c->version != CTLS_TLS1_3 || c->verify_mode != CTLS_VERIFY_NONE) return 0;
     const algs_suite *s = algs_suite_by_id(c->suite);
     if (!s) return CTLS_ERR_INTERNAL;
     struct sess_cfg *sc;
@@ -317,7 +317,7 @@ static int usable(const ctls_conn *c, const ticket_state *st, uint32_t obfuscate
 int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
                    hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len)
 {
-    if (c->cfg->tickets <= 0 || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    if (c->cfg->tickets <= 0 || c->verify_mode != CTLS_VERIFY_NONE) return 0;
     if (!m->binders_offset) return 0;
     struct sess_cfg *sc;
     CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
@@ -441,7 +441,7 @@ int tickets12_new_session_id(ctls_conn *c, int ticket, uint8_t *id)
 {
     /* RFC 5077 3.4: a server issuing a ticket SHOULD send an empty session ID; and no session
      * for a server asking for client certificates (the cache keeps no client identity) */
-    if (!c->cfg->cache || ticket || c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    if (!c->cfg->cache || ticket || c->verify_mode != CTLS_VERIFY_NONE) return 0;
     CTLS_GUARD(ctls_random(id, CACHE_KEY_LEN));
     return 1;
 }
@@ -463,7 +463,7 @@ int tickets12_cache_put(ctls_conn *c, const uint8_t *master, const uint8_t *id)
 
 int tickets12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uint16_t *suite)
 {
-    if (c->cfg->verify_mode != CTLS_VERIFY_NONE) return 0;
+    if (c->verify_mode != CTLS_VERIFY_NONE) return 0;
     /* RFC 5077 3.4: with a ticket, the client's session ID only signals resumption (it may be
      * random): the ticket decides. Without one (or an empty one) the ID may be a cache key. */
     if (!(m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) || m->session_ticket.len == 0)

@@ -151,6 +151,8 @@ leaf server-p384 p384 v3_server $GOOD_FROM $GOOD_TO
 leaf server-rsa rsa v3_server $GOOD_FROM $GOOD_TO
 leaf server-ed25519 ed25519 v3_server_ed $GOOD_FROM $GOOD_TO
 leaf client p256 v3_client $GOOD_FROM $GOOD_TO
+# client2: another valid client certificate (a renegotiation must not switch to it)
+leaf client2 p256 v3_client $GOOD_FROM $GOOD_TO
 leaf bad-expired p256 v3_server $OLD_FROM $OLD_TO
 leaf bad-notyet p256 v3_server $LATE_FROM $GOOD_TO
 leaf bad-host p256 v3_badhost $GOOD_FROM $GOOD_TO

@@ -271,6 +271,12 @@ expect_summary() {
     [ "$(summary_value "$1" "$2")" = "$3" ]
 }
 
+# expect_last FILE KEY VALUE: the same for the last "KEY: value" line (a later report, e.g.
+# after a renegotiation, repeats keys of the handshake's summary).
+expect_last() {
+    [ "$(sed -n "s/^$2: //p" "$1" | tail -n 1)" = "$3" ]
+}
+
 SUITES="TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256"
 GROUPS_ALL="x25519 secp256r1 secp384r1"
 

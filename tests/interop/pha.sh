@@ -5,7 +5,10 @@
 #     none (empty Certificate), and without --pha (openssl refuses to ask);
 #   openssl s_client -enable_pha and gnutls-cli --post-handshake-auth -> ctls-server --pha:
 #     the server reports the client's chain once it answered (pha-verify / pha-peer-certs), an
-#     answer without a certificate, a client that did not offer, an untrusted client chain.
+#     answer without a certificate, a client that did not offer, an untrusted client chain;
+#     with --require-client-cert --late-client-auth (ctls_conn_set_verify) the handshake asks
+#     for nothing and the post-handshake request demands a certificate (certificate_required
+#     without one).
 # gnutls-serv has no way to request post-handshake authentication, so ctls-client is tested
 # against openssl only. Data flows both ways after every exchange.
 # Usage: pha.sh [CTLS_CLIENT [CTLS_SERVER]]
@@ -80,8 +83,11 @@ wait_outcome() {
 }
 
 # ctls_pha NAME ossl|gnutls CLIENT-ARGS...: a one-connection ctls-server --pha (stdin/stdout
-# mode) and openssl s_client or gnutls-cli (verifying it) with CLIENT-ARGS, a line each way; the server's stdin ends once the client's line and the outcome of the request
-# (pha-verify, or an error) are in, so the server closes and the client exits.
+# mode; more server arguments in the array SRV_EXTRA) and openssl s_client or gnutls-cli
+# (verifying it) with CLIENT-ARGS, a line each way; the server's stdin ends once the client's
+# line and the outcome of the request (pha-verify, or an error) are in, so the server closes
+# and the client exits.
+SRV_EXTRA=()
 ctls_pha() {
     local name=$1 kind=$2 cmd
     shift 2
@@ -96,7 +102,7 @@ ctls_pha() {
     ) >"$TMP/$name.sin" &
     BG_STDIN=$TMP/$name.sin
     ctls_srv "$name" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" \
-        --cafile "$CERTS/ca.pem" --pha --once
+        --cafile "$CERTS/ca.pem" --pha --once "${SRV_EXTRA[@]}"
     mkfifo "$TMP/$name.cin"
     (
         echo "client line $name"
@@ -168,6 +174,32 @@ else
         "$TMP/$n.srv.err" "$TMP/$n.cli.err"
 fi
 
+# --require-client-cert --late-client-auth: nothing asked for in the handshake (the summary's
+# peer-certs: 0), a certificate demanded after it (OpenSSL's SSL_VERIFY_POST_HANDSHAKE)
+SRV_EXTRA=(--require-client-cert --late-client-auth)
+n=sclient-late-cert
+ctls_pha "$n" ossl -enable_pha -cert "$CERTS/client.pem" -key "$CERTS/client.key" \
+    -cert_chain "$CERTS/int.pem"
+if [ $SRV_RC -eq 0 ] && expect_summary "$TMP/$n.srv.err" peer-certs 0 && pha_result "$n" ok 2; then
+    ok "s_client -enable_pha -> ctls-server --pha --late-client-auth: asked for after the handshake only"
+else
+    not_ok "s_client -enable_pha -> ctls-server --pha --late-client-auth (srv=$SRV_RC cli=$CLI_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.cli.err"
+fi
+
+# RFC 8446 4.4.2.4: an empty Certificate where one is demanded: certificate_required
+n=sclient-late-nocert
+ctls_pha "$n" ossl -enable_pha
+if [ $SRV_RC -ne 0 ] && expect_summary "$TMP/$n.srv.err" peer-certs 0 &&
+    grep -qF "error: $(strerror CERTIFICATE_REQUIRED)" "$TMP/$n.srv.err" &&
+    grep -qi 'alert' "$TMP/$n.cli.err"; then
+    ok "s_client -enable_pha without a certificate -> ctls-server --pha --late-client-auth: certificate_required after the handshake"
+else
+    not_ok "s_client -enable_pha without a certificate -> ctls-server --pha --late-client-auth (srv=$SRV_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.cli.err"
+fi
+SRV_EXTRA=()
+
 if have_gnutls; then
     n=gnutls-cert
     ctls_pha "$n" gnutls --x509certfile "$CERTS/client.pem" --x509keyfile "$CERTS/client.key" \
@@ -178,6 +210,18 @@ if have_gnutls; then
         not_ok "gnutls-cli --post-handshake-auth -> ctls-server --pha (srv=$SRV_RC)" \
             "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
     fi
+    SRV_EXTRA=(--require-client-cert --late-client-auth)
+    n=gnutls-late-cert
+    ctls_pha "$n" gnutls --x509certfile "$CERTS/client.pem" --x509keyfile "$CERTS/client.key" \
+        --post-handshake-auth
+    if [ $SRV_RC -eq 0 ] && expect_summary "$TMP/$n.srv.err" peer-certs 0 &&
+        pha_result "$n" ok 2; then
+        ok "gnutls-cli --post-handshake-auth -> ctls-server --pha --late-client-auth: asked for after the handshake only"
+    else
+        not_ok "gnutls-cli --post-handshake-auth -> ctls-server --pha --late-client-auth (srv=$SRV_RC)" \
+            "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
+    fi
+    SRV_EXTRA=()
 else
     echo "# gnutls-cli not installed: GnuTLS case skipped"
 fi

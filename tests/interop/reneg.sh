@@ -7,9 +7,13 @@
 #   openssl s_client typing "R" (client-initiated) -> ctls-server --renegotiate: completed;
 #     without --renegotiate: refused with no_renegotiation (openssl gives up the connection);
 #   ctls-server --renegotiate-now (HelloRequest) -> openssl s_client: completed;
-#   gnutls-cli --rehandshake -> ctls-server --renegotiate, ctls-client --renegotiate-now ->
-#     gnutls-serv (client-initiated), and gnutls-serv's "**REHANDSHAKE**" echo command
-#     (server-initiated) -> ctls-client --renegotiate.
+#   ctls-server --renegotiate-now --require-client-cert --late-client-auth (a client
+#     certificate asked for only in the renegotiation, ctls_conn_set_verify) -> s_client with a
+#     certificate (verified, reported after the renegotiation) and without (handshake_failure);
+#   gnutls-cli --rehandshake -> ctls-server --renegotiate, gnutls-cli with a certificate ->
+#     ctls-server --renegotiate-now --require-client-cert --late-client-auth (server-initiated),
+#     ctls-client --renegotiate-now -> gnutls-serv (client-initiated), and gnutls-serv's
+#     "**REHANDSHAKE**" echo command (server-initiated) -> ctls-client --renegotiate.
 # Usage: reneg.sh [CTLS_CLIENT [CTLS_SERVER]]
 . "$(dirname "$0")/lib.sh" "$@"
 
@@ -76,21 +80,38 @@ fi
 
 # ---- openssl s_client -> ctls-server ---------------------------------------------------------
 
-# sclient NAME CMD SERVER-ARGS...: a one-connection ctls-server (stdin/stdout mode) with
-# SERVER-ARGS and an interactive s_client -tls1_2 (-msg log) typing CMD ("R", or nothing)
-# after the handshake, then a line each way; s_client's stdin ends once both lines are in.
-sclient() {
-    local name=$1 cmd=$2
+# reneg_srv NAME WAIT SERVER-ARGS... [-- CLIENT-ARGS...]: the fifos NAME.sin / NAME.cin and a
+# one-connection ctls-server --tls1.2 (stdin/stdout mode) with SERVER-ARGS whose line "server
+# after reneg NAME" goes out once the client's line is in and its stderr shows WAIT ("": at
+# once); its stdin ends once NAME.cli.done says done. CLIENT-ARGS are left in CLI_ARGS.
+reneg_srv() {
+    local name=$1 wait=$2 srv_args=()
     shift 2
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+        srv_args+=("$1")
+        shift
+    done
+    [ $# -gt 0 ] && shift
+    CLI_ARGS=("$@")
     mkfifo "$TMP/$name.sin" "$TMP/$name.cin"
     (
         wait_file_text "$TMP/$name.srv.out" "client after reneg $name" "$T"
+        wait_file_text "$TMP/$name.srv.err" "$wait" "$T"
         echo "server after reneg $name"
         wait_file_text "$TMP/$name.cli.done" "done" "$T"
     ) >"$TMP/$name.sin" &
     BG_STDIN=$TMP/$name.sin
-    ctls_srv "$name" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" \
-        --tls1.2 --once "$@"
+    ctls_srv "$name" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --tls1.2 \
+        --once "${srv_args[@]}"
+}
+
+# sclient NAME CMD SERVER-ARGS... [-- CLIENT-ARGS...]: reneg_srv and an interactive s_client
+# -tls1_2 (-msg log) with CLIENT-ARGS typing CMD ("R", or nothing) after the handshake, then a
+# line each way; s_client's stdin ends once both lines are in.
+sclient() {
+    local name=$1 cmd=$2
+    shift 2
+    reneg_srv "$name" "" "$@"
     (
         wait_file_text "$TMP/$name.cli.out" "Verify return code" "$T" && sleep 0.3
         [ -n "$cmd" ] && echo "$cmd" && sleep 1
@@ -100,7 +121,7 @@ sclient() {
     local feeder=$!
     timeout -k 2 "$T" "$OPENSSL" s_client -connect "127.0.0.1:$PORT" -tls1_2 \
         -servername localhost -CAfile "$CERTS/ca.pem" -verify_return_error \
-        -msg <"$TMP/$name.cin" >"$TMP/$name.cli.out" 2>"$TMP/$name.cli.err"
+        -msg "${CLI_ARGS[@]}" <"$TMP/$name.cin" >"$TMP/$name.cli.out" 2>"$TMP/$name.cli.err"
     CLI_RC=$?
     echo done >"$TMP/$name.cli.done"
     wait_pid "$SRV" 10
@@ -144,6 +165,51 @@ else
         "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
 fi
 
+# ---- a client certificate asked for only in the renegotiation ---------------------------------
+
+LATE=(--renegotiate-now --require-client-cert --late-client-auth --cafile "$CERTS/ca.pem")
+CLIENT_CERT=(-cert "$CERTS/client.pem" -key "$CERTS/client.key" -cert_chain "$CERTS/int.pem")
+
+# cr_in_renegotiation FILE: s_client's -msg log has one CertificateRequest, after its second
+# ClientHello (none in the first handshake).
+cr_in_renegotiation() {
+    awk '/^>>> .*ClientHello/ { ch++ } /^<<< .*CertificateRequest/ { cr++; if (ch < 2) bad = 1 }
+         END { exit !(cr == 1 && !bad) }' "$1"
+}
+
+# late_reported NAME: ctls-server asked for nothing in the handshake and reported the
+# renegotiation's client chain (leaf and intermediate), verified.
+late_reported() {
+    expect_summary "$TMP/$1.srv.err" peer-certs 0 &&
+        expect_summary "$TMP/$1.srv.err" renegotiations 1 &&
+        expect_last "$TMP/$1.srv.err" verify ok && expect_last "$TMP/$1.srv.err" peer-certs 2
+}
+
+n=sclient-late-cert
+sclient "$n" "" "${LATE[@]}" -- "${CLIENT_CERT[@]}"
+if [ $SRV_RC -eq 0 ] && data_flowed "$n" "$TMP/$n.cli.out" "$TMP/$n.srv.out" &&
+    cr_in_renegotiation "$TMP/$n.cli.out" && grep -q '^>>> .*CertificateVerify' "$TMP/$n.cli.out" &&
+    late_reported "$n"; then
+    ok "ctls-server --late-client-auth -> s_client -cert: certificate asked for and verified in the renegotiation only"
+else
+    not_ok "ctls-server --late-client-auth -> s_client -cert (srv=$SRV_RC cli=$CLI_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
+fi
+
+# RFC 5246 7.4.6: no certificate where one is demanded: handshake_failure, after a handshake
+# that asked for none
+n=sclient-late-nocert
+sclient "$n" "" "${LATE[@]}"
+if [ $SRV_RC -ne 0 ] && expect_summary "$TMP/$n.srv.err" peer-certs 0 &&
+    grep -qF "error: $(strerror HANDSHAKE_FAILURE)" "$TMP/$n.srv.err" &&
+    ! grep -q '^renegotiations:' "$TMP/$n.srv.err" && cr_in_renegotiation "$TMP/$n.cli.out" &&
+    grep -q '^<<< .*Alert .*fatal handshake_failure' "$TMP/$n.cli.out"; then
+    ok "ctls-server --late-client-auth -> s_client without a certificate: handshake_failure in the renegotiation"
+else
+    not_ok "ctls-server --late-client-auth -> s_client without a certificate (srv=$SRV_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
+fi
+
 # ---- GnuTLS ----------------------------------------------------------------------------------
 
 if ! have_gnutls; then
@@ -151,28 +217,30 @@ if ! have_gnutls; then
     finish
 fi
 
+# gnutls_cli NAME WAIT SERVER-ARGS... -- CLIENT-ARGS...: reneg_srv (WAIT: a renegotiation the
+# server started must be complete before its line: gnutls-cli fails on application data inside
+# its rehandshake) and gnutls-cli (TLS 1.2 only, verifying it) with CLIENT-ARGS; a line each way.
+gnutls_cli() {
+    local name=$1
+    shift
+    reneg_srv "$name" "$@"
+    (
+        echo "client after reneg $name"
+        wait_file_text "$TMP/$name.cli.out" "server after reneg $name" "$T"
+    ) >"$TMP/$name.cin" &
+    timeout -k 2 "$T" gnutls-cli -p "$PORT" --x509cafile "$CERTS/ca.pem" \
+        --sni-hostname localhost --verify-hostname localhost \
+        --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' "${CLI_ARGS[@]}" 127.0.0.1 <"$TMP/$name.cin" \
+        >"$TMP/$name.cli.out" 2>"$TMP/$name.cli.err"
+    CLI_RC=$?
+    echo done >"$TMP/$name.cli.done"
+    wait_pid "$SRV" 10
+    SRV_RC=$?
+}
+
 # gnutls-cli --rehandshake renegotiates right after its handshake
 n=gnutls-cli
-mkfifo "$TMP/$n.sin" "$TMP/$n.cin"
-(
-    wait_file_text "$TMP/$n.srv.out" "client after reneg $n" "$T"
-    echo "server after reneg $n"
-    wait_file_text "$TMP/$n.cli.done" "done" "$T"
-) >"$TMP/$n.sin" &
-BG_STDIN=$TMP/$n.sin
-ctls_srv "$n" --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" --tls1.2 --once \
-    --renegotiate
-(
-    echo "client after reneg $n"
-    wait_file_text "$TMP/$n.cli.out" "server after reneg $n" "$T"
-) >"$TMP/$n.cin" &
-timeout -k 2 "$T" gnutls-cli -p "$PORT" --x509cafile "$CERTS/ca.pem" --sni-hostname localhost \
-    --verify-hostname localhost --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' --rehandshake \
-    127.0.0.1 <"$TMP/$n.cin" >"$TMP/$n.cli.out" 2>"$TMP/$n.cli.err"
-CLI_RC=$?
-echo done >"$TMP/$n.cli.done"
-wait_pid "$SRV" 10
-SRV_RC=$?
+gnutls_cli "$n" "" --renegotiate -- --rehandshake
 if [ $CLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] &&
     grep -q 'ReHandshake was completed' "$TMP/$n.cli.out" &&
     data_flowed "$n" "$TMP/$n.cli.out" "$TMP/$n.srv.out" &&
@@ -180,6 +248,22 @@ if [ $CLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] &&
     ok "gnutls-cli --rehandshake -> ctls-server --renegotiate: completed, data after"
 else
     not_ok "gnutls-cli --rehandshake -> ctls-server --renegotiate (srv=$SRV_RC cli=$CLI_RC)" \
+        "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
+fi
+
+# the server's HelloRequest asks for the certificate gnutls-cli holds. --tickets 0: gnutls-cli
+# 3.7 waits for a NewSessionTicket in a rehandshake whose ServerHello announces none when the
+# first handshake had one (RFC 5077 3.2: only the SessionTicket extension announces one), and
+# a server asking for a certificate issues no ticket
+n=gnutls-cli-late-cert
+gnutls_cli "$n" "renegotiations: 1" "${LATE[@]}" --tickets 0 -- \
+    --x509certfile "$CERTS/client.pem" --x509keyfile "$CERTS/client.key"
+if [ $CLI_RC -eq 0 ] && [ $SRV_RC -eq 0 ] &&
+    grep -q 'Rehandshake was performed' "$TMP/$n.cli.out" &&
+    data_flowed "$n" "$TMP/$n.cli.out" "$TMP/$n.srv.out" && late_reported "$n"; then
+    ok "ctls-server --late-client-auth -> gnutls-cli with a certificate: asked for and verified in the renegotiation only"
+else
+    not_ok "ctls-server --late-client-auth -> gnutls-cli with a certificate (srv=$SRV_RC cli=$CLI_RC)" \
         "$TMP/$n.srv.err" "$TMP/$n.cli.out" "$TMP/$n.cli.err"
 fi
 

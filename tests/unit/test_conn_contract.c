@@ -494,6 +494,10 @@ static void table_row(ctls_conn *x, int is_client, int st)
     EXPECT(ctls_conn_set_certificate_file(x, certs[0], certs[0]),
            cert_ok ? CTLS_ERR_BAD_KEY : CTLS_ERR_BAD_STATE);
     EXPECT(ctls_conn_set_certificate_file(x, certs[0], certs[1]), cert_ok ? 0 : CTLS_ERR_BAD_STATE);
+    /* the verify mode of the next handshake: not while one runs, nor when none can follow */
+    EXPECT(ctls_conn_set_verify(x, 3), CTLS_ERR_INVALID_ARG);
+    EXPECT(ctls_conn_set_verify(x, is_client ? CTLS_VERIFY_PEER : CTLS_VERIFY_NONE),
+           before || st == ST_CONNECTED ? 0 : CTLS_ERR_BAD_STATE);
     /* (the aborted connection failed after its handshake: the timeout no longer applies) */
     EXPECT(ctls_conn_set_handshake_timeout(x, 1000),
            before || st == ST_MID ? 0 : CTLS_ERR_BAD_STATE);
@@ -641,6 +645,7 @@ TEST(null_connection)
     CHECK(out == NULL);
     ctls_conn_consume_output(NULL, 5);
     CHECK_EQ(ctls_conn_set_handshake_timeout(NULL, 5), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_conn_set_verify(NULL, CTLS_VERIFY_PEER), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_version(NULL), 0);
     CHECK(ctls_cipher_suite_name(NULL) == NULL);
     CHECK(ctls_group_name(NULL) == NULL);

@@ -4,7 +4,8 @@
  * CTLS_VERIFY_REQUIRE_PEER after a resumed handshake), a client that did not offer, a bad
  * CertificateVerify signature, a bad Finished, a chain the handshake would refuse too,
  * application data around the exchange, several requests outstanding, the refusals of
- * ctls_request_client_auth, and malformed post-handshake CertificateRequest / Certificate
+ * ctls_request_client_auth, the connection's verify mode (ctls_conn_set_verify: asking only
+ * after the handshake), and malformed post-handshake CertificateRequest / Certificate
  * messages. */
 #include "harness.h"
 
@@ -45,15 +46,23 @@ static void pp_configs(pha_pair *p, int offer, const char *client_cert, int vmod
     CHECK_EQ(ctls_config_set_verify(p->sc, vmode), 0);
 }
 
-static int pp_connect(pha_pair *p, const ctls_session *sess)
+/* The connections and the handshake; smode >= 0: the server connection's verify mode
+ * (ctls_conn_set_verify) in place of the config's. */
+static int pp_connect_mode(pha_pair *p, const ctls_session *sess, int smode)
 {
     p->c = ctls_conn_new(p->cc);
     p->s = ctls_conn_new(p->sc);
     CHECK_EQ(ctls_conn_set_server_name(p->c, "localhost"), 0);
     if (sess) CHECK_EQ(ctls_conn_set_session(p->c, sess), 0);
+    if (smode >= 0) CHECK_EQ(ctls_conn_set_verify(p->s, smode), 0);
     int rc = tp_handshake(p->c, p->s, &p->crc, &p->src);
     CHECK_EQ(rc, 0);
     return rc;
+}
+
+static int pp_connect(pha_pair *p, const ctls_session *sess)
+{
+    return pp_connect_mode(p, sess, -1);
 }
 
 static void pp_open(pha_pair *p, int offer, const char *client_cert, int vmode)
@@ -233,20 +242,13 @@ TEST(bad_signature)
     pha_pair p;
     pp_open(&p, 1, "client", CTLS_VERIFY_NONE);
     cfg_cert other;
-    memset(&other, 0, sizeof other);
-    size_t cl, kl;
-    char *chain = th_read_file(tp_cert("server-ecdsa.pem"), &cl);
-    char *key = th_read_file(tp_cert("server-ecdsa.key"), &kl);
-    CHECK(chain && key);
-    CHECK_EQ(cfg_cert_load(&other, chain, cl, key, kl), 0);
+    tp_load_cert(&other, "server-ecdsa");
     ctls_privkey *mine = p.cc->certs[0].key; /* same key type (P-256), another key */
     p.cc->certs[0].key = other.key;
     pp_auth(&p, CTLS_ERR_DECRYPT_ERROR);
     p.cc->certs[0].key = mine;
     check_client_alerted(&p, CTLS_ALERT_DECRYPT_ERROR);
     cfg_cert_clear(&other);
-    free(chain);
-    free(key);
     pp_close(&p);
 }
 
@@ -350,6 +352,46 @@ TEST(state_only_when_offered)
     pp_close(&p);
     pp_open(&p, 1, NULL, CTLS_VERIFY_NONE);
     CHECK(p.c->pha != NULL && p.s->pha != NULL);
+    pp_close(&p);
+}
+
+/* The connection's verify mode (ctls_conn_set_verify) overrides the config's: a server whose
+ * config demands a certificate asks for none in the handshake when its connection says
+ * CTLS_VERIFY_NONE, then demands one after it (OpenSSL's SSL_VERIFY_POST_HANDSHAKE); a config
+ * that asks for nothing demands one through the connection's mode, after the handshake. */
+TEST(conn_verify_post_handshake_only)
+{
+    pha_pair p;
+    pp_configs(&p, 1, "client", CTLS_VERIFY_REQUIRE_PEER);
+    pp_connect_mode(&p, NULL, CTLS_VERIFY_NONE);
+    CHECK_EQ(ctls_peer_cert_count(p.s), 0); /* no CertificateRequest in the handshake */
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_CERT_NOT_VERIFIED);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_REQUIRE_PEER), 0);
+    pp_auth(&p, CTLS_WANT_READ);
+    check_answered(&p, CTLS_VERIFY_OK, "client.pem");
+    pp_both_ways(&p, 100);
+    pp_close(&p);
+
+    /* no certificate: certificate_required once the handshake is over (RFC 8446 4.4.2.4) */
+    pp_open(&p, 1, NULL, CTLS_VERIFY_NONE);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_REQUIRE_PEER), 0);
+    pp_auth(&p, CTLS_ERR_CERTIFICATE_REQUIRED);
+    check_client_alerted(&p, CTLS_ALERT_CERTIFICATE_REQUIRED);
+    pp_close(&p);
+}
+
+/* The connection's mode set before the handshake decides the handshake's request, and, as the
+ * config's would, the tickets: a server that asks for a certificate sends none (a resumed
+ * connection would have no authenticated client). */
+TEST(conn_verify_in_handshake)
+{
+    pha_pair p;
+    pp_configs(&p, 0, "client", CTLS_VERIFY_NONE);
+    pp_connect_mode(&p, NULL, CTLS_VERIFY_REQUIRE_PEER);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    tp_check_chain(p.s, "client.pem");
+    pp_both_ways(&p, 100);
+    CHECK_EQ(ctls_tickets_received(p.c), 0);
     pp_close(&p);
 }
 
@@ -471,6 +513,8 @@ int main(void)
     RUN(several_requests);
     RUN(refusals);
     RUN(state_only_when_offered);
+    RUN(conn_verify_post_handshake_only);
+    RUN(conn_verify_in_handshake);
     RUN(malformed_certificate_request);
     RUN(malformed_certificate);
     RUN(garbage_leaf);

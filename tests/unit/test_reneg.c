@@ -1,16 +1,21 @@
 /* TLS 1.2 renegotiation (RFC 5246 7.4.1.1, RFC 5746) between a ctls client and a ctls server
  * in memory: server- and client-initiated, data before / during / after, new keys and a new
  * master secret, the default refusal, renegotiation_info mismatches both ways, a changed
- * server certificate, the rate cap, byte-at-a-time delivery, and TLS 1.3 (none). */
+ * server or client certificate, a client certificate asked for only in the renegotiation
+ * (ctls_conn_set_verify), the handshake timeout (memory and the socket transports), the rate
+ * cap, byte-at-a-time delivery, and TLS 1.3 (none). */
 #include "harness.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "api/internal.h"
 #include "hs/hs.h"
 #include "pair.h"
 #include "session/session.h"
+#include "transport.h"
 
 typedef struct {
     ctls_config *cc, *sc;
@@ -328,6 +333,321 @@ TEST(authentication)
     rp_close(&p);
 }
 
+/* ---- the handshake timeout ----------------------------------------------------------------- */
+
+#define RENEG_TIMEOUT_MS 400
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A connected pair, both sides with the handshake timeout set before the handshake. */
+static void rp_open_timeout(rpair *p, int allow_c)
+{
+    rp_configs(p, "server-ecdsa", allow_c, 1, NULL);
+    rp_conns(p);
+    CHECK_EQ(ctls_conn_set_handshake_timeout(p->c, RENEG_TIMEOUT_MS), 0);
+    CHECK_EQ(ctls_conn_set_handshake_timeout(p->s, RENEG_TIMEOUT_MS), 0);
+    int crc, src;
+    CHECK_EQ(tp_handshake(p->c, p->s, &crc, &src), 0);
+    /* the first handshake's deadline is over and no longer applies */
+    sleep_ms(RENEG_TIMEOUT_MS + 50);
+    unsigned char b[16];
+    CHECK_EQ(ctls_read(p->c, b, sizeof b), CTLS_WANT_READ);
+    CHECK_EQ(ctls_read(p->s, b, sizeof b), CTLS_WANT_READ);
+}
+
+/* x waited past the timeout for its peer: the call fails like an initial handshake's. */
+static void timed_out(ctls_conn *x, int by_write)
+{
+    unsigned char b[16];
+    sleep_ms(RENEG_TIMEOUT_MS + 50);
+    if (by_write)
+        CHECK_EQ(ctls_write(x, "late", 4), CTLS_ERR_TIMEOUT);
+    else
+        CHECK_EQ(ctls_read(x, b, sizeof b), CTLS_ERR_TIMEOUT);
+    CHECK_EQ(ctls_state(x), CTLS_STATE_ABORTED);
+    CHECK_EQ(ctls_read(x, b, sizeof b), CTLS_ERR_TIMEOUT); /* sticky */
+}
+
+/* ctls_conn_set_handshake_timeout bounds a renegotiation as it bounds the first handshake:
+ * from the server's HelloRequest (RFC 5246 7.4.1.1: a server whose request gets no
+ * ClientHello may close the connection), and inside the handshake on both sides, whether
+ * ctls_read or ctls_write waits; it stops when a renegotiation completes or is refused. */
+TEST(timeout)
+{
+    unsigned char b[16];
+    rpair p;
+    /* the HelloRequest gets no answer (the client never reads) */
+    rp_open_timeout(&p, 1);
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ); /* not expired yet */
+    timed_out(p.s, 0);
+    rp_close(&p);
+
+    /* the server answered the client's ClientHello; the client goes silent */
+    rp_open_timeout(&p, 1);
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    tp_pump(p.c, p.s, 0);
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    CHECK(p.s->hs != NULL);
+    timed_out(p.s, 0);
+    rp_close(&p);
+
+    /* the client's ClientHello gets no answer: ctls_write (which drives the handshake) and
+     * ctls_read time out */
+    rp_open_timeout(&p, 1);
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    CHECK_EQ(ctls_write(p.c, "x", 1), CTLS_WANT_READ);
+    timed_out(p.c, 1);
+    rp_close(&p);
+
+    /* completed in time: the deadline stops; a second renegotiation gets a new one */
+    rp_open_timeout(&p, 1);
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    drive(&p, 1, 0);
+    sleep_ms(RENEG_TIMEOUT_MS + 50);
+    CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_WANT_READ);
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    tp_exchange(p.c, p.s, 1000, 0);
+    tp_exchange(p.s, p.c, 1000, 0);
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    drive(&p, 2, 0);
+    rp_close(&p);
+
+    /* refused: the deadline of the HelloRequest stops too */
+    rp_open_timeout(&p, 0);
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    refused(p.s, p.c);
+    sleep_ms(RENEG_TIMEOUT_MS + 50);
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    tp_exchange(p.c, p.s, 100, 0);
+    rp_close(&p);
+}
+
+/* A client on a socket that completes the handshake and then says nothing until released. */
+typedef struct {
+    tt_end e;
+    int release;
+} silent_peer;
+
+static void silent_peer_main(void *arg)
+{
+    silent_peer *sp = arg;
+    TT_CHECK_EQ(tt_call(&sp->e, TT_HANDSHAKE, NULL, 0), 0);
+    while (!__atomic_load_n(&sp->release, __ATOMIC_ACQUIRE))
+        sleep_ms(5);
+}
+
+/* The same over each transport, the server's ctls_read waiting the way the transport waits:
+ * poll() on a blocking fd, the deadline on each call with O_NONBLOCK and memory, pull_timeout
+ * with callbacks. */
+TEST(timeout_transports)
+{
+    for (int kind = 0; kind < TT_KINDS; kind++) {
+        tt_set_label(tt_kind_name(kind));
+        rpair p;
+        rp_configs(&p, "server-ecdsa", 1, 1, NULL);
+        rp_conns(&p);
+        int sv[2];
+        CHECK_EQ(tt_socketpair(sv), 0);
+        silent_peer cl;
+        memset(&cl, 0, sizeof cl);
+        tt_end es;
+        CHECK_EQ(tt_attach(&cl.e, TT_FD_BLOCKING, p.c, sv[1]), 0);
+        CHECK_EQ(tt_attach(&es, kind, p.s, sv[0]), 0);
+        es.limit_ms = 4000;
+        CHECK_EQ(ctls_conn_set_handshake_timeout(p.s, RENEG_TIMEOUT_MS), 0);
+        tt_thread t;
+        CHECK_EQ(tt_spawn(&t, silent_peer_main, &cl), 0);
+        CHECK_EQ(tt_call(&es, TT_HANDSHAKE, NULL, 0), 0);
+        CHECK_EQ(ctls_renegotiate(p.s), 0);
+        unsigned char b[16];
+        long long t0 = tt_now_ms();
+        long rc = tt_call(&es, TT_READ, b, sizeof b);
+        long long ms = tt_now_ms() - t0;
+        if (rc != CTLS_ERR_TIMEOUT) fprintf(stderr, "  %s: %ld\n", tt_kind_name(kind), rc);
+        CHECK_EQ(rc, CTLS_ERR_TIMEOUT);
+        CHECK(ms >= RENEG_TIMEOUT_MS - 50 && ms < 3000);
+        __atomic_store_n(&cl.release, 1, __ATOMIC_RELEASE);
+        tt_join(&t);
+        tt_close(&es, 0);
+        tt_close(&cl.e, 0);
+        rp_close(&p);
+    }
+    tt_set_label(NULL);
+}
+
+/* ---- client certificates -------------------------------------------------------------------- */
+
+/* A server that trusts the test CA (verify mode smode, the config's) and a client holding
+ * client.pem, both with the renegotiation opt-in; not connected yet. */
+static void rp_auth_configs(rpair *p, int smode)
+{
+    rp_configs(p, "server-ecdsa", 1, 1, NULL);
+    CHECK_EQ(ctls_config_set_verify(p->sc, smode), 0);
+    CHECK_EQ(ctls_config_load_trust_file(p->sc, tp_cert("ca.pem")), 0);
+    CHECK_EQ(ctls_config_set_verify_time(p->sc, 1767225600), 0);
+    CHECK_EQ(ctls_config_add_cert_chain_file(p->cc, tp_cert("client.pem"), tp_cert("client.key")),
+             0);
+}
+
+static void rp_handshake(rpair *p)
+{
+    int crc, src;
+    CHECK_EQ(tp_handshake(p->c, p->s, &crc, &src), 0);
+    CHECK_EQ(ctls_version(p->c), CTLS_TLS1_2);
+}
+
+/* rp_auth_configs, connected: the server has the client's certificate when smode asks. */
+static void rp_auth_open(rpair *p, int smode)
+{
+    rp_auth_configs(p, smode);
+    rp_conns(p);
+    rp_handshake(p);
+    if (smode != CTLS_VERIFY_NONE) tp_check_chain(p->s, "client.pem");
+}
+
+/* The client's certificate may not change in a renegotiation (RFC 7627 1 / 5.4: the triple
+ * handshake attack switched certificates under renegotiation): like a client for the server's
+ * (server_certificate_changed), the server refuses another leaf, or none after one, with
+ * CTLS_ERR_PEER_CERT_CHANGED and illegal_parameter. A client that sent none first may send one
+ * now, and then must keep it. */
+TEST(client_certificate_changed)
+{
+    /* another valid client certificate in the renegotiation */
+    rpair p;
+    rp_auth_open(&p, CTLS_VERIFY_PEER);
+    cfg_cert other, mine = p.cc->certs[0];
+    tp_load_cert(&other, "client2");
+    p.cc->certs[0] = other;
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    expect_failure(&p, p.s, CTLS_ERR_PEER_CERT_CHANGED, CTLS_ALERT_ILLEGAL_PARAMETER);
+    p.cc->certs[0] = mine;
+    cfg_cert_clear(&other);
+    rp_close(&p);
+
+    /* none after one (the server asks, CTLS_VERIFY_PEER: an empty Certificate is allowed
+     * otherwise) */
+    rp_auth_open(&p, CTLS_VERIFY_PEER);
+    p.cc->n_certs = 0;
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    expect_failure(&p, p.s, CTLS_ERR_PEER_CERT_CHANGED, CTLS_ALERT_ILLEGAL_PARAMETER);
+    p.cc->n_certs = 1;
+    rp_close(&p);
+
+    /* none first, then one: allowed, reported; then the same again: allowed */
+    rp_auth_configs(&p, CTLS_VERIFY_PEER);
+    rp_conns(&p);
+    p.cc->n_certs = 0;
+    rp_handshake(&p);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_CERT_NO_CERTIFICATE);
+    CHECK_EQ(ctls_peer_cert_count(p.s), 0);
+    p.cc->n_certs = 1;
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    drive(&p, 1, 0);
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    tp_check_chain(p.s, "client.pem");
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    drive(&p, 2, 0);
+    tp_check_chain(p.s, "client.pem");
+    tp_exchange(p.c, p.s, 1000, 0);
+    rp_close(&p);
+}
+
+/* The "per-directory client authentication" pattern: a server asks for no certificate in the
+ * handshake and for one in a renegotiation it starts (ctls_conn_set_verify, then
+ * ctls_renegotiate); ctls_peer_cert_* and ctls_verify_result then report the renegotiation's
+ * certificate. */
+TEST(client_auth_only_in_renegotiation)
+{
+    static const struct {
+        int cfg_mode, mode, with_cert, err;
+        unsigned flags;
+    } cases[] = {
+        /* a config that asks for nothing; the connection asks later */
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_REQUIRE_PEER, 1, 0, CTLS_VERIFY_OK},
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_PEER, 1, 0, CTLS_VERIFY_OK},
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_PEER, 0, 0, CTLS_CERT_NO_CERTIFICATE},
+        /* RFC 5246 7.4.6: no certificate where one is demanded: handshake_failure */
+        {CTLS_VERIFY_NONE, CTLS_VERIFY_REQUIRE_PEER, 0, CTLS_ERR_HANDSHAKE_FAILURE, 0},
+        /* a config that demands one; the connection waits for the renegotiation */
+        {CTLS_VERIFY_REQUIRE_PEER, CTLS_VERIFY_REQUIRE_PEER, 1, 0, CTLS_VERIFY_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rpair p;
+        rp_auth_configs(&p, cases[i].cfg_mode);
+        if (!cases[i].with_cert) p.cc->n_certs = 0;
+        rp_conns(&p);
+        if (cases[i].cfg_mode != CTLS_VERIFY_NONE)
+            CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_NONE), 0); /* before the handshake */
+        rp_handshake(&p);
+        /* nothing was asked for */
+        CHECK_EQ(ctls_peer_cert_count(p.s), 0);
+        CHECK_EQ(ctls_verify_result(p.s), CTLS_CERT_NOT_VERIFIED);
+        CHECK_EQ(ctls_conn_set_verify(p.s, cases[i].mode), 0);
+        CHECK_EQ(ctls_renegotiate(p.s), 0);
+        if (cases[i].err) {
+            expect_failure(&p, p.s, cases[i].err, CTLS_ALERT_HANDSHAKE_FAILURE);
+        } else {
+            drive(&p, 1, 0);
+            CHECK_EQ(ctls_verify_result(p.s), cases[i].flags);
+            if (cases[i].with_cert) {
+                tp_check_chain(p.s, "client.pem");
+                CHECK(ctls_signature_scheme_name(p.s) != NULL);
+            } else {
+                CHECK_EQ(ctls_peer_cert_count(p.s), 0);
+            }
+            tp_exchange(p.c, p.s, 1000, 0);
+            tp_exchange(p.s, p.c, 1000, 0);
+        }
+        p.cc->n_certs = 1;
+        rp_close(&p);
+    }
+}
+
+/* Asked in the handshake, not in the renegotiation (the connection switched to
+ * CTLS_VERIFY_NONE): the client sends no Certificate and no CertificateVerify this time, and
+ * the certificate of the handshake still stands. */
+TEST(client_auth_only_in_handshake)
+{
+    rpair p;
+    rp_auth_open(&p, CTLS_VERIFY_REQUIRE_PEER);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_NONE), 0);
+    CHECK_EQ(ctls_renegotiate(p.s), 0);
+    drive(&p, 1, 0);
+    tp_check_chain(p.s, "client.pem");
+    CHECK_EQ(ctls_verify_result(p.s), CTLS_VERIFY_OK);
+    tp_exchange(p.c, p.s, 1000, 0);
+    rp_close(&p);
+}
+
+/* ctls_conn_set_verify: the mode of the next handshake; never in the middle of one. */
+TEST(conn_set_verify_states)
+{
+    rpair p;
+    rp_auth_configs(&p, CTLS_VERIFY_NONE);
+    rp_conns(&p);
+    CHECK_EQ(ctls_conn_set_verify(NULL, CTLS_VERIFY_PEER), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_conn_set_verify(p.s, 3), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_conn_set_verify(p.s, -1), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_handshake(p.c), CTLS_WANT_READ); /* the client's handshake runs */
+    CHECK_EQ(ctls_conn_set_verify(p.c, CTLS_VERIFY_NONE), CTLS_ERR_BAD_STATE);
+    rp_handshake(&p);
+    /* a renegotiation runs on the server (the client's ClientHello arrived) */
+    CHECK_EQ(ctls_renegotiate(p.c), 0);
+    tp_pump(p.c, p.s, 0);
+    unsigned char b[16];
+    CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    CHECK(p.s->hs != NULL);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_PEER), CTLS_ERR_BAD_STATE);
+    drive(&p, 1, 0);
+    CHECK_EQ(ctls_conn_set_verify(p.s, CTLS_VERIFY_PEER), 0);
+    rp_close(&p);
+}
+
 /* At most 4 renegotiations a minute: the fifth request is refused like with the opt-in off. */
 TEST(rate_cap)
 {
@@ -387,6 +707,12 @@ int main(void)
     RUN(renegotiation_info_mismatch);
     RUN(server_certificate_changed);
     RUN(authentication);
+    RUN(client_certificate_changed);
+    RUN(client_auth_only_in_renegotiation);
+    RUN(client_auth_only_in_handshake);
+    RUN(conn_set_verify_states);
+    RUN(timeout);
+    RUN(timeout_transports);
     RUN(rate_cap);
     RUN(tls13_none);
     return th_summary();

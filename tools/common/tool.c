@@ -435,8 +435,8 @@ static void reneg_report(ctls_conn *conn)
     int n = ctls_renegotiations(conn);
     if (n == reneg_seen) return;
     reneg_seen = n;
-    fprintf(stderr, "renegotiations: %d\nverify: %s\n", n,
-            tool_verify_text(ctls_verify_result(conn)));
+    fprintf(stderr, "renegotiations: %d\nverify: %s\npeer-certs: %zu\n", n,
+            tool_verify_text(ctls_verify_result(conn)), ctls_peer_cert_count(conn));
     fflush(stderr);
 }
 

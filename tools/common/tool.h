@@ -84,7 +84,8 @@ int tool_key_update(ctls_conn *conn, int fd);
  * processed (in tool_pump), prints "pha-verify: <verify text>" and "pha-peer-certs: N". */
 int tool_request_client_auth(ctls_conn *conn);
 /* --renegotiate-now: ctls_renegotiate (TLS 1.2); the handshake runs in tool_pump, which prints
- * "renegotiations: N" after each one completes and "renegotiation: refused" on a refusal. */
+ * "renegotiations: N", "verify: ..." and "peer-certs: N" after each one completes and
+ * "renegotiation: refused" on a refusal. */
 int tool_renegotiate(ctls_conn *conn);
 
 /* Reads a whole file into a malloc'd buffer; NULL on error. */

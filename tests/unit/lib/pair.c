@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/internal.h"
 #include "x509/x509.h"
 
 static char certdir[256];
@@ -180,4 +181,19 @@ void tp_check_chain(ctls_conn *x, const char *name)
         if (len == l.len[i]) CHECK_MEM(der, l.der[i], len);
     }
     ctls_der_list_free(&l);
+}
+
+int tp_load_cert(cfg_cert *out, const char *name)
+{
+    char chain[64], key[64];
+    snprintf(chain, sizeof chain, "%s.pem", name);
+    snprintf(key, sizeof key, "%s.key", name);
+    size_t cl = 0, kl = 0;
+    char *c = th_read_file(tp_cert(chain), &cl), *k = th_read_file(tp_cert(key), &kl);
+    memset(out, 0, sizeof *out);
+    int rc = c && k ? cfg_cert_load(out, c, cl, k, kl) : CTLS_ERR_FILE;
+    CHECK_EQ(rc, 0);
+    free(c);
+    free(k);
+    return rc;
 }

@@ -35,4 +35,10 @@ int tp_handshake_split(ctls_conn *c, ctls_conn *s, size_t max, int *crc, int *sr
 /* CHECK that the peer chain of x is exactly the certificates of the PEM file name (test PKI). */
 void tp_check_chain(ctls_conn *x, const char *name);
 
+/* Load the PKI's chain and key name (name.pem, name.key) into *out, a cfg_cert of
+ * api/internal.h (cfg_cert_clear frees it), to swap into a config in white-box tests. CHECKed;
+ * 0 or a status. */
+struct cfg_cert;
+int tp_load_cert(struct cfg_cert *out, const char *name);
+
 #endif
