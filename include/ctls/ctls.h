@@ -258,6 +258,27 @@ typedef struct {
 CTLS_API int ctls_config_session_cache_stats(ctls_config *cfg, ctls_session_cache_stats *out);
 /* Tests: verify certificates at this fixed time instead of now (0 = now). */
 CTLS_API int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds);
+/* Key log in the SSLKEYLOGFILE format (RFC 9850; NSS's key log), for decrypting a capture
+ * with Wireshark while debugging. Off by default (fn NULL turns it off again). With fn set,
+ * every connection using cfg calls fn(ctx, conn, line) once per secret, as soon as it is
+ * derived, line being one text line without newline:
+ *   TLS 1.3: "<LABEL> <client_random hex> <secret hex>" for CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+ *            SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0,
+ *            SERVER_TRAFFIC_SECRET_0 and EXPORTER_SECRET (five lines per handshake);
+ *   TLS 1.2: "CLIENT_RANDOM <client_random hex> <master_secret hex>" (one line per handshake,
+ *            renegotiations included).
+ * fn runs inside ctls_handshake / ctls_read on the connection's thread (a config shared by
+ * connections on several threads calls it from each of them) and must not call ctls functions
+ * on conn. The line is wiped when fn returns: copy what you keep.
+ * SECURITY: each line is a key of the connection. Whoever reads it can decrypt everything the
+ * connection sent and received (a recorded capture included) and forge records: the
+ * confidentiality and integrity TLS gives are gone for that connection. Enable it only to
+ * debug, on test data, and keep the output like a private key (the ctls tools create their
+ * --keylog file with mode 0600). The library never reads SSLKEYLOGFILE or any other
+ * environment variable; the tools do, on request. CTLS_ERR_BAD_STATE once a connection uses
+ * cfg. */
+typedef void (*ctls_keylog_fn)(void *ctx, const ctls_conn *conn, const char *line);
+CTLS_API int ctls_config_set_keylog(ctls_config *cfg, ctls_keylog_fn fn, void *ctx);
 
 /* ---- connection ------------------------------------------------------------------------ */
 /* A new connection using cfg (which gains a reference). NULL on out of memory. */

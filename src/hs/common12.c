@@ -5,6 +5,7 @@
 
 #include "core/mem.h"
 #include "hs/common12.h"
+#include "hs/keylog.h"
 
 int hs_version_usable(const ctls_config *cfg, uint16_t v)
 {
@@ -37,6 +38,12 @@ int hs12_derive_master(ctls_conn *c)
 int hs12_install_keys(ctls_conn *c, int write)
 {
     hs_state *h = c->hs;
+    /* RFC 9850 2: the master secret goes to the key log with the first keys installed (a full
+     * or resumed handshake, either role), before any record under them is read or written */
+    if (c->cfg->keylog && !h->t12.keylogged) { /* off: this one NULL test */
+        keylog_emit(c, KEYLOG_CLIENT_RANDOM, h->t12.client_random, h->t12.master, HS12_MASTER_LEN);
+        h->t12.keylogged = 1;
+    }
     int aead = h->suite->aead;
     size_t kl = ctls_aead_key_len(aead), il = rec_iv_len12(aead);
     uint8_t seed[64], kb[2 * CTLS_AEAD_MAX_KEY_LEN + 2 * CTLS_AEAD_NONCE_LEN];

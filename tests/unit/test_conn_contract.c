@@ -656,6 +656,7 @@ TEST(null_connection)
     CHECK_EQ(ctls_request_client_auth(NULL), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_client_auth_pending(NULL), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_config_set_post_handshake_auth(NULL, 1), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_config_set_keylog(NULL, NULL, NULL), CTLS_ERR_INVALID_ARG);
     ctls_conn_free(NULL);
     CHECK(ctls_conn_new(NULL) == NULL);
 }
