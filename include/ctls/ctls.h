@@ -417,6 +417,36 @@ CTLS_API int ctls_request_client_auth(ctls_conn *conn);
  * yet (0 on a client, and on a server that sent none). */
 CTLS_API int ctls_client_auth_pending(ctls_conn *conn);
 
+/* ---- keying material exporter ---------------------------------------------------------- */
+/* Keying material bound to this connection, the same on both ends (like OpenSSL's
+ * SSL_export_keying_material and GnuTLS's gnutls_prf_rfc5705): out_len bytes into out, from
+ * label (label_len bytes) and, when use_context is set, context (context_len bytes; NULL when
+ * context_len is 0).
+ *   TLS 1.3 (RFC 8446 7.5): TLS-Exporter(label, context, out_len) from the connection's
+ *     exporter_master_secret; no context and an empty context give the same bytes.
+ *   TLS 1.2 (RFC 5705): PRF(master_secret, label, client_random + server_random
+ *     [+ uint16 context_len + context]), with the suite's PRF hash; ctls always uses the
+ *     extended master secret (RFC 7627), which makes this safe. No context and an empty
+ *     context give different bytes.
+ * The values are those of the last completed handshake (a TLS 1.2 renegotiation changes them
+ * when it completes); still available after close_notify. Errors leave the connection as it
+ * was and out without key material:
+ *   CTLS_ERR_INVALID_ARG  conn, label or out NULL; label_len or out_len 0; context NULL with
+ *                         context_len > 0; a label reserved by RFC 5705 4 and RFC 7627 4
+ *                         ("client finished", "server finished", "master secret",
+ *                         "extended master secret", "key expansion"), also as the start of
+ *                         a longer label (the PRF reads label and seed as one string)
+ *   CTLS_ERR_LIMIT        label_len > 249 (RFC 8446 7.1: "tls13 " + label <= 255 bytes; the
+ *                         same bound in TLS 1.2), context_len > 65535 in TLS 1.2 (a uint16),
+ *                         out_len > 255 * the suite's hash length (RFC 5869 2.3: 8160 bytes
+ *                         with SHA-256 suites, 12240 with SHA-384; the same bound in TLS 1.2)
+ *   CTLS_ERR_BAD_STATE    the handshake has not completed, or a TLS 1.2 renegotiation runs
+ *                         (the two ends change keys at different moments)
+ *   the connection's fatal error, after one. */
+CTLS_API int ctls_export_keying_material(ctls_conn *conn, const char *label, size_t label_len,
+                                         const uint8_t *context, size_t context_len,
+                                         int use_context, uint8_t *out, size_t out_len);
+
 #ifdef __cplusplus
 }
 #endif

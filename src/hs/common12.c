@@ -96,6 +96,17 @@ static void keep_verify_data(ctls_conn *c, int client, const uint8_t vd[HS12_VER
     memcpy(client ? c->reneg_client_vd : c->reneg_server_vd, vd, HS12_VERIFY_DATA_LEN);
 }
 
+/* The peer's Finished verified, in the step that completes the handshake: its master secret
+ * and randoms become the exporter's (RFC 5705 4; api/export.c), a renegotiation's replacing
+ * the previous handshake's. */
+static void keep_exporter(ctls_conn *c)
+{
+    const hs12_state *t = &c->hs->t12;
+    memcpy(c->exp_secret, t->master, HS12_MASTER_LEN);
+    memcpy(c->randoms, t->client_random, 32);
+    memcpy(c->randoms + 32, t->server_random, 32);
+}
+
 int hs12_send_ccs_finished(ctls_conn *c)
 {
     static const uint8_t one = 1;
@@ -121,6 +132,7 @@ int hs12_check_finished(ctls_conn *c, const uint8_t *msg, size_t len)
     /* compared in constant time */
     if (!ctls_ct_equal(vd, m.verify_data.p, sizeof vd)) return CTLS_ERR_DECRYPT_ERROR;
     keep_verify_data(c, c->role != CTLS_CLIENT, vd);
+    keep_exporter(c);
     return tr_add(&c->hs->tr, msg, len);
 }
 

@@ -21,7 +21,8 @@
  *                it accepts the RFC's client Finished record; it reads the RFC's application
  *                data and close_notify, and writes the RFC's application data and close_notify.
  *                Both sides: the key log's five lines carry the RFC's client random and
- *                secrets.
+ *                secrets, the connection keeps the RFC's exporter_master_secret, and
+ *                ctls_export_keying_material gives what RFC 8446 7.5 gives from it.
  * *_byte_at_a_time  client_side and server_side with the peer's records fed one byte at a
  *                time (the handshake runs after each byte): the same bytes come out.
  * server_side_fresh_salt  The same without the salt injection below: everything up to the
@@ -525,7 +526,7 @@ static void clear_hooks(void)
     memset(&g_pss, 0, sizeof g_pss);
 }
 
-/* ---- the key log on the RFC's connections ------------------------------- */
+/* ---- the key log and the exporter on the RFC's connections ------------------------------- */
 
 /* The key log (RFC 9850 2) of the RFC's handshake: five lines, the RFC's client random and
  * secrets, in the order they are derived. */
@@ -548,6 +549,22 @@ static void check_keylog(const tk_keylog *k)
         snprintf(line, sizeof line, "%s %s %s", want[i][0], crhex, want[i][1]);
         CHECK(strcmp(k->line[i], line) == 0);
     }
+}
+
+/* RFC 8446 7.5: the connection kept the RFC's exporter_master_secret, and exports what the
+ * formula gives from it (RFC 8448 has no exporter output: tk_export13 computes it). */
+static void check_exporter(ctls_conn *x)
+{
+    uint8_t ems[32], want[40], got[40];
+    hexf(RFC3_EXP_MASTER, ems, 32);
+    CHECK_MEM(x->exp_secret, ems, 32);
+    CHECK_EQ(tk_export13(SHA256, ems, "EXPERIMENTAL rfc8448", (const uint8_t *)"ctx", 3, want,
+                         sizeof want),
+             0);
+    CHECK_EQ(ctls_export_keying_material(x, "EXPERIMENTAL rfc8448", 20, (const uint8_t *)"ctx", 3,
+                                         1, got, sizeof got),
+             0);
+    CHECK_MEM(got, want, sizeof want);
 }
 
 /* ---- 3. the client ----------------------------------------------------------------------- */
@@ -608,6 +625,7 @@ static void client_trace(size_t chunk)
     CHECK_HEX(c->s_ap, 32, RFC3_S_AP_TRAFFIC);
     CHECK_HEX(c->res_master, 32, RFC3_RES_MASTER);
     check_keylog(&klog);
+    check_exporter(c);
 
     /* {server} NewSessionTicket + application data -> the RFC's 50 bytes */
     feed_hex(c, RFC3_NST_RECORD, RFC3_S_APP_RECORD);
@@ -787,6 +805,7 @@ static void server_trace(size_t chunk)
     CHECK(ctls_server_name(s) && strcmp(ctls_server_name(s), "server") == 0);
     CHECK_HEX(s->res_master, 32, RFC3_RES_MASTER);
     check_keylog(&v.klog);
+    check_exporter(s);
 
     /* {server} NewSessionTicket: the RFC's message through our record layer (s ap seq 0) */
     size_t nst_len;

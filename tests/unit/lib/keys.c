@@ -69,6 +69,37 @@ int tk_keylog_same_set(const tk_keylog *a, const tk_keylog *b)
     return 1;
 }
 
+int tk_export13(int hash, const uint8_t *exporter_secret, const char *label, const uint8_t *context,
+                size_t context_len, uint8_t *out, size_t out_len)
+{
+    size_t hl = ctls_hash_len(hash);
+    uint8_t empty[CTLS_MAX_HASH_LEN], ctx_hash[CTLS_MAX_HASH_LEN], derived[CTLS_MAX_HASH_LEN];
+    /* Derive-Secret(Secret, label, "") = HKDF-Expand-Label(Secret, label, Hash(""), Hash.length) */
+    if (ctls_hash(hash, "", 0, empty) != 0 ||
+        ctls_hkdf_expand_label(hash, exporter_secret, hl, label, empty, hl, derived, hl) != 0 ||
+        ctls_hash(hash, context_len ? (const void *)context : "", context_len, ctx_hash) != 0)
+        return -1;
+    return ctls_hkdf_expand_label(hash, derived, hl, "exporter", ctx_hash, hl, out, out_len);
+}
+
+int tk_export12(int hash, const uint8_t master[48], const uint8_t randoms[64], const char *label,
+                const uint8_t *context, size_t context_len, int use_context, uint8_t *out,
+                size_t out_len)
+{
+    size_t n = 64 + (use_context ? 2 + context_len : 0);
+    uint8_t *seed = malloc(n);
+    if (!seed) return -1;
+    memcpy(seed, randoms, 64);
+    if (use_context) {
+        seed[64] = (uint8_t)(context_len >> 8);
+        seed[65] = (uint8_t)context_len;
+        if (context_len) memcpy(seed + 66, context, context_len);
+    }
+    int rc = ctls_prf12(hash, master, 48, label, seed, n, out, out_len);
+    free(seed);
+    return rc;
+}
+
 /* Move what from has sent to to (as much as to takes), appending it to flight fl. */
 static void move_kept(ctls_conn *from, ctls_conn *to, tk_flights *f, int fl)
 {

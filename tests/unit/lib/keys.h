@@ -1,5 +1,6 @@
 /* Test helpers for the key log and the keying material exporter: a key log that keeps the
- * lines it is given, a handshake whose flights are kept. */
+ * lines it is given, and the exporters computed independently of src/api/export.c, straight
+ * from the RFC formulas over ctls's crypto primitives. */
 #ifndef CTLS_TEST_KEYS_H
 #define CTLS_TEST_KEYS_H
 
@@ -67,5 +68,13 @@ void tk_pair_close(tk_pair *p);
 /* The negotiated suite's hash (CTLS_HASH_*) and AEAD (CTLS_AEAD_*), from its name. */
 int tk_suite_hash(ctls_conn *c);
 int tk_suite_aead(ctls_conn *c);
+
+/* RFC 8446 7.5, through ctls_hkdf_expand_label and ctls_hash (label: a C string). */
+int tk_export13(int hash, const uint8_t *exporter_secret, const char *label, const uint8_t *context,
+                size_t context_len, uint8_t *out, size_t out_len);
+/* RFC 5705 4, through ctls_prf12 (label: a C string; randoms = client || server). */
+int tk_export12(int hash, const uint8_t master[48], const uint8_t randoms[64], const char *label,
+                const uint8_t *context, size_t context_len, int use_context, uint8_t *out,
+                size_t out_len);
 
 #endif
