@@ -39,6 +39,12 @@ static void usage(FILE *f)
           "                       default: refused); prints 'renegotiations: N', 'verify:'\n"
           "                       and 'peer-certs:' lines after each\n"
           "  --renegotiate-now    (testing) TLS 1.2: also start one right after the handshake\n"
+          "  --export LABEL:LEN[:CONTEXT]  print 'exported: <hex>' after the handshake: LEN\n"
+          "                       bytes of keying material for LABEL (and CONTEXT, when given;\n"
+          "                       RFC 5705 / RFC 8446 7.5), as the server computes them too\n"
+          "  --keylog FILE        append the connection's secrets to FILE (SSLKEYLOGFILE format,\n"
+          "                       for Wireshark; default: $SSLKEYLOGFILE when set). Whoever\n"
+          "                       reads FILE can decrypt the traffic: debugging only\n"
           "default: stdin -> connection, connection -> stdout; at stdin EOF: close_notify, then\n"
           "read until the peer's close_notify. Exit 0 after a clean close, 1 on error.\n",
           f);
@@ -59,6 +65,9 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int shared = tool_tls_arg(&o->tls, argc, argv, &i); /* --export, --keylog */
+        if (shared < 0) return 1;
+        if (shared) continue;
 #define ARG(name, dst)                                                                             \
     if (strcmp(a, name) == 0) {                                                                    \
         if (i + 1 >= argc) {                                                                       \
@@ -195,6 +204,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (!o.quiet) tool_print_summary(conn);
+    if ((rc = tool_print_export(conn, &o.tls)) < 0) goto out;
     if (o.showcerts) tool_print_peer_certs(conn);
     if (o.tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o.tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;

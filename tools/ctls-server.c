@@ -57,6 +57,12 @@ static void usage(FILE *f)
         "                       and 'peer-certs:' lines after each\n"
         "  --renegotiate-now    (testing) TLS 1.2: also send a HelloRequest right after each\n"
         "                       handshake (not with --www)\n"
+        "  --export LABEL:LEN[:CONTEXT]  print 'exported: <hex>' after each handshake: LEN\n"
+        "                       bytes of keying material for LABEL (and CONTEXT, when given;\n"
+        "                       RFC 5705 / RFC 8446 7.5), as the client computes them too\n"
+        "  --keylog FILE        append every connection's secrets to FILE (SSLKEYLOGFILE\n"
+        "                       format, for Wireshark; default: $SSLKEYLOGFILE when set).\n"
+        "                       Whoever reads FILE can decrypt the traffic: debugging only\n"
         "Prints 'listening on ADDR:PORT' on stderr once listening. Exit 0 after a clean\n"
         "close (or SIGINT / SIGTERM), 1 on error.\n",
         f);
@@ -92,6 +98,9 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
     o->tickets = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int shared = tool_tls_arg(&o->tls, argc, argv, &i); /* --export, --keylog */
+        if (shared < 0) return 1;
+        if (shared) continue;
 #define ARG(name, dst)                                                                             \
     if (strcmp(a, name) == 0) {                                                                    \
         if (i + 1 >= argc) {                                                                       \
@@ -272,6 +281,7 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     rc = tool_handshake(conn, fd);
     if (rc < 0) goto out;
     if (!o->quiet) tool_print_summary(conn);
+    if ((rc = tool_print_export(conn, &o->tls)) < 0) goto out;
     if (o->late_auth && (rc = ctls_conn_set_verify(conn, o->verify)) < 0) goto out;
     if (o->tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o->tls.pha && (rc = tool_request_client_auth(conn)) < 0) goto out;

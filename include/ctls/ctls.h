@@ -260,6 +260,27 @@ typedef struct {
 CTLS_API int ctls_config_session_cache_stats(ctls_config *cfg, ctls_session_cache_stats *out);
 /* Tests: verify certificates at this fixed time instead of now (0 = now). */
 CTLS_API int ctls_config_set_verify_time(ctls_config *cfg, int64_t unix_seconds);
+/* Key log in the SSLKEYLOGFILE format (RFC 9850; NSS's key log), for decrypting a capture
+ * with Wireshark while debugging. Off by default (fn NULL turns it off again). With fn set,
+ * every connection using cfg calls fn(ctx, conn, line) once per secret, as soon as it is
+ * derived, line being one text line without newline:
+ *   TLS 1.3: "<LABEL> <client_random hex> <secret hex>" for CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+ *            SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0,
+ *            SERVER_TRAFFIC_SECRET_0 and EXPORTER_SECRET (five lines per handshake);
+ *   TLS 1.2: "CLIENT_RANDOM <client_random hex> <master_secret hex>" (one line per handshake,
+ *            renegotiations included).
+ * fn runs inside ctls_handshake / ctls_read on the connection's thread (a config shared by
+ * connections on several threads calls it from each of them) and must not call ctls functions
+ * on conn. The line is wiped when fn returns: copy what you keep.
+ * SECURITY: each line is a key of the connection. Whoever reads it can decrypt everything the
+ * connection sent and received (a recorded capture included) and forge records: the
+ * confidentiality and integrity TLS gives are gone for that connection. Enable it only to
+ * debug, on test data, and keep the output like a private key (the ctls tools create their
+ * --keylog file with mode 0600). The library never reads SSLKEYLOGFILE or any other
+ * environment variable; the tools do, on request. CTLS_ERR_BAD_STATE once a connection uses
+ * cfg. */
+typedef void (*ctls_keylog_fn)(void *ctx, const ctls_conn *conn, const char *line);
+CTLS_API int ctls_config_set_keylog(ctls_config *cfg, ctls_keylog_fn fn, void *ctx);
 
 /* ---- connection ------------------------------------------------------------------------ */
 /* A new connection using cfg (which gains a reference). NULL on out of memory. */
@@ -413,6 +434,36 @@ CTLS_API int ctls_request_client_auth(ctls_conn *conn);
 /* Server: post-handshake CertificateRequests sent whose answer has not been fully processed
  * yet (0 on a client, and on a server that sent none). */
 CTLS_API int ctls_client_auth_pending(ctls_conn *conn);
+
+/* ---- keying material exporter ---------------------------------------------------------- */
+/* Keying material bound to this connection, the same on both ends (like OpenSSL's
+ * SSL_export_keying_material and GnuTLS's gnutls_prf_rfc5705): out_len bytes into out, from
+ * label (label_len bytes) and, when use_context is set, context (context_len bytes; NULL when
+ * context_len is 0).
+ *   TLS 1.3 (RFC 8446 7.5): TLS-Exporter(label, context, out_len) from the connection's
+ *     exporter_master_secret; no context and an empty context give the same bytes.
+ *   TLS 1.2 (RFC 5705): PRF(master_secret, label, client_random + server_random
+ *     [+ uint16 context_len + context]), with the suite's PRF hash; ctls always uses the
+ *     extended master secret (RFC 7627), which makes this safe. No context and an empty
+ *     context give different bytes.
+ * The values are those of the last completed handshake (a TLS 1.2 renegotiation changes them
+ * when it completes); still available after close_notify. Errors leave the connection as it
+ * was and out without key material:
+ *   CTLS_ERR_INVALID_ARG  conn, label or out NULL; label_len or out_len 0; context NULL with
+ *                         context_len > 0; a label reserved by RFC 5705 4 and RFC 7627 4
+ *                         ("client finished", "server finished", "master secret",
+ *                         "extended master secret", "key expansion"), also as the start of
+ *                         a longer label (the PRF reads label and seed as one string)
+ *   CTLS_ERR_LIMIT        label_len > 249 (RFC 8446 7.1: "tls13 " + label <= 255 bytes; the
+ *                         same bound in TLS 1.2), context_len > 65535 in TLS 1.2 (a uint16),
+ *                         out_len > 255 * the suite's hash length (RFC 5869 2.3: 8160 bytes
+ *                         with SHA-256 suites, 12240 with SHA-384; the same bound in TLS 1.2)
+ *   CTLS_ERR_BAD_STATE    the handshake has not completed, or a TLS 1.2 renegotiation runs
+ *                         (the two ends change keys at different moments)
+ *   the connection's fatal error, after one. */
+CTLS_API int ctls_export_keying_material(ctls_conn *conn, const char *label, size_t label_len,
+                                         const uint8_t *context, size_t context_len,
+                                         int use_context, uint8_t *out, size_t out_len);
 
 #ifdef __cplusplus
 }

@@ -392,6 +392,14 @@ int ctls_config_set_renegotiation(ctls_config *cfg, int allow)
     return 0;
 }
 
+int ctls_config_set_keylog(ctls_config *cfg, ctls_keylog_fn fn, void *ctx)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    cfg->keylog = fn;
+    cfg->keylog_ctx = fn ? ctx : NULL;
+    return 0;
+}
+
 int ctls_config_set_session_tickets(ctls_config *cfg, int count)
 {
     CTLS_GUARD(cfg_writable(cfg));

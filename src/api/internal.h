@@ -65,6 +65,9 @@ struct ctls_config {
     /* server: the session cache (ctls_config_set_session_cache), NULL when off; set before
      * the config is used, internally locked after */
     struct sess_cache *cache;
+    /* the key log (ctls_config_set_keylog, hs/keylog.h); NULL = off */
+    ctls_keylog_fn keylog;
+    void *keylog_ctx;
 };
 
 /* Record protection state of one direction. */
@@ -127,6 +130,12 @@ struct ctls_conn {
     struct sess_conn *sess; /* sessions offered / received (src/session/session.h) */
     /* secrets kept after the handshake (TLS 1.3): traffic secrets for KeyUpdate */
     uint8_t c_ap[KS_MAX], s_ap[KS_MAX], res_master[KS_MAX];
+    /* the exporter's inputs (api/export.c), set during the handshake: the TLS 1.3
+     * exporter_master_secret (RFC 8446 7.5) or, once its Finished verified, the TLS 1.2
+     * master secret (RFC 5705); randoms = client_random || server_random (TLS 1.2's exporter
+     * seed; the key log's client_random in both versions) */
+    uint8_t exp_secret[KS_MAX];
+    uint8_t randoms[64];
     /* peer */
     int verify_mode; /* CTLS_VERIFY_*: the config's, or ctls_conn_set_verify's for the next
                       * handshake */

@@ -283,8 +283,8 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
 
-    uint8_t dhe[CTLS_KX_MAX_SECRET], th[CTLS_MAX_HASH_LEN];
-    size_t dhelen = sizeof dhe, hl;
+    uint8_t dhe[CTLS_KX_MAX_SECRET];
+    size_t dhelen = sizeof dhe;
     CTLS_GUARD(ctls_kx_derive(h->kx, m.key_share.p, m.key_share.len, dhe, &dhelen));
     /* RFC 8446 7.1: Early Secret from the PSK when the server accepted it, else from zeros
      * (a refused session is silently a full handshake) */
@@ -299,9 +299,7 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         h->psk_selected = 1;
         CTLS_GUARD(sess_client_resumed(c));
     }
-    CTLS_GUARD(hs_thash(h, th, &hl));
-    CTLS_GUARD(ks13_derive(&h->ks, "c hs traffic", th, h->c_hs));
-    CTLS_GUARD(ks13_derive(&h->ks, "s hs traffic", th, h->s_hs));
+    CTLS_GUARD(hs13_handshake_secrets(c, h->random)); /* common13.c */
     c->version = CTLS_TLS1_3;
     c->suite = h->suite->id;
     c->hash = h->suite->hash;
@@ -395,13 +393,8 @@ static int on_server_finished(ctls_conn *c, const uint8_t *msg, size_t len)
 {
     hs_state *h = c->hs;
     CTLS_GUARD(hs_check_finished(c, h->s_fin, msg, len));
-    uint8_t th[CTLS_MAX_HASH_LEN];
-    size_t hl;
-    CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_advance(&h->ks, NULL, 0));
-    CTLS_GUARD(ks13_derive(&h->ks, "c ap traffic", th, c->c_ap));
-    CTLS_GUARD(ks13_derive(&h->ks, "s ap traffic", th, c->s_ap));
-    return 0;
+    return hs13_application_secrets(c); /* common13.c */
 }
 
 int client13_step(ctls_conn *c)

@@ -5,6 +5,7 @@
 
 #include "core/mem.h"
 #include "hs/common12.h"
+#include "hs/keylog.h"
 
 int hs_version_usable(const ctls_config *cfg, uint16_t v)
 {
@@ -37,6 +38,12 @@ int hs12_derive_master(ctls_conn *c)
 int hs12_install_keys(ctls_conn *c, int write)
 {
     hs_state *h = c->hs;
+    /* RFC 9850 2: the master secret goes to the key log with the first keys installed (a full
+     * or resumed handshake, either role), before any record under them is read or written */
+    if (c->cfg->keylog && !h->t12.keylogged) { /* off: this one NULL test */
+        keylog_emit(c, KEYLOG_CLIENT_RANDOM, h->t12.client_random, h->t12.master, HS12_MASTER_LEN);
+        h->t12.keylogged = 1;
+    }
     int aead = h->suite->aead;
     size_t kl = ctls_aead_key_len(aead), il = rec_iv_len12(aead);
     uint8_t seed[64], kb[2 * CTLS_AEAD_MAX_KEY_LEN + 2 * CTLS_AEAD_NONCE_LEN];
@@ -89,6 +96,17 @@ static void keep_verify_data(ctls_conn *c, int client, const uint8_t vd[HS12_VER
     memcpy(client ? c->reneg_client_vd : c->reneg_server_vd, vd, HS12_VERIFY_DATA_LEN);
 }
 
+/* The peer's Finished verified, in the step that completes the handshake: its master secret
+ * and randoms become the exporter's (RFC 5705 4; api/export.c), a renegotiation's replacing
+ * the previous handshake's. */
+static void keep_exporter(ctls_conn *c)
+{
+    const hs12_state *t = &c->hs->t12;
+    memcpy(c->exp_secret, t->master, HS12_MASTER_LEN);
+    memcpy(c->randoms, t->client_random, 32);
+    memcpy(c->randoms + 32, t->server_random, 32);
+}
+
 int hs12_send_ccs_finished(ctls_conn *c)
 {
     static const uint8_t one = 1;
@@ -114,6 +132,7 @@ int hs12_check_finished(ctls_conn *c, const uint8_t *msg, size_t len)
     /* compared in constant time */
     if (!ctls_ct_equal(vd, m.verify_data.p, sizeof vd)) return CTLS_ERR_DECRYPT_ERROR;
     keep_verify_data(c, c->role != CTLS_CLIENT, vd);
+    keep_exporter(c);
     return tr_add(&c->hs->tr, msg, len);
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "hs/keylog.h"
 
 int hs_state_new(ctls_conn *c)
 {
@@ -30,6 +31,35 @@ void hs_state_free(ctls_conn *c)
 int hs_thash(hs_state *h, uint8_t *out, size_t *len)
 {
     return tr_hash(&h->tr, out, len);
+}
+
+int hs13_handshake_secrets(ctls_conn *c, const uint8_t client_random[32])
+{
+    hs_state *h = c->hs;
+    uint8_t th[CTLS_MAX_HASH_LEN];
+    size_t hl;
+    memcpy(c->randoms, client_random, 32);
+    CTLS_GUARD(hs_thash(h, th, &hl));
+    CTLS_GUARD(ks13_derive(&h->ks, "c hs traffic", th, h->c_hs));
+    CTLS_GUARD(ks13_derive(&h->ks, "s hs traffic", th, h->s_hs));
+    keylog(c, KEYLOG_C_HS, c->randoms, h->c_hs, hl);
+    keylog(c, KEYLOG_S_HS, c->randoms, h->s_hs, hl);
+    return 0;
+}
+
+int hs13_application_secrets(ctls_conn *c)
+{
+    hs_state *h = c->hs;
+    uint8_t th[CTLS_MAX_HASH_LEN];
+    size_t hl;
+    CTLS_GUARD(hs_thash(h, th, &hl));
+    CTLS_GUARD(ks13_derive(&h->ks, "c ap traffic", th, c->c_ap));
+    CTLS_GUARD(ks13_derive(&h->ks, "s ap traffic", th, c->s_ap));
+    CTLS_GUARD(ks13_derive(&h->ks, "exp master", th, c->exp_secret)); /* RFC 8446 7.5 */
+    keylog(c, KEYLOG_C_AP, c->randoms, c->c_ap, hl);
+    keylog(c, KEYLOG_S_AP, c->randoms, c->s_ap, hl);
+    keylog(c, KEYLOG_EXPORTER, c->randoms, c->exp_secret, hl);
+    return 0;
 }
 
 int hs_send_encoded_to(ctls_conn *c, hs_transcript *t, const void *m, hs_encode_fn enc)

@@ -68,6 +68,14 @@ void hs_flight_begin(ctls_conn *c);
 int hs_flight_end(ctls_conn *c);
 /* The transcript hash now. */
 int hs_thash(hs_state *h, uint8_t *out, size_t *len);
+/* RFC 8446 7.1, from the Handshake Secret and the transcript through the ServerHello: the
+ * handshake traffic secrets (h->c_hs, h->s_hs). Keeps client_random for the key log, which
+ * gets both. */
+int hs13_handshake_secrets(ctls_conn *c, const uint8_t client_random[32]);
+/* RFC 8446 7.1, from the Master Secret and the transcript through the server Finished: the
+ * application traffic secrets (c->c_ap, c->s_ap) and the exporter_master_secret
+ * (c->exp_secret, for ctls_export_keying_material); the key log gets all three. */
+int hs13_application_secrets(ctls_conn *c);
 /* Encode a message with a growable writer and send it (transcript + records). */
 typedef int (*hs_encode_fn)(const void *m, ctls_writer *w);
 int hs_send_encoded(ctls_conn *c, const void *m, hs_encode_fn enc);

@@ -34,6 +34,7 @@ typedef struct {
     uint8_t new_id[32];
     /* a renegotiation (hs/reneg12.c): on an established connection, under its keys */
     int reneg;
+    int keylogged; /* the key log has this handshake's CLIENT_RANDOM line (hs/keylog.h) */
 } hs12_state;
 
 #define HS12_CT_RSA 1u

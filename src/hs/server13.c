@@ -148,8 +148,6 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(hs_send_ccs(c));
 
     /* handshake secrets */
-    uint8_t th[CTLS_MAX_HASH_LEN];
-    size_t hl;
     /* RFC 8446 7.1: Early Secret from the resumption PSK, or from zeros */
     int rc = 0;
     if (!h->psk_selected || h->ks.hash != h->suite->hash) /* else: the binder's Early Secret */
@@ -158,9 +156,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     if (rc == 0) rc = ks13_advance(&h->ks, dhe, dhelen);
     ctls_wipe(dhe, sizeof dhe);
     CTLS_GUARD(rc);
-    CTLS_GUARD(hs_thash(h, th, &hl));
-    CTLS_GUARD(ks13_derive(&h->ks, "c hs traffic", th, h->c_hs));
-    CTLS_GUARD(ks13_derive(&h->ks, "s hs traffic", th, h->s_hs));
+    CTLS_GUARD(hs13_handshake_secrets(c, ch_msg->random)); /* common13.c */
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->s_hs, h->s_fin));
     CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin));
 
@@ -192,10 +188,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(hs_flight_end(c));
 
     /* application secrets: the server may send from now on (RFC 8446 2) */
-    CTLS_GUARD(hs_thash(h, th, &hl));
     CTLS_GUARD(ks13_advance(&h->ks, NULL, 0));
-    CTLS_GUARD(ks13_derive(&h->ks, "c ap traffic", th, c->c_ap));
-    CTLS_GUARD(ks13_derive(&h->ks, "s ap traffic", th, c->s_ap));
+    CTLS_GUARD(hs13_application_secrets(c)); /* common13.c */
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, c->s_ap, NULL));
     return 0;
 }

@@ -360,6 +360,29 @@ ossl_stdin_cmd() {
     wait_pid "$SRV" 10 >/dev/null 2>&1
 }
 
+# ossl_srv NAME ARGS...: openssl s_server for one connection on a free port (more with
+# -naccept N in ARGS: given last, it wins), stdin a fifo held open on fd 7 (write commands / data
+# to it), output in $TMP/NAME.srv.out / .srv.err. Sets PORT and SRV. ossl_srv_end closes fd 7
+# and waits for it, so that its (buffered) output is complete.
+ossl_srv() {
+    local name=$1
+    shift
+    PORT=$(free_port)
+    rm -f "$TMP/$name.fifo"
+    mkfifo "$TMP/$name.fifo"
+    BG_STDIN=$TMP/$name.fifo
+    bg "$name.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 "$@"
+    SRV=$BG_PID
+    exec 7>"$TMP/$name.fifo"
+    wait_listen "$PORT" 10
+}
+
+ossl_srv_end() {
+    exec 7>&-
+    wait_pid "$SRV" 10 >/dev/null 2>&1
+    return 0
+}
+
 # hold_stdin NAME: makes BG_STDIN a fifo that stays open (no EOF) for the whole test, for peers
 # that close the connection at their stdin EOF (openssl s_server does, even with -quiet).
 hold_stdin() {

@@ -11,23 +11,11 @@
 srv() {
     local name=$1
     shift
-    PORT=$(free_port)
-    rm -f "$TMP/$name.fifo"
-    mkfifo "$TMP/$name.fifo"
-    BG_STDIN=$TMP/$name.fifo
-    bg "$name.srv" "$OPENSSL" s_server -accept "127.0.0.1:$PORT" -naccept 1 -tls1_3 \
-        -msg -msgfile "$TMP/$name.msg" "$@"
-    SRV=$BG_PID
-    exec 7>"$TMP/$name.fifo"
-    wait_listen "$PORT" 10
+    ossl_srv "$name" -tls1_3 -msg -msgfile "$TMP/$name.msg" "$@" # lib.sh
 }
 
 # srv_end: closes the server's stdin and waits for it (bounded).
-srv_end() {
-    exec 7>&-
-    wait_pid "$SRV" 10 >/dev/null 2>&1
-    return 0
-}
+srv_end() { ossl_srv_end; }
 
 # cli NAME ARGS...: ctls-client --cafile ca.pem ARGS localhost PORT, stdin from $CLI_IN
 # (default: one line "hello NAME"). CLI_RC, $TMP/NAME.cli.out / .cli.err.

@@ -538,6 +538,17 @@ static void table_row(ctls_conn *x, int is_client, int st)
                                                                            : CTLS_ERR_BAD_STATE);
     EXPECT(ctls_client_auth_pending(x), 0);
     EXPECT(ctls_conn_set_session(x, NULL), CTLS_ERR_INVALID_ARG);
+    /* the keying material exporter: once the handshake completed, until the connection is
+     * freed; argument errors first, in every state */
+    uint8_t km[16];
+    EXPECT(ctls_export_keying_material(x, "EXPERIMENTAL", 12, NULL, 0, 0, km, sizeof km),
+           st == ST_CONNECTED || st == ST_CLOSED ? 0
+           : st == ST_ABORTED                    ? sticky
+                                                 : CTLS_ERR_BAD_STATE);
+    EXPECT(ctls_export_keying_material(x, "key expansion", 13, NULL, 0, 0, km, sizeof km),
+           CTLS_ERR_INVALID_ARG);
+    EXPECT(ctls_export_keying_material(x, "EXPERIMENTAL", 12, NULL, 0, 0, NULL, 16),
+           CTLS_ERR_INVALID_ARG);
     /* the four calls of the contract */
     EXPECT(ctls_read(x, NULL, 5), CTLS_ERR_INVALID_ARG);
     EXPECT(ctls_write(x, NULL, 5), CTLS_ERR_INVALID_ARG);
@@ -582,6 +593,8 @@ static void table_row(ctls_conn *x, int is_client, int st)
         EXPECT(used, 0);
         EXPECT(ctls_write(x, "x", 1), sticky);
         EXPECT(ctls_key_update(x, 1), sticky);
+        EXPECT(ctls_export_keying_material(x, "EXPERIMENTAL", 12, NULL, 0, 0, km, sizeof km),
+               sticky);
         EXPECT(ctls_state(x), CTLS_STATE_ABORTED);
     } else {
         /* fresh / mid-handshake: read and write run the handshake (memory: it waits) */
@@ -661,6 +674,9 @@ TEST(null_connection)
     CHECK_EQ(ctls_request_client_auth(NULL), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_client_auth_pending(NULL), CTLS_ERR_INVALID_ARG);
     CHECK_EQ(ctls_config_set_post_handshake_auth(NULL, 1), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_config_set_keylog(NULL, NULL, NULL), CTLS_ERR_INVALID_ARG);
+    CHECK_EQ(ctls_export_keying_material(NULL, "EXPERIMENTAL", 12, NULL, 0, 0, b, sizeof b),
+             CTLS_ERR_INVALID_ARG);
     ctls_conn_free(NULL);
     CHECK(ctls_conn_new(NULL) == NULL);
 }
@@ -691,6 +707,7 @@ TEST(fatal_is_sticky_everywhere)
         CHECK_EQ(ctls_write(s, "x", 1), rc);
         CHECK_EQ(ctls_shutdown(s), rc);
         CHECK_EQ(ctls_key_update(s, 0), rc);
+        CHECK_EQ(ctls_export_keying_material(s, "EXPERIMENTAL", 12, NULL, 0, 0, b, sizeof b), rc);
     }
     CHECK_EQ(ctls_conn_output(s, &out), 0); /* no second alert */
     ctls_conn_free(s);

@@ -20,6 +20,9 @@
  *                and Finished messages;
  *                it accepts the RFC's client Finished record; it reads the RFC's application
  *                data and close_notify, and writes the RFC's application data and close_notify.
+ *                Both sides: the key log's five lines carry the RFC's client random and
+ *                secrets, the connection keeps the RFC's exporter_master_secret, and
+ *                ctls_export_keying_material gives what RFC 8446 7.5 gives from it.
  * *_byte_at_a_time  client_side and server_side with the peer's records fed one byte at a
  *                time (the handshake runs after each byte): the same bytes come out.
  * server_side_fresh_salt  The same without the salt injection below: everything up to the
@@ -56,6 +59,7 @@
 #include "hs/hs.h"
 #include "hs/keysched13.h"
 #include "hs/transcript.h"
+#include "keys.h"
 #include "record/record.h"
 #include "rfc8448_vectors.h"
 
@@ -522,6 +526,47 @@ static void clear_hooks(void)
     memset(&g_pss, 0, sizeof g_pss);
 }
 
+/* ---- the key log and the exporter on the RFC's connections ------------------------------- */
+
+/* The key log (RFC 9850 2) of the RFC's handshake: five lines, the RFC's client random and
+ * secrets, in the order they are derived. */
+static void check_keylog(const tk_keylog *k)
+{
+    static const char *const want[5][2] = {
+        {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", RFC3_C_HS_TRAFFIC},
+        {"SERVER_HANDSHAKE_TRAFFIC_SECRET", RFC3_S_HS_TRAFFIC},
+        {"CLIENT_TRAFFIC_SECRET_0", RFC3_C_AP_TRAFFIC},
+        {"SERVER_TRAFFIC_SECRET_0", RFC3_S_AP_TRAFFIC},
+        {"EXPORTER_SECRET", RFC3_EXP_MASTER},
+    };
+    uint8_t cr[32];
+    char crhex[65], line[256];
+    hello_random(RFC_CH, cr);
+    for (int i = 0; i < 32; i++)
+        snprintf(crhex + 2 * i, 3, "%02x", cr[i]);
+    CHECK_EQ(k->n, 5);
+    for (int i = 0; i < 5 && i < k->n; i++) {
+        snprintf(line, sizeof line, "%s %s %s", want[i][0], crhex, want[i][1]);
+        CHECK(strcmp(k->line[i], line) == 0);
+    }
+}
+
+/* RFC 8446 7.5: the connection kept the RFC's exporter_master_secret, and exports what the
+ * formula gives from it (RFC 8448 has no exporter output: tk_export13 computes it). */
+static void check_exporter(ctls_conn *x)
+{
+    uint8_t ems[32], want[40], got[40];
+    hexf(RFC3_EXP_MASTER, ems, 32);
+    CHECK_MEM(x->exp_secret, ems, 32);
+    CHECK_EQ(tk_export13(SHA256, ems, "EXPERIMENTAL rfc8448", (const uint8_t *)"ctx", 3, want,
+                         sizeof want),
+             0);
+    CHECK_EQ(ctls_export_keying_material(x, "EXPERIMENTAL rfc8448", 20, (const uint8_t *)"ctx", 3,
+                                         1, got, sizeof got),
+             0);
+    CHECK_MEM(got, want, sizeof want);
+}
+
 /* ---- 3. the client ----------------------------------------------------------------------- */
 
 /* The client trace, the server's records fed chunk bytes at a time. */
@@ -536,6 +581,8 @@ static void client_trace(size_t chunk)
     CHECK_EQ(ctls_config_set_verify(cfg, CTLS_VERIFY_NONE), 0);
     /* the RFC 8448 client offers TLS 1.3 only (no TLS 1.2 suites or extensions) */
     CHECK_EQ(ctls_config_set_versions(cfg, CTLS_TLS1_3, CTLS_TLS1_3), 0);
+    tk_keylog klog = {.n = 0};
+    CHECK_EQ(ctls_config_set_keylog(cfg, tk_keylog_fn, &klog), 0);
     ctls_conn *c = ctls_conn_new(cfg);
     CHECK(c != NULL);
     if (!c) {
@@ -577,6 +624,8 @@ static void client_trace(size_t chunk)
     CHECK_HEX(c->c_ap, 32, RFC3_C_AP_TRAFFIC);
     CHECK_HEX(c->s_ap, 32, RFC3_S_AP_TRAFFIC);
     CHECK_HEX(c->res_master, 32, RFC3_RES_MASTER);
+    check_keylog(&klog);
+    check_exporter(c);
 
     /* {server} NewSessionTicket + application data -> the RFC's 50 bytes */
     feed_hex(c, RFC3_NST_RECORD, RFC3_S_APP_RECORD);
@@ -612,6 +661,7 @@ typedef struct {
     rnd_script rnd;
     int calls;
     hs_test_server_hooks hooks;
+    tk_keylog klog;
 } rfc_server;
 
 static int server_open(rfc_server *v)
@@ -620,6 +670,7 @@ static int server_open(rfc_server *v)
     CHECK(hs_test_server_hook == NULL); /* off unless a test sets it */
     v->cfg = ctls_config_new(CTLS_SERVER);
     CHECK_EQ(ctls_config_set_session_tickets(v->cfg, 0), 0); /* see the header comment */
+    CHECK_EQ(ctls_config_set_keylog(v->cfg, tk_keylog_fn, &v->klog), 0);
     CHECK_EQ(ctls_config_add_cert_chain_mem(v->cfg, RFC3_SERVER_CERT_PEM,
                                             strlen(RFC3_SERVER_CERT_PEM), RFC3_SERVER_KEY_PEM,
                                             strlen(RFC3_SERVER_KEY_PEM)),
@@ -753,6 +804,8 @@ static void server_trace(size_t chunk)
     CHECK_EQ(ctls_state(s), CTLS_STATE_CONNECTED);
     CHECK(ctls_server_name(s) && strcmp(ctls_server_name(s), "server") == 0);
     CHECK_HEX(s->res_master, 32, RFC3_RES_MASTER);
+    check_keylog(&v.klog);
+    check_exporter(s);
 
     /* {server} NewSessionTicket: the RFC's message through our record layer (s ap seq 0) */
     size_t nst_len;

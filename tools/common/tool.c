@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,9 +213,44 @@ void tool_print_peer_certs(ctls_conn *conn)
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
+/* The key log file, shared by every connection (ctls-server's run on several threads). */
+static struct {
+    FILE *f;
+    pthread_mutex_t lock;
+} keylog_file = {NULL, PTHREAD_MUTEX_INITIALIZER};
+
+static void keylog_write(void *ctx, const ctls_conn *conn, const char *line)
+{
+    (void)ctx, (void)conn;
+    pthread_mutex_lock(&keylog_file.lock);
+    /* one whole line at a time, flushed: Wireshark may read the file while we run */
+    fprintf(keylog_file.f, "%s\n", line);
+    fflush(keylog_file.f);
+    pthread_mutex_unlock(&keylog_file.lock);
+}
+
+/* --keylog FILE, else SSLKEYLOGFILE (the tools' opt-in; the library never reads the
+ * environment). Appends, as NSS, OpenSSL and curl do; a new file gets mode 0600. */
+static int open_keylog(ctls_config *cfg, const char *path)
+{
+    if (!path || !*path) return 0;
+    if (!keylog_file.f) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        keylog_file.f = fd >= 0 ? fdopen(fd, "a") : NULL;
+        if (!keylog_file.f) {
+            tool_errorf("key log %s: %s", path, strerror(errno));
+            if (fd >= 0) close(fd);
+            return CTLS_ERR_FILE;
+        }
+        fprintf(stderr, "warning: key log: the TLS secrets are written to %s\n", path);
+    }
+    return ctls_config_set_keylog(cfg, keylog_write, NULL);
+}
+
 int tool_apply_tls_opts(ctls_config *cfg, const struct tool_tls_opts *o)
 {
     int rc;
+    if ((rc = open_keylog(cfg, o->keylog ? o->keylog : getenv("SSLKEYLOGFILE"))) < 0) return rc;
     if (o->version && (rc = ctls_config_set_versions(cfg, o->version, o->version)) < 0) return rc;
     if (o->ciphers && (rc = ctls_config_set_cipher_suites(cfg, o->ciphers)) < 0) return rc;
     if (o->groups && (rc = ctls_config_set_groups(cfg, o->groups)) < 0) return rc;
@@ -241,6 +277,66 @@ int tool_tls_flag(struct tool_tls_opts *o, const char *arg)
     else
         return 0;
     return 1;
+}
+
+/* --export LABEL:LEN[:CONTEXT]: the label ends at the first ':', the length at the next;
+ * whatever follows a second ':' is the context (empty allowed: RFC 5705 tells it from none). */
+static int parse_export(struct tool_tls_opts *o, const char *spec)
+{
+    const char *colon = strchr(spec, ':');
+    if (!colon || colon == spec) return -1;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(colon + 1, &end, 10);
+    if (end == colon + 1 || colon[1] == '-' || errno || n == 0 || n > 1048576 ||
+        (*end && *end != ':'))
+        return -1;
+    o->export_label = spec;
+    o->export_label_len = (size_t)(colon - spec);
+    o->export_len = n;
+    o->export_ctx = *end ? end + 1 : NULL;
+    return 0;
+}
+
+int tool_tls_arg(struct tool_tls_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    int is_export = strcmp(a, "--export") == 0;
+    if (!is_export && strcmp(a, "--keylog") != 0) return 0;
+    if (*i + 1 >= argc) {
+        tool_errorf("%s needs an argument", a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (!is_export) {
+        o->keylog = v;
+        return 1;
+    }
+    if (parse_export(o, v) < 0) {
+        tool_errorf("bad --export value %s (want LABEL:LEN[:CONTEXT], LEN from 1)", v);
+        return -1;
+    }
+    return 1;
+}
+
+int tool_print_export(ctls_conn *conn, const struct tool_tls_opts *o)
+{
+    if (!o->export_label) return 0;
+    unsigned char *out = malloc(o->export_len);
+    if (!out) return CTLS_ERR_NOMEM;
+    const char *ctx = o->export_ctx;
+    int rc = ctls_export_keying_material(conn, o->export_label, o->export_label_len,
+                                         (const uint8_t *)ctx, ctx ? strlen(ctx) : 0, ctx != NULL,
+                                         out, o->export_len);
+    if (rc == 0) {
+        fputs("exported: ", stderr);
+        for (size_t i = 0; i < o->export_len; i++)
+            fprintf(stderr, "%02x", out[i]);
+        fputc('\n', stderr);
+        fflush(stderr);
+    }
+    free(out);
+    return rc;
 }
 
 static int hexval(int c)

@@ -43,10 +43,25 @@ struct tool_tls_opts {
     /* post-handshake flags both tools take: --key-update, --pha, --renegotiate,
      * --renegotiate-now (what --pha does depends on the role) */
     int key_update, pha, reneg, reneg_now;
+    /* --export LABEL:LEN[:CONTEXT]: the label (up to the first ':'), the length, the context
+     * (the rest after a second ':', possibly empty; NULL: none) */
+    const char *export_label, *export_ctx;
+    size_t export_label_len, export_len;
+    /* --keylog FILE (else $SSLKEYLOGFILE when set and not empty) */
+    const char *keylog;
 };
+/* Also opens the key log file (append, created 0600) and sets it on cfg, with a warning on
+ * stderr: it holds the connections' keys. */
 int tool_apply_tls_opts(ctls_config *cfg, const struct tool_tls_opts *o);
 /* 1 when arg is one of the shared flags above (and sets it), else 0. */
 int tool_tls_flag(struct tool_tls_opts *o, const char *arg);
+/* The shared options with a value, --export LABEL:LEN[:CONTEXT] and --keylog FILE: 1 when
+ * argv[*i] is one (its value taken, *i advanced), 0 when not, -1 after a usage error (said on
+ * stderr). */
+int tool_tls_arg(struct tool_tls_opts *o, int argc, char **argv, int *i);
+/* --export: "exported: <hex>" on stderr (nothing without --export); 0 or the ctls status of
+ * ctls_export_keying_material. */
+int tool_print_export(ctls_conn *conn, const struct tool_tls_opts *o);
 
 /* Decodes \r \n \t \\ \0 and \xHH escapes in place; returns the new length. */
 size_t tool_unescape(char *s);
