@@ -1,10 +1,11 @@
 /* OCSP stapling (RFC 6066 8 for TLS 1.2, RFC 8446 4.4.2.1 for TLS 1.3) between a ctls client
  * and a ctls server in memory: the stapled response arrives byte for byte on both versions
  * (also one byte at a time), nothing is stapled when the client does not ask or the server has
- * nothing for the chosen chain, nor on resumption; a staple, acknowledgement or
- * CertificateStatus the client did not ask for is refused (unsupported_extension /
- * unexpected_message), a malformed one is decode_error, and a server refuses a client
- * certificate carrying status_request; the codecs and the configuration calls. */
+ * nothing for the chosen chain, nor on resumption; a TLS 1.2 renegotiation staples again; a
+ * staple, acknowledgement or CertificateStatus the client did not ask for is refused
+ * (unsupported_extension / unexpected_message), a malformed one is decode_error, and a server
+ * refuses a client certificate carrying status_request; the codecs and the configuration
+ * calls. */
 #include "harness.h"
 
 #include <stdlib.h>
@@ -171,6 +172,30 @@ TEST(resumed_no_staple)
         ctls_session_free(sess);
         op_free(&p);
     }
+}
+
+/* TLS 1.2 renegotiation (both sides opt in): the new handshake asks and staples again; the
+ * client's response is the new handshake's (cleared at its ClientHello, then taken again). */
+TEST(renegotiation_staples_again)
+{
+    op_pair p;
+    op_new(&p, CTLS_TLS1_2, 1, 1);
+    CHECK_EQ(ctls_config_set_renegotiation(p.cc, 1), 0);
+    CHECK_EQ(ctls_config_set_renegotiation(p.sc, 1), 0);
+    CHECK_EQ(op_run(&p, 0), 0);
+    check_stapled(p.c);
+    CHECK_EQ(ctls_renegotiate(p.c), 0); /* the ClientHello: the old response is gone */
+    check_none(p.c);
+    unsigned char b[16];
+    for (int i = 0; i < 1000 && ctls_renegotiations(p.c) < 1; i++) {
+        tp_pump(p.c, p.s, 0);
+        CHECK_EQ(ctls_read(p.c, b, sizeof b), CTLS_WANT_READ);
+        CHECK_EQ(ctls_read(p.s, b, sizeof b), CTLS_WANT_READ);
+    }
+    CHECK_EQ(ctls_renegotiations(p.c), 1);
+    check_stapled(p.c);
+    tp_exchange(p.c, p.s, 1000, 0);
+    op_free(&p);
 }
 
 /* The client asked, then "forgets" it did once its ClientHello is out: the server's staple
@@ -599,6 +624,7 @@ int main(void)
     RUN(no_request_no_staple);
     RUN(response_per_chain);
     RUN(resumed_no_staple);
+    RUN(renegotiation_staples_again);
     RUN(unsolicited_staple_refused);
     RUN(other_status_type_not_stapled);
     RUN(tls12_crafted_flights);
