@@ -29,6 +29,10 @@ static void usage(FILE *f)
           "  --request TEXT       send TEXT (\\r \\n escapes understood), then read until the\n"
           "                       peer closes\n"
           "  --showcerts          print the peer chain as PEM on stderr\n"
+          "  --status             ask for a stapled OCSP response (status_request); prints\n"
+          "                       'ocsp: N bytes' (or 'ocsp: none') after the summary. The\n"
+          "                       response is NOT verified\n"
+          "  --ocsp-out FILE      (with --status) write the stapled response (DER) to FILE\n"
           "  --quiet              no summary lines\n"
           "  --pha                TLS 1.3: offer post-handshake client authentication; a\n"
           "                       server's request is answered with --cert/--key (or with no\n"
@@ -53,9 +57,9 @@ static void usage(FILE *f)
 struct client_opts {
     struct tool_tls_opts tls;
     const char *host, *port, *servername;
-    const char *sess_in, *sess_out;
+    const char *sess_in, *sess_out, *ocsp_out;
     char *request;
-    int insecure, showcerts, quiet;
+    int insecure, showcerts, quiet, status;
 };
 
 /* Returns 0, or 1 after printing a usage error. */
@@ -87,6 +91,7 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
         ARG("--sess-out", o->sess_out)
         ARG("--sess-in", o->sess_in)
         ARG("--request", o->request)
+        ARG("--ocsp-out", o->ocsp_out)
 #undef ARG
         if (strcmp(a, "--insecure") == 0)
             o->insecure = 1;
@@ -98,6 +103,8 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
             o->showcerts = 1;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = 1;
+        else if (strcmp(a, "--status") == 0)
+            o->status = 1;
         else if (tool_tls_flag(&o->tls, a))
             continue;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -119,6 +126,10 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
         usage(stderr);
         return 1;
     }
+    if (o->ocsp_out && !o->status) {
+        tool_errorf("--ocsp-out needs --status");
+        return 1;
+    }
     o->host = pos[0];
     o->port = pos[1];
     return 0;
@@ -137,6 +148,21 @@ static void load_session(ctls_conn *conn, const char *path)
     int rc = ctls_conn_set_session(conn, s);
     if (rc < 0) fprintf(stderr, "warning: session not offered: %s\n", ctls_strerror(rc));
     ctls_session_free(s);
+}
+
+/* --status: the "ocsp" summary line and --ocsp-out. */
+static int report_ocsp(ctls_conn *conn, const struct client_opts *o)
+{
+    size_t len = 0;
+    const uint8_t *der = ctls_peer_ocsp_response(conn, &len);
+    if (!o->quiet) {
+        if (der)
+            fprintf(stderr, "ocsp: %zu bytes\n", len);
+        else
+            fputs("ocsp: none\n", stderr);
+    }
+    if (o->ocsp_out && der && tool_write_file(o->ocsp_out, der, len) < 0) return CTLS_ERR_FILE;
+    return 0;
 }
 
 static int save_session(ctls_conn *conn, const char *path)
@@ -175,6 +201,7 @@ int main(int argc, char **argv)
     }
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0) goto out;
     if (o.tls.pha && (rc = ctls_config_set_post_handshake_auth(cfg, 1)) < 0) goto out;
+    if (o.status && (rc = ctls_config_set_ocsp_request(cfg, 1)) < 0) goto out;
     if (o.insecure) {
         fprintf(stderr, "warning: --insecure: the server's certificate is NOT verified\n");
         if ((rc = ctls_config_set_verify(cfg, CTLS_VERIFY_NONE)) < 0) goto out;
@@ -205,6 +232,7 @@ int main(int argc, char **argv)
     }
     if (!o.quiet) tool_print_summary(conn);
     if ((rc = tool_print_export(conn, &o.tls)) < 0) goto out;
+    if (o.status && (rc = report_ocsp(conn, &o)) < 0) goto out;
     if (o.showcerts) tool_print_peer_certs(conn);
     if (o.tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o.tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;

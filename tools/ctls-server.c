@@ -42,6 +42,8 @@ static void usage(FILE *f)
         "  --alpn LIST          ALPN protocols, ','-separated\n"
         "  --tickets N          TLS 1.3 session tickets sent after a handshake (default 2);\n"
         "                       TLS 1.2: one RFC 5077 ticket when N > 0\n"
+        "  --ocsp FILE          a DER OCSP response for the --cert leaf, stapled when a\n"
+        "                       client asks (status_request); kept as is, never refreshed\n"
         "  --session-cache N    keep up to N sessions in a server cache (default 0 = none):\n"
         "                       TLS 1.2 session IDs, single-use TLS 1.3 tickets\n"
         "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
@@ -70,7 +72,7 @@ static void usage(FILE *f)
 
 struct server_opts {
     struct tool_tls_opts tls;
-    const char *port, *bind;
+    const char *port, *bind, *ocsp;
     int echo, www, once, verify, late_auth, quiet, tickets;
     long session_cache;
     unsigned timeout_ms;
@@ -118,6 +120,7 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         ARG("--alpn", o->tls.alpn)
         ARG("--port", o->port)
         ARG("--bind", o->bind)
+        ARG("--ocsp", o->ocsp)
         ARG("--tickets", tickets)
         ARG("--session-cache", cache)
         ARG("--timeout", timeout)
@@ -368,6 +371,7 @@ int main(int argc, char **argv)
     if ((rc = tool_apply_tls_opts(cfg, &o.tls)) < 0 ||
         (o.verify && (rc = ctls_config_set_verify(cfg, o.verify)) < 0) ||
         (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0) ||
+        (o.ocsp && (rc = ctls_config_set_ocsp_response_file(cfg, 0, o.ocsp)) < 0) ||
         (o.session_cache &&
          (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0)) {
         tool_print_error(rc);

@@ -198,6 +198,29 @@ CTLS_API int ctls_config_add_cert_chain_file(ctls_config *cfg, const char *chain
                                              const char *key_pem);
 CTLS_API int ctls_config_add_cert_chain_mem(ctls_config *cfg, const void *chain_pem,
                                             size_t chain_len, const void *key_pem, size_t key_len);
+/* Server: OCSP stapling (RFC 6066 8, RFC 8446 4.4.2.1; like OpenSSL's status callback with
+ * SSL_set_tlsext_status_ocsp_resp and GnuTLS's gnutls_certificate_set_ocsp_status_request_*).
+ * der is a DER OCSPResponse (RFC 6960 4.2.1) for the leaf of the cert_index-th chain added
+ * (0 = the first ctls_config_add_cert_chain_* call); it is copied and stapled whenever a
+ * client asks (status_request of type ocsp) and that chain serves the handshake: in the TLS
+ * 1.3 leaf CertificateEntry, or as the TLS 1.2 CertificateStatus message. Never on a resumed
+ * handshake (no Certificate). ctls only checks that der is one DER SEQUENCE: keeping it fresh
+ * (nextUpdate) and matching is the application's job; set it again with a new response before
+ * new connections use the config. der = NULL, len = 0 removes it. CTLS_ERR_INVALID_ARG: a
+ * client config, no such chain, not a DER SEQUENCE; CTLS_ERR_LIMIT: the chain with the
+ * response would not fit a 64 KiB Certificate message. The _file variant reads DER (as
+ * written by openssl ocsp -respout), CTLS_ERR_FILE when it cannot. */
+CTLS_API int ctls_config_set_ocsp_response(ctls_config *cfg, size_t cert_index, const void *der,
+                                           size_t len);
+CTLS_API int ctls_config_set_ocsp_response_file(ctls_config *cfg, size_t cert_index,
+                                                const char *der_path);
+/* Client: ask the server to staple an OCSP response (status_request, type ocsp, with no
+ * responder IDs or extensions); default off, as in OpenSSL: ctls does not verify the response,
+ * so asking only costs bytes unless the application reads it (ctls_peer_ocsp_response). A
+ * response (or a status_request in a Certificate) the client did not ask for is refused
+ * (unsupported_extension / unexpected_message); a malformed one is decode_error. A server
+ * config: CTLS_ERR_INVALID_ARG. */
+CTLS_API int ctls_config_set_ocsp_request(ctls_config *cfg, int on);
 /* Trust anchors from a PEM bundle / a directory of PEM files / the system store. */
 CTLS_API int ctls_config_load_trust_file(ctls_config *cfg, const char *pem_path);
 CTLS_API int ctls_config_load_trust_dir(ctls_config *cfg, const char *dir);
@@ -360,6 +383,14 @@ CTLS_API unsigned ctls_verify_result(ctls_conn *conn);
 CTLS_API size_t ctls_peer_cert_count(ctls_conn *conn);
 /* The i-th certificate the peer sent (0 = leaf); the pointer lives as long as conn. */
 CTLS_API int ctls_peer_cert_der(ctls_conn *conn, size_t i, const uint8_t **der, size_t *len);
+/* Client: the OCSP response the server stapled for its leaf in this connection's handshake
+ * (RFC 6066 8, RFC 8446 4.4.2.1), raw DER, *len its size; NULL (and *len 0) when none was
+ * asked for (ctls_config_set_ocsp_request) or sent, and after a resumed handshake. Valid as
+ * long as conn (a TLS 1.2 renegotiation replaces it). It is NOT verified: ctls only checked
+ * that it is a DER SEQUENCE. Check it yourself, e.g. with libcrypto's d2i_OCSP_RESPONSE,
+ * OCSP_response_status, OCSP_basic_verify and OCSP_resp_find_status against the leaf and its
+ * issuer (ctls_peer_cert_der), including thisUpdate / nextUpdate. len may be NULL. */
+CTLS_API const uint8_t *ctls_peer_ocsp_response(ctls_conn *conn, size_t *len);
 /* After CTLS_PAUSED_SERVER_AUTH: go on (accept) or fail with the given alert (reject). */
 CTLS_API int ctls_accept_peer(ctls_conn *conn);
 CTLS_API int ctls_reject_peer(ctls_conn *conn, int alert);

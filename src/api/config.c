@@ -7,6 +7,7 @@
 
 #include "api/internal.h"
 #include "core/mem.h"
+#include "ext/ext.h"
 #include "hs/algs.h"
 #include "session/cache.h"
 #include "session/session.h"
@@ -43,6 +44,7 @@ void cfg_cert_clear(cfg_cert *c)
     ctls_der_list_free(&c->chain);
     ctls_privkey_free(c->key);
     ctls_cert_free(c->leaf);
+    ctls_free(c->ocsp);
     memset(c, 0, sizeof *c);
 }
 
@@ -228,6 +230,50 @@ int ctls_config_add_cert_chain_file(ctls_config *cfg, const char *chain_pem, con
     ctls_free(a);
     ctls_free_secret(b, b ? bl : 0);
     return rc;
+}
+
+int ctls_config_set_ocsp_response(ctls_config *cfg, size_t cert_index, const void *der, size_t len)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (cfg->role != CTLS_SERVER || cert_index >= cfg->n_certs || (!der && len))
+        return CTLS_ERR_INVALID_ARG;
+    cfg_cert *cc = &cfg->certs[cert_index];
+    uint8_t *copy = NULL;
+    if (len) {
+        CTLS_GUARD(ext_ocsp_response_check((ctls_slice){der, len}) < 0 ? CTLS_ERR_INVALID_ARG : 0);
+        /* DESIGN 1: the TLS 1.3 Certificate (each entry: u24 length, u16 extensions; the
+         * staple: u16 type, u16 length, status_type, u24 length) fits in MSG_MAX_LEN */
+        size_t total = 1 + 3 + 2 + 2 + 1 + 3 + len;
+        for (size_t i = 0; i < cc->chain.count; i++)
+            total += 3 + 2 + cc->chain.len[i];
+        if (total > MSG_MAX_LEN) return CTLS_ERR_LIMIT;
+        if (!(copy = ctls_memdup(der, len))) return CTLS_ERR_NOMEM;
+    }
+    ctls_free(cc->ocsp);
+    cc->ocsp = copy;
+    cc->ocsp_len = len;
+    return 0;
+}
+
+int ctls_config_set_ocsp_response_file(ctls_config *cfg, size_t cert_index, const char *der_path)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (!der_path) return CTLS_ERR_INVALID_ARG;
+    uint8_t *der = NULL;
+    size_t len;
+    int rc = ctls_read_file(der_path, &der, &len);
+    if (rc == 0)
+        rc = len ? ctls_config_set_ocsp_response(cfg, cert_index, der, len) : CTLS_ERR_INVALID_ARG;
+    ctls_free(der);
+    return rc;
+}
+
+int ctls_config_set_ocsp_request(ctls_config *cfg, int on)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (cfg->role != CTLS_CLIENT) return CTLS_ERR_INVALID_ARG; /* the client asks */
+    cfg->ocsp_request = !!on;
+    return 0;
 }
 
 static int cfg_store(ctls_config *cfg)

@@ -45,6 +45,7 @@ void ctls_conn_free(ctls_conn *c)
     ctls_free(c->sni);
     ctls_free(c->peer_id);
     ctls_der_list_free(&c->peer_chain);
+    ctls_free(c->peer_ocsp);
     ctls_der_list_free(&c->acceptable_cas);
     sess_conn_free(c); /* sessions handed out are copies: they stay valid */
     if (c->conn_cert) {
@@ -438,6 +439,13 @@ int ctls_peer_cert_der(ctls_conn *c, size_t i, const uint8_t **der, size_t *len)
     *der = c->peer_chain.der[i];
     *len = c->peer_chain.len[i];
     return 0;
+}
+
+const uint8_t *ctls_peer_ocsp_response(ctls_conn *c, size_t *len)
+{
+    const uint8_t *p = c ? c->peer_ocsp : NULL;
+    if (len) *len = p ? c->peer_ocsp_len : 0;
+    return p;
 }
 
 int ctls_accept_peer(ctls_conn *c)

@@ -26,6 +26,8 @@ typedef struct cfg_cert {
     ctls_privkey *key;
     ctls_cert *leaf;
     int key_type;
+    uint8_t *ocsp; /* server: the OCSP response to staple (ctls_config_set_ocsp_response) */
+    size_t ocsp_len;
 } cfg_cert;
 
 struct ctls_config {
@@ -48,6 +50,7 @@ struct ctls_config {
     int tickets;
     int post_handshake_auth; /* client: offer post_handshake_auth (RFC 8446 4.2.6) */
     int renegotiation;       /* TLS 1.2: renegotiation accepted (hs/reneg12.c) */
+    int ocsp_request;        /* client: send status_request (hs/ocsp.c) */
     int64_t verify_time;
     /* server: certificate_authorities for the CertificateRequest (RFC 8446 4.2.4), the
      * subjects of the anchors loaded from files (DistinguishedName list content); none when
@@ -140,6 +143,8 @@ struct ctls_conn {
     int verify_mode; /* CTLS_VERIFY_*: the config's, or ctls_conn_set_verify's for the next
                       * handshake */
     ctls_der_list peer_chain;
+    uint8_t *peer_ocsp; /* client: the OCSP response stapled in the last handshake (hs/ocsp.c) */
+    size_t peer_ocsp_len;
     unsigned verify_flags;
     int verify_status; /* the CTLS_ERR_CERT_* of the built-in check, 0 if valid */
     int peer_accepted, peer_rejected;

@@ -100,4 +100,15 @@ EXT_DECLARE(record_size_limit);
 /* Helpers for empty extensions (the content must be empty). */
 int ext_empty_decode(ctls_reader *r);
 
+/* OCSP stapling (status_request.c, RFC 6066 8, RFC 8446 4.4.2.1). */
+#define EXT_STATUS_TYPE_OCSP 1
+/* CertificateStatus (the TLS 1.3 CertificateEntry extension's content, the TLS 1.2 message's
+ * body): status_type ocsp, OCSPResponse<1..2^24-1>, checked by ext_ocsp_response_check; any
+ * other type or shape is CTLS_ERR_DECODE. */
+int ext_cert_status_decode(ctls_reader *r, ctls_slice *ocsp_response);
+int ext_cert_status_encode(ctls_slice ocsp_response, ctls_writer *w);
+/* The light sanity check of an OCSPResponse (RFC 6960 4.2.1): one DER SEQUENCE starting with
+ * a one-byte ENUMERATED, nothing after it; CTLS_ERR_DECODE otherwise. No verification. */
+int ext_ocsp_response_check(ctls_slice der);
+
 #endif

@@ -25,6 +25,7 @@
 
 #include "core/mem.h"
 #include "hs/common12.h"
+#include "hs/ocsp.h"
 #include "session/session.h"
 
 enum {
@@ -37,6 +38,7 @@ enum {
     C12_WAIT_NST,
     C12_WAIT_CCS,
     C12_WAIT_FINISHED,
+    C12_WAIT_STATUS_SKE, /* after the Certificate when the ServerHello acknowledged OCSP */
 };
 
 const uint8_t hs12_downgrade_sentinel[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
@@ -156,6 +158,7 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
      * as OpenSSL, GnuTLS and BoringSSL clients do (test_resume12 resumed_server_name_tolerated) */
     if (c->sni) allowed |= EXT_BIT(EXT_SERVER_NAME);
     if (h->offered_alpn) allowed |= EXT_BIT(EXT_ALPN);
+    if (h->ocsp_requested) allowed |= EXT_BIT(EXT_STATUS_REQUEST);        /* RFC 6066 8 */
     if (m->ext_present & ~allowed) return CTLS_ERR_UNSUPPORTED_EXTENSION; /* not offered */
     /* RFC 7627 5.3: we require the extended master secret (no session-hash-less secrets) */
     if (!(m->ext_present & EXT_BIT(EXT_EXTENDED_MASTER_SECRET))) return CTLS_ERR_HANDSHAKE_FAILURE;
@@ -194,6 +197,8 @@ int client12_on_server_hello(ctls_conn *c, const msg_server_hello *m, const uint
      * of generating a second pair. */
     /* RFC 5077 3.2: a SessionTicket in the ServerHello announces a NewSessionTicket */
     h->t12.ticket_next = (m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) != 0;
+    /* RFC 6066 8: a CertificateStatus may follow the Certificate */
+    h->ocsp_acked = (m->ext_present & EXT_BIT(EXT_STATUS_REQUEST)) != 0;
     CTLS_GUARD(sess12_client_start(c, m, resumed));
     if (!resumed) {
         h->st = C12_WAIT_CERT;
@@ -377,8 +382,16 @@ int client12_step(ctls_conn *c)
     case C12_WAIT_CERT:
         if (type != MSG_CERTIFICATE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_certificate(c, msg, len);
-        h->st = C12_WAIT_SKE;
+        h->st = h->ocsp_acked ? C12_WAIT_STATUS_SKE : C12_WAIT_SKE;
         break;
+    case C12_WAIT_STATUS_SKE:
+        if (type == MSG_CERTIFICATE_STATUS) {
+            rc = ocsp_on_status12(c, msg, len); /* ocsp.c */
+            h->st = C12_WAIT_SKE;
+            break;
+        }
+        /* RFC 6066 8: the server may send none after all */
+        __attribute__((fallthrough));
     case C12_WAIT_SKE:
         if (type != MSG_SERVER_KEY_EXCHANGE) return CTLS_ERR_UNEXPECTED_MESSAGE;
         rc = on_server_key_exchange(c, msg, len);

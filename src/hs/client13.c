@@ -6,6 +6,7 @@
 #include "core/mem.h"
 #include "hs/common12.h"
 #include "hs/hs.h"
+#include "hs/ocsp.h"
 #include "hs/pha13.h"
 #include "session/session.h"
 
@@ -159,6 +160,7 @@ static int send_client_hello(ctls_conn *c)
         h->offered_alpn = 1;
     }
     if (!h->t12.reneg) pha13_offer(c, &m); /* post_handshake_auth (pha13.c) */
+    ocsp_offer(c, &m);                     /* status_request (ocsp.c) */
     if (h->cookie) {
         m.ext_present |= EXT_BIT(EXT_COOKIE);
         m.cookie = (ctls_slice){h->cookie, h->cookie_len};
@@ -349,7 +351,8 @@ static int on_certificate(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(msg_certificate_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, 0, &m));
     if (m.request_context.len != 0) return CTLS_ERR_ILLEGAL_PARAMETER;
     if (m.count == 0)
-        return CTLS_ERR_DECODE; /* RFC 8446 4.4.2.4: the server must send a certificate */
+        return CTLS_ERR_DECODE;     /* RFC 8446 4.4.2.4: the server must send a certificate */
+    CTLS_GUARD(ocsp_take13(c, &m)); /* a stapled OCSP response (ocsp.c) */
     CTLS_GUARD(hs_take_peer_chain(c, &m));
     return tr_add(&c->hs->tr, msg, len);
 }

@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "hs/hs.h"
 #include "hs/keylog.h"
+#include "hs/ocsp.h"
 
 int hs_state_new(ctls_conn *c)
 {
@@ -111,6 +112,7 @@ int hs_send_certificate(ctls_conn *c, const cfg_cert *cert, const uint8_t *ctx, 
         for (size_t i = 0; i < cert->chain.count && i < MSG_MAX_CHAIN; i++)
             m.certs[m.count++] = (ctls_slice){cert->chain.der[i], cert->chain.len[i]};
     }
+    m.ocsp_response = ocsp_staple13(c, cert); /* server: RFC 8446 4.4.2.1 (ocsp.c) */
     ctls_writer w;
     wr_init_dyn(&w, MSG_HEADER_LEN + MSG_MAX_LEN);
     int rc = msg_certificate_encode(&m, 0, &w);
@@ -333,6 +335,9 @@ int hs_send_client_auth(ctls_conn *c)
 
 int hs_take_client_chain(ctls_conn *c, const msg_certificate *m)
 {
+    /* RFC 8446 4.4.2: we never ask a client for OCSP (no status_request in our
+     * CertificateRequest) */
+    if (m->status_request) return CTLS_ERR_UNSUPPORTED_EXTENSION;
     if (m->count == 0) {
         ctls_der_list_free(&c->peer_chain); /* post-handshake: an earlier chain no longer holds */
         c->verify_flags = CTLS_CERT_NO_CERTIFICATE;

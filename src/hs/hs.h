@@ -37,6 +37,9 @@ struct hs_state {
     int peer_key_type;
     int offered_alpn;
     int pha_offered; /* post_handshake_auth in the ClientHello (sent / received) */
+    /* OCSP stapling (hs/ocsp.c): client: status_request sent, and (TLS 1.2) acknowledged in
+     * the ServerHello; server: the client asked (type ocsp) and a response goes out */
+    int ocsp_requested, ocsp_acked, ocsp_staple;
     /* server */
     const cfg_cert *cert;
     uint16_t sig_scheme;

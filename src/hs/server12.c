@@ -34,6 +34,7 @@
 
 #include "core/mem.h"
 #include "hs/common12.h"
+#include "hs/ocsp.h"
 #include "session/session.h"
 
 enum {
@@ -181,7 +182,8 @@ static int send_server_hello(ctls_conn *c, const msg_client_hello *chm, const sv
         sh.ext_present |= EXT_BIT(EXT_ALPN);
         sh.alpn = ch->alpn;
     }
-    if (ch->ticket) sh.ext_present |= EXT_BIT(EXT_SESSION_TICKET); /* RFC 5077 3.2: empty */
+    if (ch->ticket) sh.ext_present |= EXT_BIT(EXT_SESSION_TICKET);     /* RFC 5077 3.2: empty */
+    if (h->ocsp_staple) sh.ext_present |= EXT_BIT(EXT_STATUS_REQUEST); /* RFC 6066 8: empty */
     /* RFC 6066 3: the name was used (never when resuming: ch->cert is then NULL) */
     if (c->sni && ch->cert && ctls_cert_matches_host(ch->cert->leaf, c->sni))
         sh.ext_present |= EXT_BIT(EXT_SERVER_NAME);
@@ -309,6 +311,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     h->suite = ch.suite;
     h->cert = ch.cert;
+    ocsp_server_choose(c, m, ch.cert); /* staple? (none when resuming: no cert; ocsp.c) */
     memcpy(h->t12.client_random, m->random, 32);
     h->t12.keep_raw = c->verify_mode != CTLS_VERIFY_NONE && !resumed;
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
@@ -324,6 +327,7 @@ int server12_on_client_hello(ctls_conn *c, const msg_client_hello *m, const uint
     if (resumed) return resume(c, m, &ch);
     CTLS_GUARD(send_server_hello(c, m, &ch));
     CTLS_GUARD(hs12_send_certificate(c, ch.cert));
+    CTLS_GUARD(ocsp_send_status12(c, ch.cert)); /* RFC 6066 8: CertificateStatus (ocsp.c) */
     CTLS_GUARD(send_server_key_exchange(c, &ch));
     if (c->verify_mode != CTLS_VERIFY_NONE) {
         CTLS_GUARD(send_certificate_request(c));

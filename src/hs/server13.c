@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "hs/common12.h"
 #include "hs/hs.h"
+#include "hs/ocsp.h"
 #include "hs/pha13.h"
 #include "session/session.h"
 
@@ -273,6 +274,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     c->group = ch.group;
     CTLS_GUARD(hs_keep_alpn(c, ch.alpn));
     h->cert = ch.cert;
+    ocsp_server_choose(c, &m, ch.cert); /* staple? (ocsp.c) */
     return send_server_flight(c, &m, &ch);
 }
 

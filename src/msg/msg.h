@@ -35,6 +35,7 @@ enum {
     MSG_CERTIFICATE_VERIFY = 15,
     MSG_CLIENT_KEY_EXCHANGE = 16, /* TLS 1.2 */
     MSG_FINISHED = 20,
+    MSG_CERTIFICATE_STATUS = 22, /* TLS 1.2 (RFC 6066 8) */
     MSG_KEY_UPDATE = 24,
     MSG_MESSAGE_HASH = 254,
 };
@@ -64,7 +65,7 @@ enum {
     EXT_SIGNATURE_ALGORITHMS_CERT, /* 50 */
     EXT_KEY_SHARE,                 /* 51 */
     EXT_RENEGOTIATION_INFO,        /* 0xff01 (RFC 5746) */
-    EXT_STATUS_REQUEST,            /* 5: recognised, ignored */
+    EXT_STATUS_REQUEST,            /* 5 (RFC 6066 8, RFC 8446 4.4.2.1): OCSP stapling */
     EXT_RECORD_SIZE_LIMIT,         /* 28 (RFC 8449) */
     EXT_COUNT
 };
@@ -101,6 +102,7 @@ typedef struct {
     ctls_slice session_ticket;          /* TLS 1.2 ticket (may be empty) */
     ctls_slice certificate_authorities; /* DistinguishedName list content */
     uint16_t record_size_limit;
+    int status_request_ocsp; /* status_request of type ocsp (RFC 6066 8); other types skipped */
     /* pre_shared_key (must be the last extension): identities and binders content */
     ctls_slice psk_identities; /* PskIdentity list content: u16-prefixed identity, u32 age */
     ctls_slice psk_binders;    /* PskBinderEntry list content: u8-prefixed binders */
@@ -151,8 +153,19 @@ typedef struct {
     ctls_slice request_context;      /* TLS 1.3 only */
     size_t count;                    /* at most MSG_MAX_CHAIN, else CTLS_ERR_LIMIT */
     ctls_slice certs[MSG_MAX_CHAIN]; /* cert_data (DER); leaf first */
-    /* CertificateEntry extensions (status_request, SCT) are checked for shape and ignored */
+    /* TLS 1.3 CertificateEntry extensions (RFC 8446 4.4.2): status_request is decoded in every
+     * entry (ext_cert_status_decode; twice in one entry is illegal_parameter) and the leaf's
+     * OCSPResponse kept; status_request says whether any entry had one, for the state to
+     * refuse it when not asked for. Other types (SCT, ...) are checked for shape and ignored.
+     * Encode: a non-empty ocsp_response goes into the leaf's entry. */
+    int status_request;
+    ctls_slice ocsp_response;
 } msg_certificate;
+
+/* ---- CertificateStatus (TLS 1.2, RFC 6066 8) -------------------------------------------- */
+typedef struct {
+    ctls_slice ocsp_response; /* status_type ocsp; OCSPResponse<1..2^24-1> (DER SEQUENCE) */
+} msg_certificate_status;
 
 /* ---- CertificateRequest (RFC 8446 4.3.2; TLS 1.2 form in msg_certificate_request12) ----- */
 typedef struct {
@@ -226,6 +239,8 @@ int msg_encrypted_extensions_decode(const uint8_t *body, size_t len, msg_encrypt
 int msg_encrypted_extensions_encode(const msg_encrypted_extensions *m, ctls_writer *w);
 int msg_certificate_decode(const uint8_t *body, size_t len, int tls12, msg_certificate *m);
 int msg_certificate_encode(const msg_certificate *m, int tls12, ctls_writer *w);
+int msg_certificate_status_decode(const uint8_t *body, size_t len, msg_certificate_status *m);
+int msg_certificate_status_encode(const msg_certificate_status *m, ctls_writer *w);
 int msg_certificate_request_decode(const uint8_t *body, size_t len, msg_certificate_request *m);
 int msg_certificate_request_encode(const msg_certificate_request *m, ctls_writer *w);
 int msg_certificate_verify_decode(const uint8_t *body, size_t len, msg_certificate_verify *m);

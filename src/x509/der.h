@@ -20,6 +20,7 @@ enum {
     DER_OCTET_STRING = 0x04,
     DER_NULL = 0x05,
     DER_OID = 0x06,
+    DER_ENUMERATED = 0x0a,
     DER_UTF8_STRING = 0x0c,
     DER_PRINTABLE_STRING = 0x13,
     DER_IA5_STRING = 0x16,

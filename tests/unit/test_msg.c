@@ -725,9 +725,14 @@ static const bad_row ROWS[] = {
     {"ct: empty list", K_CT13, "00000000", NULL, 0},
     {"ct: one entry", K_CT13, "00000006000001aa0000", NULL, 0},
     {"ct: entry with extensions", K_CT13,
-     "0000000e000001aa0008000500040102"
+     "0000000e000001aa0008001200040102"
      "0304",
      NULL, 0},
+    /* status_request is decoded (RFC 8446 4.4.2.1: CertificateStatus), not shape-checked */
+    {"ct: entry status_request malformed", K_CT13,
+     "0000000e000001aa0008000500040102"
+     "0304",
+     NULL, CTLS_ERR_DECODE},
     {"ct: empty cert_data", K_CT13, "000000050000000000", NULL, CTLS_ERR_DECODE},
     {"ct: entry extensions malformed", K_CT13, "00000007000001aa000100", NULL, CTLS_ERR_DECODE},
     {"ct: list length past the end", K_CT13, "00000010000001aa0000", NULL, CTLS_ERR_DECODE},
