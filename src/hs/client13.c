@@ -237,7 +237,7 @@ static int on_hello_retry(ctls_conn *c, const msg_server_hello *m, const uint8_t
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_hrr_rewrite(&h->tr));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
-    early13_client_on_hrr(c);
+    early13_client_reject(c);
     CTLS_GUARD(hs_send_ccs(c));
     return send_client_hello(c);
 }
@@ -255,6 +255,7 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
              memcmp(m.random + 24, downgrade12, 8) == 0) ||
             memcmp(m.random + 24, downgrade11, 8) == 0)
             return CTLS_ERR_ILLEGAL_PARAMETER;
+        early13_client_reject(c);
         return client12_on_server_hello(c, &m, msg, len); /* client12.c */
     }
     if (!hs_version_usable(c->cfg, CTLS_TLS1_3) || h->t12.reneg)

@@ -64,11 +64,13 @@ int early13_client_send(ctls_conn *c, const ctls_session *s)
     return 0;
 }
 
-void early13_client_on_hrr(ctls_conn *c)
+void early13_client_reject(ctls_conn *c)
 {
     if (c->early_status != CTLS_EARLY_DATA_PENDING) return;
     c->early_status = CTLS_EARLY_DATA_REJECTED;
-    rec_keys_clear(&c->wr); /* RFC 8446 4.1.4: the second ClientHello is not protected */
+    /* RFC 8446 4.1.4: the second ClientHello is not protected (nor a TLS 1.2 flight, though a
+     * TLS 1.2 server fails on the early data anyway: RFC 8446 D.3) */
+    rec_keys_clear(&c->wr);
 }
 
 int early13_client_hs_keys(ctls_conn *c)

@@ -117,8 +117,9 @@ void early13_client_offer(ctls_conn *c, msg_client_hello *m, const ctls_session 
 /* Client, right after that ClientHello: the middlebox-compatibility CCS, then the queued data
  * under client_early_traffic_secret (the write keys stay on it until EncryptedExtensions). */
 int early13_client_send(ctls_conn *c, const ctls_session *s);
-/* Client: a HelloRetryRequest rejects early data; the second ClientHello goes in the clear. */
-void early13_client_on_hrr(ctls_conn *c);
+/* Client: a HelloRetryRequest (or a TLS 1.2 ServerHello) rejects early data; what follows
+ * goes in the clear. */
+void early13_client_reject(ctls_conn *c);
 /* Client, at the ServerHello: c_fin, and the handshake write keys unless early data is
  * pending (then they wait for EncryptedExtensions). */
 int early13_client_hs_keys(ctls_conn *c);

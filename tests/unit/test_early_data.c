@@ -11,6 +11,8 @@
  * rejected_*          max 0, no cache (stateless ticket), another ALPN, a HelloRetryRequest:
  *                     the early records are skipped, the handshake completes (resumed where the
  *                     PSK is good), status REJECTED, no early bytes; the client resends.
+ * tls12_server        a TLS 1.2 server fails on early data (RFC 8446 D.3); the client's status
+ *                     is REJECTED.
  * replay              the same ClientHello + early data to a second server connection: the
  *                     ticket was used, so a full handshake without the early data.
  * end_of_early_data   missing: bad_record_mac; where early data was not accepted:
@@ -348,6 +350,25 @@ TEST(rejected_hrr)
     ctls_config_free(cc2);
 }
 
+TEST(tls12_server)
+{
+    /* RFC 8446 D.3: a TLS 1.2 server cannot skip early data: the handshake fails, and the
+     * client counts its early data as rejected (its records after that go in the clear) */
+    fixture f;
+    fx_open(&f, NULL, 1000, 1, NULL);
+    ctls_config *sc12 = tp_server12(CTLS_TLS1_2);
+    tp_resume_pair p;
+    open_early(&p, f.cc, sc12, f.sess, early_msg, sizeof early_msg);
+    int crc, src;
+    CHECK(tp_handshake(p.c, p.s, &crc, &src) != 0);
+    CHECK_EQ(src, CTLS_ERR_UNEXPECTED_MESSAGE);
+    CHECK_EQ(ctls_early_data_status(p.c), CTLS_EARLY_DATA_REJECTED);
+    CHECK_EQ(ctls_early_data_status(p.s), CTLS_EARLY_DATA_NOT_SENT);
+    tp_resume_close(&p);
+    ctls_config_free(sc12);
+    fx_close(&f);
+}
+
 TEST(replay)
 {
     fixture f;
@@ -426,6 +447,7 @@ int main(void)
     RUN(rejected_no_cache);
     RUN(rejected_alpn);
     RUN(rejected_hrr);
+    RUN(tls12_server);
     RUN(replay);
     RUN(end_of_early_data);
     return th_summary();
