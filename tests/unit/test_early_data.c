@@ -7,6 +7,7 @@
  *                     handshake completes), status ACCEPTED on both sides, ctls_read returns
  *                     only 1-RTT data; byte-at-a-time too; the stored session is dropped.
  * client_limit        the client API takes at most the ticket's max_early_data_size.
+ * large               100000 bytes: several records, pumped 1000 bytes at a time.
  * server_limit        a client that sends more than the server allows: unexpected_message.
  * rejected_*          max 0, no cache (stateless ticket), another ALPN, a HelloRetryRequest:
  *                     the early records are skipped, the handshake completes (resumed where the
@@ -267,6 +268,29 @@ TEST(client_limit)
     fx_close(&f);
 }
 
+TEST(large)
+{
+    /* more than one record of early data (16 KiB each), pumped in pieces */
+    enum { N = 100000 };
+    fixture f;
+    fx_open(&f, NULL, N, 1, NULL);
+    uint8_t *data = malloc(N), *got = malloc(N + 1);
+    CHECK(data && got);
+    if (!data || !got) return;
+    for (size_t i = 0; i < N; i++)
+        data[i] = (uint8_t)(i * 7 + 1);
+    tp_resume_pair p;
+    open_early(&p, f.cc, f.sc, f.sess, data, N);
+    CHECK_EQ(tp_handshake_split(p.c, p.s, 1000, NULL, NULL), 0);
+    CHECK_EQ(ctls_early_data_status(p.s), CTLS_EARLY_DATA_ACCEPTED);
+    CHECK_EQ(read_all_early(p.s, got, N + 1), N);
+    CHECK_MEM(got, data, N);
+    tp_resume_close(&p);
+    free(data);
+    free(got);
+    fx_close(&f);
+}
+
 TEST(server_limit)
 {
     fixture f;
@@ -442,6 +466,7 @@ int main(void)
     RUN(api_args);
     RUN(accepted);
     RUN(client_limit);
+    RUN(large);
     RUN(server_limit);
     RUN(rejected_max0);
     RUN(rejected_no_cache);
