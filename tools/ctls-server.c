@@ -43,7 +43,8 @@ static void usage(FILE *f)
           "  --max-early-data N   TLS 1.3: accept up to N bytes of early data (0-RTT) on\n"
           "                       single-use tickets (needs --session-cache); prints\n"
           "                       'early-data: N bytes' (or 'early-data: rejected') and\n"
-          "                       handles the data as it does 1-RTT data (echo / stdout)\n"
+          "                       handles the data as it does 1-RTT data (echo, stdout, or\n"
+          "                       the start of the --www request)\n"
           "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
           "  --quiet              no summary lines\n"
           "  --pha                TLS 1.3: ask for the client's certificate after the handshake\n"
@@ -173,12 +174,21 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
     return 0;
 }
 
-/* --www: read the request head (up to the blank line), answer with a plain-text page of the
- * negotiated parameters, then close. */
-static int serve_www(ctls_conn *conn, int fd)
+static const char *early_text(int status)
+{
+    return status == CTLS_EARLY_DATA_ACCEPTED   ? "accepted"
+           : status == CTLS_EARLY_DATA_REJECTED ? "rejected"
+                                                : "none";
+}
+
+/* --www: read the request head (up to the blank line; it may begin with the early data, the
+ * usual 0-RTT request), answer with a plain-text page of the negotiated parameters, then
+ * close. */
+static int serve_www(ctls_conn *conn, int fd, const char *early, size_t early_len)
 {
     char req[8192];
-    size_t len = 0;
+    size_t len = early_len < sizeof req ? early_len : sizeof req;
+    if (len) memcpy(req, early, len);
     tool_set_nonblock(fd, 1);
     for (;;) {
         if (len >= 4 && memmem(req, len, "\r\n\r\n", 4)) break;
@@ -215,7 +225,8 @@ static int serve_www(ctls_conn *conn, int fd)
                         "resumed: %s\n"
                         "verify: %s\n"
                         "peer-certs: %zu\n"
-                        "sni: %s\n",
+                        "sni: %s\n"
+                        "early-data: %s\n",
                         ctls_version_string(),
                         v == CTLS_TLS1_3   ? "TLSv1.3"
                         : v == CTLS_TLS1_2 ? "TLSv1.2"
@@ -223,7 +234,7 @@ static int serve_www(ctls_conn *conn, int fd)
                         cipher ? cipher : "none", group ? group : "none", alpn ? alpn : "none",
                         ctls_session_resumed(conn) ? "yes" : "no",
                         tool_verify_text(ctls_verify_result(conn)), ctls_peer_cert_count(conn),
-                        sni ? sni : "none");
+                        sni ? sni : "none", early_text(ctls_early_data_status(conn)));
     char head[256];
     int hl = snprintf(head, sizeof head,
                       "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
@@ -309,7 +320,7 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
     if (o->tls.pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
     if (o->tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
     if (o->www)
-        rc = serve_www(conn, fd);
+        rc = serve_www(conn, fd, early, early_len);
     else if (o->echo)
         rc = tool_pump(conn, fd, -1, -1, 1);
     else

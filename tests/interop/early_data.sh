@@ -7,7 +7,8 @@
 #   ctls-client --early-data -> gnutls-serv --earlydata --maxearlydata N: accepted
 #   openssl s_client -sess_in -early_data -> ctls-server --max-early-data --session-cache
 #     --echo: accepted and echoed; the same session again: a full handshake, rejected (the
-#     ticket is single-use); without --max-early-data the ticket allows none: not sent
+#     ticket is single-use); an HTTP GET as early data answered by --www; without
+#     --max-early-data the ticket allows none: not sent
 #   gnutls-cli --resume --earlydata -> ctls-server --max-early-data: accepted; ctls-server
 #     without the cache (stateless tickets): never accepted
 # Usage: early_data.sh [CTLS_CLIENT [CTLS_SERVER]]
@@ -146,6 +147,24 @@ if grep -q '^New, TLSv1.3' "$TMP/$n.3.scli.out" &&
     ok "s_client replays the session and its early data -> ctls-server: single use, rejected"
 else
     not_ok "s_client replay -> ctls-server --max-early-data" "$TMP/$n.srv.err" "$TMP/$n.3.scli.out"
+fi
+
+# the usual 0-RTT request: an HTTP GET as early data, answered by --www
+n=s-ossl-www
+printf 'GET / HTTP/1.0\r\n\r\n' >"$TMP/get.txt"
+ctls_srv "$n" "${ECDSA[@]}" --www --session-cache 16 --max-early-data 1000
+scli "$n.1" -sess_out "$TMP/$n.sess"
+timeout -k 2 "$T" "$OPENSSL" s_client -connect "127.0.0.1:$PORT" -tls1_3 -servername localhost \
+    -CAfile "$CERTS/ca.pem" -sess_in "$TMP/$n.sess" -early_data "$TMP/get.txt" -ign_eof \
+    </dev/null >"$TMP/$n.2.scli.out" 2>"$TMP/$n.2.scli.err"
+stop "$SRV"
+if grep -q '^Early data was accepted' "$TMP/$n.2.scli.out" &&
+    grep -q '^early-data: accepted' "$TMP/$n.2.scli.out" &&
+    grep -q '^resumed: yes' "$TMP/$n.2.scli.out"; then
+    ok "s_client GET as early data -> ctls-server --www: answered from the early data"
+else
+    not_ok "s_client GET as early data -> ctls-server --www" "$TMP/$n.srv.err" \
+        "$TMP/$n.2.scli.out"
 fi
 
 n=s-ossl-off
