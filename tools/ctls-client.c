@@ -26,6 +26,10 @@ static void usage(FILE *f)
           "  --alpn LIST          ALPN protocols, ','-separated\n"
           "  --sess-out FILE      write the session (ticket) received to FILE at the end\n"
           "  --sess-in FILE       offer the session in FILE for resumption\n"
+          "  --early-data FILE    TLS 1.3: send FILE as early data (0-RTT) with the --sess-in\n"
+          "                       session when its ticket allows it; prints 'early-data:\n"
+          "                       accepted|rejected|not sent' and resends what the server did\n"
+          "                       not take as 1-RTT data\n"
           "  --request TEXT       send TEXT (\\r \\n escapes understood), then read until the\n"
           "                       peer closes\n"
           "  --showcerts          print the peer chain as PEM on stderr\n"
@@ -57,7 +61,7 @@ static void usage(FILE *f)
 struct client_opts {
     struct tool_tls_opts tls;
     const char *host, *port, *servername;
-    const char *sess_in, *sess_out, *ocsp_out;
+    const char *sess_in, *sess_out, *ocsp_out, *early_data;
     char *request;
     int insecure, showcerts, quiet, status;
 };
@@ -90,6 +94,7 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
         ARG("--alpn", o->tls.alpn)
         ARG("--sess-out", o->sess_out)
         ARG("--sess-in", o->sess_in)
+        ARG("--early-data", o->early_data)
         ARG("--request", o->request)
         ARG("--ocsp-out", o->ocsp_out)
 #undef ARG
@@ -185,6 +190,36 @@ static int save_session(ctls_conn *conn, const char *path)
     return rc;
 }
 
+/* --early-data: queue FILE's bytes (as many as the session allows); *sent says how many. */
+static int queue_early(ctls_conn *conn, const char *path, unsigned char **data, size_t *len,
+                       size_t *sent)
+{
+    *sent = 0;
+    if (!(*data = tool_read_file(path, len))) {
+        tool_errorf("cannot read %s", path);
+        return CTLS_ERR_FILE;
+    }
+    ssize_t n = *len ? ctls_write_early_data(conn, *data, *len) : 0;
+    if (n < 0)
+        fprintf(stderr, "warning: no early data: %s\n", ctls_strerror((int)n));
+    else
+        *sent = (size_t)n;
+    return 0;
+}
+
+/* After the handshake: the early data line; what the server did not take goes as 1-RTT data. */
+static int finish_early(ctls_conn *conn, int fd, const unsigned char *data, size_t len, size_t sent)
+{
+    int st = ctls_early_data_status(conn);
+    fprintf(stderr, "early-data: %s\n",
+            st == CTLS_EARLY_DATA_ACCEPTED   ? "accepted"
+            : st == CTLS_EARLY_DATA_REJECTED ? "rejected"
+                                             : "not sent");
+    fflush(stderr);
+    size_t done = st == CTLS_EARLY_DATA_ACCEPTED ? sent : 0;
+    return done < len ? tool_write_all(conn, fd, data + done, len - done) : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct client_opts o;
@@ -194,6 +229,8 @@ int main(int argc, char **argv)
 
     int rc = 0, fd = -1;
     ctls_conn *conn = NULL;
+    unsigned char *early = NULL;
+    size_t early_len = 0, early_sent = 0;
     ctls_config *cfg = ctls_config_new(CTLS_CLIENT);
     if (!cfg) {
         tool_print_error(CTLS_ERR_NOMEM);
@@ -221,6 +258,8 @@ int main(int argc, char **argv)
      * not sent as SNI (the library decides). */
     if ((rc = ctls_conn_set_server_name(conn, o.servername ? o.servername : o.host)) < 0) goto out;
     if (o.sess_in) load_session(conn, o.sess_in);
+    if (o.early_data && (rc = queue_early(conn, o.early_data, &early, &early_len, &early_sent)) < 0)
+        goto out;
     if ((rc = ctls_conn_set_fd(conn, fd)) < 0 ||
         (rc = ctls_conn_set_handshake_timeout(conn, 30000)) < 0)
         goto out;
@@ -234,6 +273,7 @@ int main(int argc, char **argv)
     if ((rc = tool_print_export(conn, &o.tls)) < 0) goto out;
     if (o.status && (rc = report_ocsp(conn, &o)) < 0) goto out;
     if (o.showcerts) tool_print_peer_certs(conn);
+    if (o.early_data && (rc = finish_early(conn, fd, early, early_len, early_sent)) < 0) goto out;
     if (o.tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o.tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
 
@@ -252,6 +292,7 @@ int main(int argc, char **argv)
 out:
     if (rc < 0) tool_print_conn_error(conn, rc);
     if (conn) ctls_conn_free(conn);
+    free(early);
     ctls_config_free(cfg);
     if (fd >= 0) close(fd);
     return rc < 0 ? 1 : 0;

@@ -46,6 +46,11 @@ static void usage(FILE *f)
         "                       client asks (status_request); kept as is, never refreshed\n"
         "  --session-cache N    keep up to N sessions in a server cache (default 0 = none):\n"
         "                       TLS 1.2 session IDs, single-use TLS 1.3 tickets\n"
+        "  --max-early-data N   TLS 1.3: accept up to N bytes of early data (0-RTT) on\n"
+        "                       single-use tickets (needs --session-cache); prints\n"
+        "                       'early-data: N bytes' (or 'early-data: rejected') and\n"
+        "                       handles the data as it does 1-RTT data (echo, stdout, or\n"
+        "                       the start of the --www request)\n"
         "  --timeout MS         handshake timeout per connection (default 30000; 0 = none)\n"
         "  --quiet              no summary lines\n"
         "  --pha                TLS 1.3: ask for the client's certificate after the handshake\n"
@@ -74,7 +79,7 @@ struct server_opts {
     struct tool_tls_opts tls;
     const char *port, *bind, *ocsp;
     int echo, www, once, verify, late_auth, quiet, tickets;
-    long session_cache;
+    long session_cache, max_early_data;
     unsigned timeout_ms;
 };
 
@@ -93,7 +98,7 @@ static int number_option(const char *opt, const char *text, long max, long *out)
 
 static int parse_args(int argc, char **argv, struct server_opts *o)
 {
-    const char *tickets = NULL, *timeout = NULL, *cache = NULL;
+    const char *tickets = NULL, *timeout = NULL, *cache = NULL, *early = NULL;
     o->timeout_ms = 30000;
     o->port = "4433";
     o->bind = "127.0.0.1";
@@ -124,6 +129,7 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         ARG("--tickets", tickets)
         ARG("--session-cache", cache)
         ARG("--timeout", timeout)
+        ARG("--max-early-data", early)
 #undef ARG
         if (strcmp(a, "--echo") == 0)
             o->echo = 1;
@@ -180,6 +186,8 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         if (number_option("--session-cache", cache, 1048576, &n) < 0) return 1;
         o->session_cache = n;
     }
+    if (early && number_option("--max-early-data", early, 1048576, &o->max_early_data) < 0)
+        return 1;
     char *end;
     long p = strtol(o->port, &end, 10);
     if (*end || p < 0 || p > 65535) {
@@ -189,12 +197,21 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
     return 0;
 }
 
-/* --www: read the request head (up to the blank line), answer with a plain-text page of the
- * negotiated parameters, then close. */
-static int serve_www(ctls_conn *conn, int fd)
+static const char *early_text(int status)
+{
+    return status == CTLS_EARLY_DATA_ACCEPTED   ? "accepted"
+           : status == CTLS_EARLY_DATA_REJECTED ? "rejected"
+                                                : "none";
+}
+
+/* --www: read the request head (up to the blank line; it may begin with the early data, the
+ * usual 0-RTT request), answer with a plain-text page of the negotiated parameters, then
+ * close. */
+static int serve_www(ctls_conn *conn, int fd, const char *early, size_t early_len)
 {
     char req[8192];
-    size_t len = 0;
+    size_t len = early_len < sizeof req ? early_len : sizeof req;
+    if (len) memcpy(req, early, len);
     tool_set_nonblock(fd, 1);
     for (;;) {
         if (len >= 4 && memmem(req, len, "\r\n\r\n", 4)) break;
@@ -231,7 +248,8 @@ static int serve_www(ctls_conn *conn, int fd)
                         "resumed: %s\n"
                         "verify: %s\n"
                         "peer-certs: %zu\n"
-                        "sni: %s\n",
+                        "sni: %s\n"
+                        "early-data: %s\n",
                         ctls_version_string(),
                         v == CTLS_TLS1_3   ? "TLSv1.3"
                         : v == CTLS_TLS1_2 ? "TLSv1.2"
@@ -239,7 +257,7 @@ static int serve_www(ctls_conn *conn, int fd)
                         cipher ? cipher : "none", group ? group : "none", alpn ? alpn : "none",
                         ctls_session_resumed(conn) ? "yes" : "no",
                         tool_verify_text(ctls_verify_result(conn)), ctls_peer_cert_count(conn),
-                        sni ? sni : "none");
+                        sni ? sni : "none", early_text(ctls_early_data_status(conn)));
     char head[256];
     int hl = snprintf(head, sizeof head,
                       "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
@@ -270,9 +288,45 @@ static void drain_before_close(int fd)
     }
 }
 
+/* --max-early-data: the client's early data (at most max bytes, in *buf), read while the
+ * handshake runs (RFC 8446 2.3); 0 or a fatal status. */
+static int read_early(ctls_conn *conn, size_t max, char **buf, size_t *len)
+{
+    *len = 0;
+    *buf = malloc(max ? max : 1);
+    if (!*buf) return CTLS_ERR_NOMEM;
+    for (;;) {
+        ssize_t n = ctls_read_early_data(conn, *buf + *len, max - *len);
+        if (n == CTLS_INTERRUPTED && !tool_stop) continue;
+        if (n <= 0 || *len + (size_t)n == max) {
+            if (n > 0) *len += (size_t)n;
+            return n < 0 ? (int)n : 0;
+        }
+        *len += (size_t)n;
+    }
+}
+
+/* Prints the early data line and hands the data on as 1-RTT data would be. */
+static int deliver_early(ctls_conn *conn, int fd, const struct server_opts *o, const char *buf,
+                         size_t len)
+{
+    int st = ctls_early_data_status(conn);
+    if (st == CTLS_EARLY_DATA_NOT_SENT) return 0;
+    if (st == CTLS_EARLY_DATA_ACCEPTED)
+        fprintf(stderr, "early-data: %zu bytes\n", len);
+    else
+        fprintf(stderr, "early-data: rejected\n");
+    fflush(stderr);
+    if (!len || o->www) return 0;
+    if (o->echo) return tool_write_all(conn, fd, buf, len);
+    return tool_fd_write_all(STDOUT_FILENO, buf, len) < 0 ? CTLS_ERR_IO : 0;
+}
+
 static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
 {
     int rc;
+    char *early = NULL;
+    size_t early_len = 0;
     ctls_conn *conn = ctls_conn_new(cfg);
     if (!conn) return CTLS_ERR_NOMEM;
     /* --late-client-auth: the handshake asks for nothing, what follows it by --verify-client /
@@ -281,22 +335,27 @@ static int serve_one(ctls_config *cfg, int fd, const struct server_opts *o)
         (rc = ctls_conn_set_handshake_timeout(conn, o->timeout_ms)) < 0 ||
         (o->late_auth && (rc = ctls_conn_set_verify(conn, CTLS_VERIFY_NONE)) < 0))
         goto out;
+    if (o->max_early_data &&
+        (rc = read_early(conn, (size_t)o->max_early_data, &early, &early_len)) < 0)
+        goto out;
     rc = tool_handshake(conn, fd);
     if (rc < 0) goto out;
     if (!o->quiet) tool_print_summary(conn);
     if ((rc = tool_print_export(conn, &o->tls)) < 0) goto out;
+    if ((rc = deliver_early(conn, fd, o, early, early_len)) < 0) goto out;
     if (o->late_auth && (rc = ctls_conn_set_verify(conn, o->verify)) < 0) goto out;
     if (o->tls.key_update && (rc = tool_key_update(conn, fd)) < 0) goto out;
     if (o->tls.pha && (rc = tool_request_client_auth(conn)) < 0) goto out;
     if (o->tls.reneg_now && (rc = tool_renegotiate(conn)) < 0) goto out;
     if (o->www)
-        rc = serve_www(conn, fd);
+        rc = serve_www(conn, fd, early, early_len);
     else if (o->echo)
         rc = tool_pump(conn, fd, -1, -1, 1);
     else
         rc = tool_pump(conn, fd, STDIN_FILENO, STDOUT_FILENO, 0);
 out:
     if (rc < 0 && !(tool_stop && rc == CTLS_INTERRUPTED)) tool_print_conn_error(conn, rc);
+    free(early);
     ctls_conn_free(conn);
     if (rc < 0) drain_before_close(fd);
     return rc;
@@ -373,7 +432,9 @@ int main(int argc, char **argv)
         (o.tickets >= 0 && (rc = ctls_config_set_session_tickets(cfg, o.tickets)) < 0) ||
         (o.ocsp && (rc = ctls_config_set_ocsp_response_file(cfg, 0, o.ocsp)) < 0) ||
         (o.session_cache &&
-         (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0)) {
+         (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0) ||
+        (o.max_early_data &&
+         (rc = ctls_config_set_max_early_data(cfg, (uint32_t)o.max_early_data)) < 0)) {
         tool_print_error(rc);
         ctls_config_free(cfg);
         return 1;

@@ -272,6 +272,17 @@ CTLS_API int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries)
  * and returns CTLS_WANT_READ (call ctls_read, which completes it). At most 4 renegotiations are
  * accepted per minute per connection; more are refused like with allow = 0. */
 CTLS_API int ctls_config_set_renegotiation(ctls_config *cfg, int allow);
+/* Server: accept TLS 1.3 early data (0-RTT, RFC 8446 2.3, 4.2.10) of up to max bytes per
+ * connection (0 = off, the default; at most 1048576). Early data can be replayed by an
+ * attacker, so ctls accepts it only where a replay is impossible: with the session cache on
+ * (ctls_config_set_session_cache), whose TLS 1.3 tickets are good for one resumption (RFC
+ * 8446 8.1); only those tickets announce early data (max_early_data_size = max), and early
+ * data offered with any other PSK (stateless tickets included) is rejected. It is accepted
+ * when the PSK is the client's first one, of the ticket's cipher suite, with the same ALPN
+ * protocol as the ticket's connection and no HelloRetryRequest. A rejected offer is skipped
+ * (RFC 8446 4.2.10: up to max bytes, or 16384 when off) and the handshake goes on as a
+ * 1-RTT one. Read accepted early data with ctls_read_early_data, never ctls_read. */
+CTLS_API int ctls_config_set_max_early_data(ctls_config *cfg, uint32_t max);
 /* Counters of the server's session cache (like SSL_CTX_sess_number / _hits / _misses). */
 typedef struct {
     size_t entries;     /* sessions held now */
@@ -427,6 +438,32 @@ CTLS_API int ctls_alert_received(ctls_conn *conn);      /* last alert from the p
 CTLS_API ctls_session *ctls_conn_get_session(ctls_conn *conn);
 /* Client: offer this session for resumption (copied). */
 CTLS_API int ctls_conn_set_session(ctls_conn *conn, const ctls_session *sess);
+/* ctls_early_data_status() */
+#define CTLS_EARLY_DATA_NOT_SENT 0 /* none offered (client) / received (server) */
+#define CTLS_EARLY_DATA_PENDING 1  /* client: sent, the server's answer not seen yet */
+#define CTLS_EARLY_DATA_ACCEPTED 2 /* the server accepted it */
+#define CTLS_EARLY_DATA_REJECTED 3 /* offered, not accepted (the client may resend it) */
+/* TLS 1.3 early data (0-RTT, RFC 8446 2.3, 4.2.10). Early data is not protected against
+ * replay by TLS itself and not authenticated by the server's Finished yet: send and act only
+ * on what is safe to receive twice (see ctls_config_set_max_early_data for the server side).
+ *
+ * Client: before the handshake starts (CTLS_STATE_IDLE), after ctls_conn_set_server_name and
+ * a session (ctls_conn_set_session, or the peer ID's stored one) whose ticket allows early
+ * data: queues up to the ticket's max_early_data_size bytes in all, sent right after the
+ * ClientHello under the client_early_traffic_secret. Returns the bytes accepted (> 0; 0 for
+ * len 0); CTLS_ERR_LIMIT when the ticket's limit is reached, CTLS_ERR_UNSUPPORTED without a
+ * usable session that allows early data, CTLS_ERR_BAD_STATE after the handshake started or
+ * on a server. After the handshake, ctls_early_data_status says ACCEPTED (the bytes were
+ * delivered) or REJECTED / NOT_SENT (they were not: resend them with ctls_write). A session
+ * that carried early data is removed from the client store (it is never offered twice). */
+CTLS_API ssize_t ctls_write_early_data(ctls_conn *conn, const void *buf, size_t len);
+/* Server: reads accepted early data (never returned by ctls_read). Runs the handshake as far
+ * as needed and stops as soon as early data is there: > 0 bytes; 0 when there is no more
+ * (none was accepted, or all was read); CTLS_WANT_READ / CTLS_WANT_WRITE while more may
+ * come; a fatal status. The handshake may still fail after early data was returned. */
+CTLS_API ssize_t ctls_read_early_data(ctls_conn *conn, void *buf, size_t len);
+/* CTLS_EARLY_DATA_NOT_SENT / _PENDING / _ACCEPTED / _REJECTED (CTLS_ERR_INVALID_ARG for NULL). */
+CTLS_API int ctls_early_data_status(ctls_conn *conn);
 CTLS_API int ctls_session_resumed(ctls_conn *conn);
 CTLS_API int ctls_tickets_received(ctls_conn *conn);
 /* Serialise: with out == NULL, *len receives the size needed. */

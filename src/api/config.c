@@ -446,6 +446,15 @@ int ctls_config_set_keylog(ctls_config *cfg, ctls_keylog_fn fn, void *ctx)
     return 0;
 }
 
+int ctls_config_set_max_early_data(ctls_config *cfg, uint32_t max)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    /* the server buffers it until ctls_read_early_data: bounded (1 MiB) */
+    if (cfg->role != CTLS_SERVER || max > (1u << 20)) return CTLS_ERR_INVALID_ARG;
+    cfg->max_early_data = max;
+    return 0;
+}
+
 int ctls_config_set_session_tickets(ctls_config *cfg, int count)
 {
     CTLS_GUARD(cfg_writable(cfg));

@@ -41,6 +41,7 @@ void ctls_conn_free(ctls_conn *c)
     buf_free(&c->in);
     buf_free(&c->out);
     buf_free(&c->hs_in);
+    buf_free(&c->early);
     ctls_free(c->alpn);
     ctls_free(c->sni);
     ctls_free(c->peer_id);
@@ -144,6 +145,7 @@ static int drive_handshake(ctls_conn *c)
             continue;
         }
         if (rc < 0) return rc;
+        if (rc == HS_EARLY_DATA_READY) return CTLS_WANT_READ; /* ctls_read_early_data */
     }
 }
 

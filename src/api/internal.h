@@ -51,6 +51,7 @@ struct ctls_config {
     int post_handshake_auth; /* client: offer post_handshake_auth (RFC 8446 4.2.6) */
     int renegotiation;       /* TLS 1.2: renegotiation accepted (hs/reneg12.c) */
     int ocsp_request;        /* client: send status_request (hs/ocsp.c) */
+    uint32_t max_early_data; /* server: TLS 1.3 early data accepted per connection (0: off) */
     int64_t verify_time;
     /* server: certificate_authorities for the CertificateRequest (RFC 8446 4.2.4), the
      * subjects of the anchors loaded from files (DistinguishedName list content); none when
@@ -167,7 +168,26 @@ struct ctls_conn {
     int paused; /* CTLS_PAUSED_* we returned, until resumed */
     /* TLS 1.3 post-handshake client authentication (hs/pha13.c): only when offered */
     struct pha13 *pha;
+    /* TLS 1.3 early data (hs/early13.c) */
+    int early_status;  /* CTLS_EARLY_DATA_* */
+    int early_reading; /* server: application data records are accepted early data now */
+    int early_skip;    /* server: EARLY_SKIP_* while the records of a rejected offer pass */
+    int early_break;   /* server: ctls_read_early_data drives the handshake */
+    size_t early_left; /* server: bytes still allowed (read or skipped) */
+    ctls_buf early;    /* server: early data received, not yet read; client: queued */
 };
+
+/* ---- TLS 1.3 early data (hs/early13.c) ---- */
+enum { EARLY_SKIP_NONE = 0, EARLY_SKIP_UNDECRYPTABLE, EARLY_SKIP_APPDATA };
+/* A positive step status: ctls_read_early_data has new early data to return. */
+#define HS_EARLY_DATA_READY 1
+/* Server, rec_read: a record of a rejected early data offer (protected: failed to open under
+ * the handshake keys; or application data in the clear after a HelloRetryRequest), len bytes:
+ * 0 = drop it; else the fatal status. */
+int early13_skip(ctls_conn *c, size_t len);
+/* Server, hs_next_message: accepted early data; HS_EARLY_DATA_READY when the caller should
+ * stop and return it, 0 to go on, or a fatal status. */
+int early13_server_data(ctls_conn *c, const uint8_t *data, size_t len);
 
 /* ---- config helpers ---- */
 /* The trust store to verify with (loads the system store on first use when no anchors were

@@ -170,10 +170,12 @@ static int send_client_hello(ctls_conn *c)
     const ctls_session *psk = NULL;
     wr_init_dyn(&ids, 2 + SESS_MAX_TICKET + 4);
     int rc = offer_psk(c, &m, &ids, binders, &psk);
+    if (rc == 0) early13_client_offer(c, &m, psk);   /* early13.c */
     if (rc == 0) rc = client12_prepare_hello(c, &m); /* TLS 1.2 offered too (client12.c) */
     if (rc == 0 && hs_test_client_hook && hs_test_client_hook->client_hello)
         rc = client_hello_test_hook(h, &m);
     if (rc == 0) rc = encode_client_hello(c, &m, psk);
+    if (rc == 0 && !h->t12.reneg) rc = early13_client_send(c, psk);
     wr_free(&ids);
     CTLS_GUARD(rc);
     c->ccs_allowed = !h->t12.reneg; /* RFC 8446 D.4; a renegotiation's CCS comes later */
@@ -237,6 +239,7 @@ static int on_hello_retry(ctls_conn *c, const msg_server_hello *m, const uint8_t
     CTLS_GUARD(tr_set_hash(&h->tr, h->suite->hash));
     CTLS_GUARD(tr_hrr_rewrite(&h->tr));
     CTLS_GUARD(tr_add(&h->tr, msg, len));
+    early13_client_reject(c);
     CTLS_GUARD(hs_send_ccs(c));
     return send_client_hello(c);
 }
@@ -254,6 +257,7 @@ static int on_server_hello(ctls_conn *c, const uint8_t *msg, size_t len)
              memcmp(m.random + 24, downgrade12, 8) == 0) ||
             memcmp(m.random + 24, downgrade11, 8) == 0)
             return CTLS_ERR_ILLEGAL_PARAMETER;
+        early13_client_reject(c);
         return client12_on_server_hello(c, &m, msg, len); /* client12.c */
     }
     if (!hs_version_usable(c->cfg, CTLS_TLS1_3) || h->t12.reneg)
@@ -323,8 +327,6 @@ static int on_encrypted_extensions(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(msg_encrypted_extensions_decode(msg + MSG_HEADER_LEN, len - MSG_HEADER_LEN, &m));
     if ((m.ext_present & EXT_BIT(EXT_SERVER_NAME)) && !c->sni)
         return CTLS_ERR_UNSUPPORTED_EXTENSION;
-    if (m.ext_present & EXT_BIT(EXT_EARLY_DATA))
-        return CTLS_ERR_UNSUPPORTED_EXTENSION; /* we sent no early data */
     if (m.ext_present & EXT_BIT(EXT_ALPN)) {
         if (!c->hs->offered_alpn) return CTLS_ERR_UNSUPPORTED_EXTENSION;
         /* RFC 7301 3.2: the protocol must be one we offered */
@@ -337,6 +339,7 @@ static int on_encrypted_extensions(ctls_conn *c, const uint8_t *msg, size_t len)
         if (!c->alpn) return CTLS_ERR_NOMEM;
         memcpy(c->alpn, m.alpn.p, m.alpn.len);
     }
+    CTLS_GUARD(early13_client_on_ee(c, (m.ext_present & EXT_BIT(EXT_EARLY_DATA)) != 0));
     return tr_add(&c->hs->tr, msg, len);
 }
 
@@ -375,7 +378,8 @@ static int send_client_flight(ctls_conn *c)
 {
     hs_state *h = c->hs;
     CTLS_GUARD(hs_send_ccs(c));
-    /* the write keys are already the client handshake keys, since the ServerHello */
+    CTLS_GUARD(early13_client_end(c)); /* EndOfEarlyData, when accepted */
+    /* the write keys are the client handshake keys now (since the ServerHello, or early13.c) */
     hs_flight_begin(c); /* [Certificate, CertificateVerify,] Finished in one record */
     if (h->cert_requested) CTLS_GUARD(hs_send_client_auth(c)); /* common13.c */
     CTLS_GUARD(hs_send_finished(c, h->c_fin));
@@ -443,8 +447,7 @@ int client13_step(ctls_conn *c)
             /* The server reads with our handshake keys from now on: an alert we send before
              * our second flight (a rejected certificate, a bad EncryptedExtensions) must be
              * protected with them too, or the server sees unexpected_message, not the alert. */
-            if (rc == 0)
-                rc = rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
+            if (rc == 0) rc = early13_client_hs_keys(c); /* unless early data is pending */
             if (rc == 0) h->st = CL_WAIT_EE;
         }
         break;

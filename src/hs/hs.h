@@ -25,6 +25,7 @@ struct hs_state {
     uint16_t hrr_suite;
     uint8_t c_hs[KS_MAX], s_hs[KS_MAX];
     uint8_t c_fin[KS_MAX], s_fin[KS_MAX]; /* their Finished keys, made with the traffic keys */
+    uint8_t c_early[KS_MAX]; /* client_early_traffic_secret (RFC 8446 7.1), hs/early13.c */
     /* client */
     uint8_t *cookie;
     size_t cookie_len;
@@ -120,6 +121,34 @@ int hs_send_ccs(ctls_conn *c);
 /* Build a u16 list slice in buf from values. */
 ctls_slice hs_u16_list(uint8_t *buf, const uint16_t *v, size_t n);
 
+/* ---- TLS 1.3 early data (hs/early13.c; RFC 8446 2.3, 4.2.10, 4.5) ---- */
+/* Client, building a ClientHello that offers s (NULL: no PSK): early_data when data is
+ * queued (ctls_write_early_data), s allows it and this is not a second ClientHello. */
+void early13_client_offer(ctls_conn *c, msg_client_hello *m, const ctls_session *s);
+/* Client, right after that ClientHello: the middlebox-compatibility CCS, then the queued data
+ * under client_early_traffic_secret (the write keys stay on it until EncryptedExtensions). */
+int early13_client_send(ctls_conn *c, const ctls_session *s);
+/* Client: a HelloRetryRequest (or a TLS 1.2 ServerHello) rejects early data; what follows
+ * goes in the clear. */
+void early13_client_reject(ctls_conn *c);
+/* Client, at the ServerHello: c_fin, and the handshake write keys unless early data is
+ * pending (then they wait for EncryptedExtensions). */
+int early13_client_hs_keys(ctls_conn *c);
+/* Client: EncryptedExtensions carried early_data (accepted) or not. */
+int early13_client_on_ee(ctls_conn *c, int accepted);
+/* Client, before its second flight: EndOfEarlyData when accepted, then the handshake keys. */
+int early13_client_end(ctls_conn *c);
+/* Server, a ClientHello decided (h->psk_selected; psk_index, and the ticket's early data
+ * limit from tickets_select, 0 when it allows none): accept or reject an early_data offer.
+ * hrr: the answer is a HelloRetryRequest. Needs the ClientHello in the transcript. */
+int early13_server_on_hello(ctls_conn *c, const msg_client_hello *m, int hrr, uint16_t psk_index,
+                            uint32_t ticket_max);
+/* Server, after the handshake read keys are set: read with the early keys instead when
+ * accepted. */
+int early13_server_keys(ctls_conn *c);
+/* Server: EndOfEarlyData (RFC 8446 4.5): the handshake keys from here on. */
+int early13_server_on_eoed(ctls_conn *c, const uint8_t *msg, size_t len);
+
 /* ---- test hooks ----------------------------------------------------------------------------
  * TESTS ONLY (tests/unit/test_rfc8448.c reproduces RFC 8448 byte-exact through them). NULL in
  * production, where each costs one pointer check. Set before a handshake starts and cleared
@@ -133,6 +162,9 @@ typedef struct {
     int (*client_hello)(void *ctx, msg_client_hello *m);
     void *ctx;
 } hs_test_client_hooks;
+/* Client, before the second flight: 0 as usual, 1 = no EndOfEarlyData (accepted early data),
+ * 2 = an EndOfEarlyData although early data was not accepted (under the handshake keys). */
+extern int (*hs_test_end_of_early_data)(int accepted);
 extern const hs_test_client_hooks *hs_test_client_hook;
 
 typedef struct {

@@ -67,11 +67,13 @@ int hs_next_message(ctls_conn *c, uint8_t *type, const uint8_t **msg, size_t *le
         } else if (t == CT_CHANGE_CIPHER_SPEC) {
             /* TLS 1.2: the real one (RFC 5246 7.1); TLS 1.3: dropped (RFC 8446 5) */
             rc = c->version == CTLS_TLS1_2 ? hs12_on_ccs(c) : 0;
+        } else if (c->early_reading) {
+            rc = early13_server_data(c, data, n); /* RFC 8446 4.2.10 (early13.c) */
         } else {
             rc = CTLS_ERR_UNEXPECTED_MESSAGE; /* application data during the handshake */
         }
         buf_consume(&c->in, rec);
-        CTLS_GUARD(rc);
+        if (rc != 0) return rc; /* a status, or HS_EARLY_DATA_READY */
     }
 }
 

@@ -11,6 +11,7 @@
 
 enum {
     SV_WAIT_CH = 0,
+    SV_WAIT_EOED, /* accepted early data until EndOfEarlyData (early13.c) */
     SV_WAIT_CERT,
     SV_WAIT_CV,
     SV_WAIT_FINISHED,
@@ -160,6 +161,7 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(hs13_handshake_secrets(c, ch_msg->random)); /* common13.c */
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->s_hs, h->s_fin));
     CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin));
+    CTLS_GUARD(early13_server_keys(c)); /* the early keys first, when early data is accepted */
 
     /* EncryptedExtensions ... Finished: one flight under the handshake keys, in one record */
     hs_flight_begin(c);
@@ -169,6 +171,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
         ee.ext_present |= EXT_BIT(EXT_ALPN);
         ee.alpn = ch->alpn;
     }
+    if (c->early_status == CTLS_EARLY_DATA_ACCEPTED)
+        ee.ext_present |= EXT_BIT(EXT_EARLY_DATA); /* RFC 8446 4.2.10 */
     if (c->sni && ch->cert && ctls_cert_matches_host(ch->cert->leaf, c->sni))
         ee.ext_present |= EXT_BIT(EXT_SERVER_NAME); /* RFC 6066 3: the name was used */
     if (hs_test_server_hook && hs_test_server_hook->encrypted_extensions)
@@ -231,6 +235,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     }
     sv_choice ch;
     memset(&ch, 0, sizeof ch);
+    uint32_t ticket_early = 0; /* the selected ticket's early data limit (tickets_select) */
     /* RFC 8446 4.2.9: a pre_shared_key without psk_key_exchange_modes is an abort */
     if ((m.ext_present & EXT_BIT(EXT_PRE_SHARED_KEY)) &&
         !(m.ext_present & EXT_BIT(EXT_PSK_KEY_EXCHANGE_MODES)))
@@ -249,7 +254,8 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         if (ch.suite != h->hrr_suite || ch.group != h->kx_group || !ch.share.p)
             return CTLS_ERR_ILLEGAL_PARAMETER;
     } else if (!ch.share.p) {
-        return send_hello_retry(c, &m, msg, len, &ch); /* PSKs are looked at in CH2 */
+        CTLS_GUARD(early13_server_on_hello(c, &m, 1, 0, 0)); /* rejected, skipped */
+        return send_hello_retry(c, &m, msg, len, &ch);       /* PSKs are looked at in CH2 */
     }
     h->suite = algs_suite_by_id(ch.suite);
     /* the hash first: a binder then continues from it, and the ClientHello is hashed once */
@@ -258,8 +264,8 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
         /* RFC 8446 4.2.11: a ticket of ours, fresh, of this suite's hash, with a valid
          * binder over the transcript so far + the truncated ClientHello; else a full
          * handshake */
-        int sel =
-            tickets_select(c, &m, msg, h->suite->hash, &h->tr, &ch.psk_index, h->psk, &h->psk_len);
+        int sel = tickets_select(c, &m, msg, h->suite, ch.alpn, &h->tr, &ch.psk_index, h->psk,
+                                 &h->psk_len, &ticket_early);
         CTLS_GUARD(sel);
         h->psk_selected = sel == 1;
         if (!h->psk_selected) CTLS_GUARD(cert_rc);
@@ -268,6 +274,7 @@ static int on_client_hello(ctls_conn *c, const uint8_t *msg, size_t len)
     CTLS_GUARD(tr_add(&h->tr, msg, len));
     /* RFC 8446 5.1: the ClientHello may not share a record with what follows a key change */
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
+    CTLS_GUARD(early13_server_on_hello(c, &m, 0, ch.psk_index, ticket_early));
     c->version = CTLS_TLS1_3;
     c->suite = ch.suite;
     c->hash = h->suite->hash;
@@ -315,15 +322,22 @@ int server13_step(ctls_conn *c)
     uint8_t type;
     const uint8_t *msg;
     size_t len;
-    CTLS_GUARD(hs_next_message(c, &type, &msg, &len));
-    int rc;
+    int rc = hs_next_message(c, &type, &msg, &len);
+    if (rc != 0) return rc; /* or HS_EARLY_DATA_READY, for ctls_read_early_data */
     switch (h->st) {
     case SV_WAIT_CH:
         if (type != MSG_CLIENT_HELLO) return CTLS_ERR_UNEXPECTED_MESSAGE;
         c->ccs_allowed = 1;
         rc = on_client_hello(c, msg, len);
         if (rc == 0 && c->version == CTLS_TLS1_3)
-            h->st = h->client_cert_requested ? SV_WAIT_CERT : SV_WAIT_FINISHED;
+            h->st = c->early_reading           ? SV_WAIT_EOED
+                    : h->client_cert_requested ? SV_WAIT_CERT
+                                               : SV_WAIT_FINISHED;
+        break;
+    case SV_WAIT_EOED:
+        if (type != MSG_END_OF_EARLY_DATA) return CTLS_ERR_UNEXPECTED_MESSAGE;
+        rc = early13_server_on_eoed(c, msg, len);
+        h->st = SV_WAIT_FINISHED; /* no certificate is asked for with a PSK */
         break;
     case SV_WAIT_CERT:
         if (type != MSG_CERTIFICATE) return CTLS_ERR_UNEXPECTED_MESSAGE;

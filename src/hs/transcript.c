@@ -81,6 +81,14 @@ int tr_hash(const hs_transcript *t, uint8_t *out, size_t *len)
     return ctls_hash_peek(t->h, out);
 }
 
+int tr_hash_with(const hs_transcript *t, int alg, uint8_t *out, size_t *len)
+{
+    if (t->h) return ctls_hash_alg(t->h) == alg ? tr_hash(t, out, len) : CTLS_ERR_INTERNAL;
+    *len = ctls_hash_len(alg);
+    if (t->pre && !t->pre_msg && ctls_hash_alg(t->pre) == alg) return ctls_hash_peek(t->pre, out);
+    return ctls_hash(alg, buf_data(&t->pending), buf_size(&t->pending), out);
+}
+
 int tr_hrr_rewrite(hs_transcript *t)
 {
     uint8_t h[CTLS_MAX_HASH_LEN];

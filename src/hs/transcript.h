@@ -21,6 +21,9 @@ int tr_add(hs_transcript *t, const uint8_t *msg, size_t len);
 int tr_set_hash(hs_transcript *t, int alg);
 /* The hash of everything added so far (the hash must be set). */
 int tr_hash(const hs_transcript *t, uint8_t *out, size_t *len);
+/* The hash of everything added so far with alg, whether or not the hash is set (it must be
+ * alg when set): a client's Hash(ClientHello) for early data, before the ServerHello. */
+int tr_hash_with(const hs_transcript *t, int alg, uint8_t *out, size_t *len);
 /* RFC 8446 4.2.11.2: Hash(everything so far || the first prefix_len bytes of msg) with alg,
  * for a PSK binder; msg must be the next message tr_add is given (same pointer), which then
  * continues from this state instead of hashing the ClientHello a second time. */

@@ -56,7 +56,18 @@ static int open13(ctls_conn *c, int ext, const uint8_t *hdr, size_t length, uint
     return 0;
 }
 
-int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_size)
+#define REC_SKIPPED 1 /* rec_read_one dropped a record of rejected early data */
+
+/* RFC 8446 4.2.10: a record of a rejected early data offer is dropped (early13_skip keeps the
+ * budget): consumed, and the next one is read. */
+static int skip_early(ctls_conn *c, int ext, size_t rec_size, size_t length)
+{
+    CTLS_GUARD(early13_skip(c, length));
+    if (!ext) buf_consume(&c->in, rec_size); /* from rd_ext: already counted as used */
+    return REC_SKIPPED;
+}
+
+static int rec_read_one(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_size)
 {
     ctls_reader r;
     uint8_t t;
@@ -77,7 +88,7 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     /* RFC 8446 5.1: legacy_record_version is 0x0303, or 0x0301 on an initial ClientHello;
      * anything not 3.x is not TLS. */
     if ((version >> 8) != 0x03) return CTLS_ERR_PROTOCOL_VERSION;
-    size_t limit = c->rd.aead ? REC_MAX_CIPHER : REC_MAX_PLAIN;
+    size_t limit = c->rd.aead || c->early_skip ? REC_MAX_CIPHER : REC_MAX_PLAIN;
     if (length > limit) return CTLS_ERR_RECORD_OVERFLOW;
     if (rd_remaining(&r) < length) return CTLS_WANT_READ; /* io_fill completes it in c->in */
     size_t plen = length;
@@ -128,7 +139,12 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     } else if (c->rd.aead) {
         if (!prot13) return CTLS_ERR_UNEXPECTED_MESSAGE; /* everything is protected now */
         int in_c;
-        CTLS_GUARD(open13(c, ext, ext ? src : hdr, length, &t, &plen, &in_c));
+        int orc = open13(c, ext, ext ? src : hdr, length, &t, &plen, &in_c);
+        if (orc == CTLS_ERR_BAD_RECORD_MAC && c->early_skip == EARLY_SKIP_UNDECRYPTABLE)
+            return skip_early(c, ext, *rec_size, length);
+        CTLS_GUARD(orc);
+        /* RFC 8446 4.2.10: the first record that opens starts the client's second flight */
+        if (c->early_skip == EARLY_SKIP_UNDECRYPTABLE) c->early_skip = EARLY_SKIP_NONE;
         if (ext) {
             /* the plaintext went to the application's buffer or now fills c->in alone */
             *rec_size = in_c ? REC_HEADER_LEN + plen : 0;
@@ -138,6 +154,8 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
         if (t != CT_ALERT && t != CT_HANDSHAKE && t != CT_APPLICATION_DATA)
             return CTLS_ERR_UNEXPECTED_MESSAGE;
     } else if (t == CT_APPLICATION_DATA) {
+        /* RFC 8446 4.2.10: after a HelloRetryRequest, early data is skipped until CH2 */
+        if (c->early_skip == EARLY_SKIP_APPDATA) return skip_early(c, 0, *rec_size, length);
         return CTLS_ERR_UNEXPECTED_MESSAGE; /* no application data in the clear */
     }
     if (plen == 0) {
@@ -151,4 +169,12 @@ int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_
     *type = t;
     *len = plen;
     return 0;
+}
+
+int rec_read(ctls_conn *c, uint8_t *type, size_t *off, size_t *len, size_t *rec_size)
+{
+    for (;;) {
+        int rc = rec_read_one(c, type, off, len, rec_size);
+        if (rc != REC_SKIPPED) return rc;
+    }
 }

@@ -33,9 +33,11 @@ int rec_write(ctls_conn *c, uint8_t type, const uint8_t *data, size_t len)
             CTLS_GUARD(buf_reserve(&c->out, REC_HEADER_LEN + n, REC_OUT_MAX, &at));
             at[0] = type;
             /* RFC 8446 5.1: 0x0301 is allowed for the initial ClientHello for compatibility
-             * with middleboxes; 0x0303 everywhere else. */
+             * with middleboxes; 0x0303 everywhere else (the CCS sent before early data too:
+             * OpenSSL refuses it with decode_error otherwise) */
             at[1] = 0x03;
-            at[2] = (c->role == CTLS_CLIENT && c->version == 0) ? 0x01 : 0x03;
+            at[2] =
+                (c->role == CTLS_CLIENT && c->version == 0 && type == CT_HANDSHAKE) ? 0x01 : 0x03;
             at[3] = (uint8_t)(n >> 8);
             at[4] = (uint8_t)n;
             if (n) memcpy(at + REC_HEADER_LEN, data, n);

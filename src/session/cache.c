@@ -21,7 +21,9 @@ typedef struct cache_entry {
     uint8_t secret[KS_MAX];
     uint64_t issued_ms;
     uint32_t lifetime, age_add;
-    char *sni; /* NULL: none (most sessions: small entries) */
+    char *sni;  /* NULL: none (most sessions: small entries) */
+    char *alpn; /* NULL: none */
+    uint32_t max_early_data;
 } cache_entry;
 
 struct sess_cache {
@@ -64,6 +66,7 @@ static size_t bucket_of(const sess_cache *sc, const uint8_t *key)
 static void entry_free(cache_entry *e)
 {
     ctls_free(e->sni);
+    ctls_free(e->alpn);
     ctls_free_secret(e, sizeof *e); /* the PSK / master secret lives inside */
 }
 
@@ -115,11 +118,13 @@ static cache_entry *find(sess_cache *sc, const uint8_t *key, size_t len)
 
 int cache_put(sess_cache *sc, const uint8_t *key, const cache_state *st)
 {
-    if (st->secret_len == 0 || st->secret_len > KS_MAX || st->sni_len > CACHE_MAX_NAME)
+    if (st->secret_len == 0 || st->secret_len > KS_MAX || st->sni_len > CACHE_MAX_NAME ||
+        st->alpn_len > CACHE_MAX_NAME)
         return CTLS_ERR_INTERNAL;
     cache_entry *e = ctls_calloc(1, sizeof *e);
     if (!e) return CTLS_ERR_NOMEM;
-    if (st->sni_len && !(e->sni = ctls_memdup(st->sni, st->sni_len + 1))) {
+    if ((st->sni_len && !(e->sni = ctls_memdup(st->sni, st->sni_len + 1))) ||
+        (st->alpn_len && !(e->alpn = ctls_memdup(st->alpn, st->alpn_len + 1)))) {
         entry_free(e);
         return CTLS_ERR_NOMEM;
     }
@@ -131,6 +136,7 @@ int cache_put(sess_cache *sc, const uint8_t *key, const cache_state *st)
     e->issued_ms = st->issued_ms;
     e->lifetime = st->lifetime;
     e->age_add = st->age_add;
+    e->max_early_data = st->max_early_data;
     pthread_mutex_lock(&sc->lock);
     cache_entry *dup = find(sc, key, CACHE_KEY_LEN);
     if (dup) unlink_entry(sc, dup); /* 2^-256: a fresh random key met an old one */
@@ -179,6 +185,11 @@ int cache_get(sess_cache *sc, const uint8_t *key, size_t len, uint16_t version, 
         if (e->sni) {
             st->sni_len = strlen(e->sni);
             memcpy(st->sni, e->sni, st->sni_len + 1);
+        }
+        st->max_early_data = e->max_early_data;
+        if (e->alpn) {
+            st->alpn_len = strlen(e->alpn);
+            memcpy(st->alpn, e->alpn, st->alpn_len + 1);
         }
         /* least recently used goes first: this one was just used */
         if (e != sc->newest) {

@@ -20,8 +20,8 @@
 #define CACHE_MAX_ENTRIES (1u << 20) /* ctls_config_set_session_cache upper bound */
 #define CACHE_MAX_NAME 255           /* SNI kept per entry (RFC 6066 3: HostName<1..2^16-1>) */
 
-/* What one cached session holds: enough to resume, nothing more (no ALPN: it matters only
- * for early data, RFC 8446 4.2.10, which we never accept). */
+/* What one cached session holds: enough to resume, and for TLS 1.3 early data (RFC 8446
+ * 4.2.10) the limit announced in its ticket and its ALPN protocol. */
 typedef struct {
     uint16_t version; /* CTLS_TLS1_2 or CTLS_TLS1_3: a key is only found for its version */
     uint16_t suite;
@@ -32,6 +32,9 @@ typedef struct {
     uint32_t age_add;   /* TLS 1.3: the ticket's ticket_age_add */
     size_t sni_len;
     char sni[CACHE_MAX_NAME + 1]; /* the server name of the original connection ("" none) */
+    uint32_t max_early_data;      /* TLS 1.3: the ticket's max_early_data_size (0: none) */
+    size_t alpn_len;
+    char alpn[CACHE_MAX_NAME + 1]; /* TLS 1.3: the ALPN protocol negotiated ("" none) */
 } cache_state;
 
 typedef struct sess_cache sess_cache;

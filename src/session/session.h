@@ -12,6 +12,7 @@
 
 #include "api/internal.h"
 #include "core/bytes.h"
+#include "hs/algs.h"
 #include "msg/msg.h"
 
 #define SESS_MAX_TICKET 0xffff
@@ -110,9 +111,12 @@ int tickets_send(ctls_conn *c);
  * suite's hash and the SNI, and whose binder verifies. 1 with *index and psk (psk_len bytes)
  * when one is selected; 0 for a full handshake; CTLS_ERR_DECRYPT_ERROR on a bad binder. t is
  * the transcript before this ClientHello (messages of an earlier HelloRetryRequest round),
- * which keeps the binder's hash of the truncated message (tr_hash_prefix). */
-int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
-                   hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len);
+ * which keeps the binder's hash of the truncated message (tr_hash_prefix). *early_max: the
+ * selected ticket's max_early_data_size when it is a (single-use) cache ticket that announced
+ * early data, of this suite and ALPN protocol (RFC 8446 4.2.10); else 0. */
+int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
+                   const algs_suite *suite, ctls_slice alpn, hs_transcript *t, uint16_t *index,
+                   uint8_t *psk, size_t *psk_len, uint32_t *early_max);
 
 /* TLS 1.2 (RFC 5077 4): a ticket for this connection's session (c->suite, c->sni, the
  * master secret), at most SESS12_TICKET_MAX bytes. */

@@ -16,12 +16,13 @@
  * The key and its random name are made once per config (sess_cfg_get). A ticket from another
  * key (another config, a restarted server) fails the name check and is ignored: the handshake
  * is silently a full one. Nothing is remembered per ticket, so a ticket may be used more than
- * once within its lifetime; that is safe without early data (which we never accept), because
- * every TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). A TLS 1.2
- * resumption reuses the master secret (RFC 5246 7.3) with fresh randoms.
+ * once within its lifetime; that is safe without early data (never accepted with these tickets,
+ * hs/early13.c), because every TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446
+ * 2.2, 8). A TLS 1.2 resumption reuses the master secret (RFC 5246 7.3) with fresh randoms.
  *
  * With the config's session cache on (cache.h), the state stays in server memory instead: a
- * TLS 1.3 ticket is a random cache key, used once (taken when its binder verified), and a
+ * TLS 1.3 ticket is a random cache key, used once (taken when its binder verified; the only
+ * tickets that announce early data, RFC 8446 8.1), and a
  * TLS 1.2 client that presents no ticket gets a random session ID that keys the cache (RFC
  * 5246 7.4.1.3). A TLS 1.2 client that supports tickets still gets sealed ones (RFC 5077 3.4:
  * with a ticket the client's session ID is only a signal, possibly random, not a key). */
@@ -42,6 +43,7 @@
 #define STATE12_MAX (1 + 2 + 1 + SESS12_MASTER_LEN + 8 + 4 + 1 + SESS_MAX_NAME + 1)
 _Static_assert(STATE12_MAX + TICKET_OVERHEAD <= SESS12_TICKET_MAX, "TLS 1.2 ticket size");
 _Static_assert(CACHE_MAX_NAME <= STATE_MAX && CACHE_KEY_LEN <= STATE_MAX, "cache fits tickets");
+_Static_assert(2 * CACHE_MAX_NAME <= STATE_MAX, "a cached name and ALPN fit state13_of's buffer");
 _Static_assert(CACHE_KEY_LEN == SESS12_MAX_ID, "a cache key is a whole session ID");
 
 typedef struct {
@@ -50,7 +52,8 @@ typedef struct {
     size_t psk_len;
     uint64_t issued_ms;
     uint32_t age_add, lifetime;
-    ctls_slice sni, alpn; /* point into the decrypted buffer */
+    ctls_slice sni, alpn;    /* point into the decrypted buffer */
+    uint32_t max_early_data; /* cache tickets only: what the ticket announced */
 } ticket_state;
 
 /* The ticket key's cipher context, kept per thread: allocating and keying an AES-256-GCM
@@ -175,6 +178,14 @@ static int cache_put13(ctls_conn *c, const algs_suite *s, const uint8_t *psk, ui
     st.issued_ms = (uint64_t)sess_wall_ms();
     st.lifetime = SESS_TICKET_LIFETIME;
     st.age_add = age_add;
+    /* RFC 8446 4.2.10: early data needs the ticket's ALPN protocol (none kept: none sent) */
+    st.alpn_len = c->alpn ? strlen(c->alpn) : 0;
+    if (st.alpn_len <= CACHE_MAX_NAME) {
+        st.max_early_data = c->cfg->max_early_data;
+        if (st.alpn_len) memcpy(st.alpn, c->alpn, st.alpn_len + 1);
+    } else {
+        st.alpn_len = 0;
+    }
     int rc = ctls_random(ticket, CACHE_KEY_LEN);
     *tlen = CACHE_KEY_LEN;
     /* a name too long to keep: a key of nothing, the client's offer is a full handshake */
@@ -202,8 +213,10 @@ static int state13_of(ctls_conn *c, const struct sess_cfg *sc, ctls_slice id, ui
         st->age_add = cs.age_add;
         st->lifetime = cs.lifetime;
         memcpy(buf, cs.sni, cs.sni_len);
+        memcpy(buf + cs.sni_len, cs.alpn, cs.alpn_len);
         st->sni = (ctls_slice){buf, cs.sni_len};
-        st->alpn = (ctls_slice){buf, 0};
+        st->alpn = (ctls_slice){buf + cs.sni_len, cs.alpn_len};
+        st->max_early_data = cs.max_early_data;
     }
     ctls_wipe(&cs, sizeof cs);
     return ok;
@@ -244,6 +257,11 @@ static int send_one_ticket(ctls_conn *c, const struct sess_cfg *sc, const algs_s
     m.age_add = age_add;
     m.nonce = (ctls_slice){nonce, sizeof nonce};
     m.ticket = (ctls_slice){ticket, tlen};
+    /* RFC 8446 4.2.10: only single-use (cache) tickets may carry early data (early13.c) */
+    if (c->cfg->cache && c->cfg->max_early_data) {
+        m.ext_present |= EXT_BIT(EXT_EARLY_DATA);
+        m.max_early_data = c->cfg->max_early_data;
+    }
     ctls_writer mw;
     wr_init_dyn(&mw, MSG_HEADER_LEN + MSG_MAX_LEN);
     rc = msg_new_session_ticket_encode(&m, &mw);
@@ -314,9 +332,12 @@ static int usable(const ctls_conn *c, const ticket_state *st, uint32_t obfuscate
     return same_name(st->sni, c->sni);
 }
 
-int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, int hash,
-                   hs_transcript *t, uint16_t *index, uint8_t *psk, size_t *psk_len)
+int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
+                   const algs_suite *suite, ctls_slice alpn, hs_transcript *t, uint16_t *index,
+                   uint8_t *psk, size_t *psk_len, uint32_t *early_max)
 {
+    int hash = suite->hash;
+    *early_max = 0;
     if (c->cfg->tickets <= 0 || c->verify_mode != CTLS_VERIFY_NONE) return 0;
     if (!m->binders_offset) return 0;
     struct sess_cfg *sc;
@@ -344,6 +365,10 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg, 
             memcpy(psk, st.psk, st.psk_len);
             *psk_len = st.psk_len;
             *index = i;
+            /* RFC 8446 4.2.10: the ticket's suite and ALPN protocol (not just the hash) */
+            if (c->cfg->cache && st.suite == suite->id && st.alpn.len == alpn.len &&
+                (!alpn.len || memcmp(st.alpn.p, alpn.p, alpn.len) == 0))
+                *early_max = st.max_early_data;
         }
         ctls_wipe(&st, sizeof st);
         ctls_wipe(buf, sizeof buf);
