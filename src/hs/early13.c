@@ -18,6 +18,7 @@
 
 #include "core/mem.h"
 #include "hs/hs.h"
+#include "hs/keylog.h"
 #include "session/session.h"
 
 #define EARLY_SKIP_DEFAULT 16384u /* skip budget for a server that accepts none */
@@ -51,6 +52,7 @@ int early13_client_send(ctls_conn *c, const ctls_session *s)
     size_t hl;
     CTLS_GUARD(tr_hash_with(&h->tr, s->hash, th, &hl));
     CTLS_GUARD(ks13_derive(&h->ks, "c e traffic", th, h->c_early));
+    keylog(c, KEYLOG_C_EARLY, h->random, h->c_early, hl);
     CTLS_GUARD(hs_send_ccs(c)); /* RFC 8446 D.4: right after the first ClientHello */
     /* RFC 8446 4.2.10: early data uses the PSK's cipher suite */
     CTLS_GUARD(rec_set_keys13(&c->wr, suite->aead, suite->hash, h->c_early, NULL));
@@ -154,6 +156,7 @@ int early13_server_on_hello(ctls_conn *c, const msg_client_hello *m, int hrr, ui
         size_t hl;
         CTLS_GUARD(hs_thash(h, th, &hl)); /* the ClientHello */
         CTLS_GUARD(ks13_derive(&h->ks, "c e traffic", th, h->c_early));
+        keylog(c, KEYLOG_C_EARLY, m->random, h->c_early, hl);
         c->early_status = CTLS_EARLY_DATA_ACCEPTED;
         c->early_left = ticket_max < max ? ticket_max : max;
         return 0;

@@ -12,6 +12,7 @@
 #define KEYLOG_C_AP "CLIENT_TRAFFIC_SECRET_0"
 #define KEYLOG_S_AP "SERVER_TRAFFIC_SECRET_0"
 #define KEYLOG_EXPORTER "EXPORTER_SECRET"
+#define KEYLOG_C_EARLY "CLIENT_EARLY_TRAFFIC_SECRET"
 
 /* Formats "<label> <client_random hex> <secret hex>", calls the callback, wipes the line. */
 void keylog_emit(const ctls_conn *c, const char *label, const uint8_t client_random[32],

@@ -8,7 +8,8 @@
  *   hrr, resumed, renegotiation  one set of lines per handshake;
  *   failed            a handshake that fails logs the secrets derived before it failed;
  *   off               nothing when no callback is set or it is taken away; the setter is
- *                     refused once the config is in use. */
+ *                     refused once the config is in use;
+ *   early_data        accepted 0-RTT adds CLIENT_EARLY_TRAFFIC_SECRET on both ends. */
 #include "harness.h"
 
 #include <stdlib.h>
@@ -364,6 +365,49 @@ TEST(off)
     CHECK_EQ(ctls_config_set_keylog(NULL, tk_keylog_fn, NULL), CTLS_ERR_INVALID_ARG);
 }
 
+/* TLS 1.3 0-RTT: the resumed handshake that carried accepted early data logs
+ * CLIENT_EARLY_TRAFFIC_SECRET too, on both ends, with the same client random as its other
+ * lines (RFC 9850 2). */
+TEST(early_data)
+{
+    ctls_config *cc = tp_client_config(), *sc = tp_server_config("server-ecdsa");
+    CHECK(cc && sc);
+    CHECK_EQ(ctls_config_set_session_tickets(sc, 2), 0);
+    CHECK_EQ(ctls_config_set_session_cache(sc, 16), 0);
+    CHECK_EQ(ctls_config_set_max_early_data(sc, 1000), 0);
+    tk_keylog *k1 = calloc(1, sizeof *k1), *k2 = calloc(1, sizeof *k2);
+    CHECK(k1 && k2);
+    CHECK_EQ(ctls_config_set_keylog(cc, tk_keylog_fn, k1), 0);
+    CHECK_EQ(ctls_config_set_keylog(sc, tk_keylog_fn, k2), 0);
+    ctls_session *sess = tp_full_session(cc, sc, CTLS_TLS1_3);
+    CHECK(sess != NULL);
+    CHECK_EQ(k1->n, 5);
+    ctls_conn *c = ctls_conn_new(cc), *s = ctls_conn_new(sc);
+    CHECK(c && s);
+    CHECK_EQ(ctls_conn_set_server_name(c, "localhost"), 0);
+    CHECK_EQ(ctls_conn_set_session(c, sess), 0);
+    CHECK_EQ(ctls_write_early_data(c, "early", 5), 5);
+    CHECK_EQ(tp_handshake_split(c, s, 0, NULL, NULL), 0);
+    CHECK_EQ(ctls_early_data_status(c), CTLS_EARLY_DATA_ACCEPTED);
+    CHECK_EQ(ctls_early_data_status(s), CTLS_EARLY_DATA_ACCEPTED);
+    CHECK(tk_keylog_same_set(k1, k2));
+    CHECK_EQ(k1->n, 11);
+    CHECK_EQ(tk_keylog_count(k1, "CLIENT_EARLY_TRAFFIC_SECRET"), 1);
+    uint8_t cr1[32], cr2[32], sec[48];
+    size_t len = 0;
+    CHECK_EQ(tk_keylog_get(k1, "CLIENT_EARLY_TRAFFIC_SECRET", 0, cr1, sec, &len), 0);
+    CHECK_EQ(len, 32);
+    CHECK_EQ(tk_keylog_get(k1, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", 1, cr2, sec, &len), 0);
+    CHECK_MEM(cr1, cr2, 32);
+    ctls_conn_free(c);
+    ctls_conn_free(s);
+    ctls_session_free(sess);
+    ctls_config_free(cc);
+    ctls_config_free(sc);
+    free(k1);
+    free(k2);
+}
+
 int main(void)
 {
     RUN(tls13_every_suite);
@@ -373,5 +417,6 @@ int main(void)
     RUN(renegotiation);
     RUN(failed);
     RUN(off);
+    RUN(early_data);
     return th_summary();
 }
