@@ -71,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags = data[0];
     fz_rng_reset();
     ctls_config *cfg = fz_config_full(CTLS_SERVER, 0);
-    struct sess_cfg *sc;
-    if (sess_cfg_get(cfg, &sc) != 0) return 0;
+    ticket_keyset ks; /* the key the server seals with now (session/ticket_keys.c) */
+    if (ticket_keys_get(cfg, &ks) != 0) return 0;
 
     /* the state, optionally stamped with the current time */
     uint8_t state[1024];
@@ -91,10 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* seal: key_name || iv || AES-256-GCM(state) || tag */
     uint8_t ticket[16 + 12 + 1024 + 16];
-    memcpy(ticket, sc->key_name, 16);
+    memcpy(ticket, ks.k[0].name, 16);
     memset(ticket + 16, 0x11, 12);
     ctls_aead *a = NULL;
-    if (ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &a) != 0) return 0;
+    if (ctls_aead_new(CTLS_AEAD_AES_256_GCM, ks.k[0].key, sizeof ks.k[0].key, &a) != 0) return 0;
     int rc = ctls_aead_seal(a, ticket + 16, ticket, 16, state, sl, ticket + 28);
     ctls_aead_free(a);
     if (rc != 0) return 0;

@@ -249,13 +249,51 @@ CTLS_API int ctls_config_set_quiet_shutdown(ctls_config *cfg, int on);
  * TLS 1.2 (RFC 5077): one ticket in the handshake whenever count > 0 and the client offers the
  * SessionTicket extension. */
 CTLS_API int ctls_config_set_session_tickets(ctls_config *cfg, int count);
+/* Server: the key that seals stateless session tickets (RFC 5077 4, RFC 8446 4.6.1), given
+ * by the application so that tickets survive a restart and servers sharing the key resume
+ * each other's tickets (TLS 1.3 and TLS 1.2), like OpenSSL's SSL_CTX_set_tlsext_ticket_keys
+ * and GnuTLS's gnutls_session_ticket_enable_server. key is a secret master of 32 to 128 bytes
+ * (CTLS_TICKET_KEY_LEN from ctls_ticket_key_generate; a longer one, e.g. an OpenSSL 48- or
+ * 80-byte key file, is used whole): every ticket key, name included, is derived from it with
+ * HKDF-SHA256 (RFC 5869) per rotation period (ctls_config_set_ticket_key_rotation), so
+ * servers with the same master, rotation and lifetime settings and a roughly synchronised
+ * clock (within the period) use the same keys at the same time without talking to each
+ * other. Without it (the default, or key NULL and len 0 to go back) the keys are random,
+ * made per config and period. Tickets of another master are silently a full handshake. The
+ * copy is wiped when replaced and when the config is freed. CTLS_ERR_INVALID_ARG for a client
+ * config or another length; CTLS_ERR_BAD_STATE once a connection uses the config. */
+#define CTLS_TICKET_KEY_LEN 32
+#define CTLS_TICKET_KEY_MAX 128
+CTLS_API int ctls_config_set_ticket_key(ctls_config *cfg, const uint8_t *key, size_t len);
+/* Fills out with len (32..128) random bytes for ctls_config_set_ticket_key; CTLS_ERR_INVALID_ARG
+ * for another length, CTLS_ERR_CRYPTO when no randomness is available. */
+CTLS_API int ctls_ticket_key_generate(uint8_t *out, size_t len);
+/* Server: a new ticket key every `seconds` (RFC 5077 5.5, RFC 8446 4.6.1: rotate ticket keys
+ * for forward secrecy; at most 7 days); 0 = never. Default: the ticket lifetime (7200 s, or
+ * ctls_config_set_ticket_lifetime's). Periods are counted from the Unix epoch (period i =
+ * [i * seconds, (i + 1) * seconds)): tickets are sealed with the key of the current period
+ * and open with it or the previous period's, so a ticket stays usable for at least `seconds`
+ * and at most twice that; one sealed two periods ago is a silent full handshake. Set it no
+ * shorter than the lifetime to keep every ticket usable for its whole lifetime. With an
+ * application key the next period's key opens too (servers whose clocks straddle a period
+ * boundary still resume each other's tickets). Random keys are fresh per period and the old
+ * ones wiped (forward secrecy within the process); derived keys give forward secrecy only
+ * against the loss of a period key, not of the master: replace the master now and then to
+ * get it. CTLS_ERR_INVALID_ARG for a client config or beyond 7 days; CTLS_ERR_BAD_STATE once
+ * a connection uses the config. */
+CTLS_API int ctls_config_set_ticket_key_rotation(ctls_config *cfg, unsigned seconds);
+/* Server: the lifetime announced in tickets and enforced when they come back, 1 to 604800
+ * seconds (RFC 8446 4.6.1: at most 7 days; default 7200); cache entries
+ * (ctls_config_set_session_cache) live as long. CTLS_ERR_INVALID_ARG for a client config or
+ * out of range; CTLS_ERR_BAD_STATE once a connection uses the config. */
+CTLS_API int ctls_config_set_ticket_lifetime(ctls_config *cfg, unsigned seconds);
 /* Server: a session cache of at most max_entries sessions (0 = none, the default: stateless
  * tickets only; at most 1048576). With it, a TLS 1.2 client that sends no session ticket
  * gets a 32-byte session ID and resumes with it (RFC 5246 7.4.1.3; a client presenting a
  * ticket keeps the ticket path, RFC 5077 3.4), and TLS 1.3 tickets are random keys into the
  * cache instead of sealed state, each good for one resumption. Entries expire after the ticket
- * lifetime (7200 s); when full, the least recently used entry is evicted; secrets are wiped
- * when an entry goes. Internally locked: connections on several threads may share the config.
+ * lifetime (7200 s by default); when full, the least recently used entry is evicted; secrets are
+ * wiped when an entry goes. Internally locked: connections on several threads may share the config.
  * Sessions are cached only while no client certificate is asked for (as for tickets). */
 CTLS_API int ctls_config_set_session_cache(ctls_config *cfg, size_t max_entries);
 /* TLS 1.2 renegotiation (RFC 5246 7.4.1.1, RFC 5746), off by default: a client answers a

@@ -35,6 +35,7 @@ ctls_config *ctls_config_new(int role)
         cfg->sigs[cfg->n_sigs++] = algs_default_sigs[i];
     cfg->verify_mode = role == CTLS_CLIENT ? CTLS_VERIFY_PEER : CTLS_VERIFY_NONE;
     cfg->tickets = 2;
+    cfg->ticket_lifetime = SESS_TICKET_LIFETIME;
     pthread_mutex_init(&cfg->lock, NULL);
     return cfg;
 }
@@ -56,6 +57,7 @@ void ctls_config_free(ctls_config *cfg)
     ctls_store_free(cfg->store);
     ctls_free(cfg->ca_names);
     sess_cfg_free(cfg);
+    ctls_wipe(cfg->ticket_master, sizeof cfg->ticket_master);
     cache_free(cfg->cache);
     pthread_mutex_destroy(&cfg->lock);
     ctls_free(cfg);
@@ -460,6 +462,50 @@ int ctls_config_set_session_tickets(ctls_config *cfg, int count)
     CTLS_GUARD(cfg_writable(cfg));
     if (count < 0 || count > 16) return CTLS_ERR_INVALID_ARG;
     cfg->tickets = count;
+    return 0;
+}
+
+/* The application's ticket key is a master the ticket keys are derived from (ticket_keys.c):
+ * at least 256 bits, as the AES-256-GCM key it makes. */
+static int ticket_key_len_ok(size_t len)
+{
+    return len >= CTLS_TICKET_KEY_LEN && len <= CTLS_TICKET_KEY_MAX;
+}
+
+int ctls_ticket_key_generate(uint8_t *out, size_t len)
+{
+    if (!out || !ticket_key_len_ok(len)) return CTLS_ERR_INVALID_ARG;
+    return ctls_random(out, len);
+}
+
+int ctls_config_set_ticket_key(ctls_config *cfg, const uint8_t *key, size_t len)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (cfg->role != CTLS_SERVER || (len && !key) || (len && !ticket_key_len_ok(len)) ||
+        (!len && key))
+        return CTLS_ERR_INVALID_ARG;
+    ctls_wipe(cfg->ticket_master, sizeof cfg->ticket_master); /* the old one, all of it */
+    if (len) memcpy(cfg->ticket_master, key, len);
+    cfg->ticket_master_len = len;
+    return 0;
+}
+
+int ctls_config_set_ticket_key_rotation(ctls_config *cfg, unsigned seconds)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    if (cfg->role != CTLS_SERVER || seconds > SESS_MAX_LIFETIME) return CTLS_ERR_INVALID_ARG;
+    cfg->ticket_rotation = seconds;
+    cfg->ticket_rotation_set = 1;
+    return 0;
+}
+
+int ctls_config_set_ticket_lifetime(ctls_config *cfg, unsigned seconds)
+{
+    CTLS_GUARD(cfg_writable(cfg));
+    /* RFC 8446 4.6.1: at most seven days */
+    if (cfg->role != CTLS_SERVER || seconds == 0 || seconds > SESS_MAX_LIFETIME)
+        return CTLS_ERR_INVALID_ARG;
+    cfg->ticket_lifetime = seconds;
     return 0;
 }
 

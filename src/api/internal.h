@@ -53,6 +53,12 @@ struct ctls_config {
     int ocsp_request;        /* client: send status_request (hs/ocsp.c) */
     uint32_t max_early_data; /* server: TLS 1.3 early data accepted per connection (0: off) */
     int64_t verify_time;
+    /* server: tickets (session/ticket_keys.c): the application's master key (0 bytes: random
+     * keys), the rotation period (rotation_set: given, else the lifetime) and the lifetime (s) */
+    uint8_t ticket_master[CTLS_TICKET_KEY_MAX];
+    size_t ticket_master_len;
+    uint32_t ticket_rotation, ticket_lifetime;
+    int ticket_rotation_set;
     /* server: certificate_authorities for the CertificateRequest (RFC 8446 4.2.4), the
      * subjects of the anchors loaded from files (DistinguishedName list content); none when
      * they would not fit (ca_names_overflow) */

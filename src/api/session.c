@@ -102,13 +102,8 @@ int sess_cfg_get(ctls_config *cfg, struct sess_cfg **out)
     if (!cfg->sess) {
         struct sess_cfg *sc = ctls_calloc(1, sizeof *sc);
         if (!sc) rc = CTLS_ERR_NOMEM;
-        /* the ticket key: random, with a random name (tickets.c) */
-        if (rc == 0) rc = ctls_random(sc->key_name, sizeof sc->key_name);
-        if (rc == 0) rc = ctls_random(sc->key, sizeof sc->key);
-        if (rc == 0)
-            cfg->sess = sc;
-        else if (sc)
-            ctls_free_secret(sc, sizeof *sc);
+        /* the ticket keys are made on first use (session/ticket_keys.c) */
+        if (rc == 0) cfg->sess = sc;
     }
     *out = cfg->sess;
     pthread_mutex_unlock(&cfg->lock);

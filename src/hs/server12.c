@@ -252,7 +252,8 @@ static int send_ticket(ctls_conn *c)
     uint8_t ticket[SESS12_TICKET_MAX];
     size_t tlen = 0;
     CTLS_GUARD(tickets12_seal(c, c->hs->t12.master, ticket, &tlen));
-    msg_new_session_ticket12 m = {.lifetime_hint = SESS_TICKET_LIFETIME, .ticket = {ticket, tlen}};
+    msg_new_session_ticket12 m = {.lifetime_hint = c->cfg->ticket_lifetime,
+                                  .ticket = {ticket, tlen}};
     c->hs->t12.ticket_next = 0;
     return hs12_send_encoded(c, &m, (hs_encode_fn)msg_new_session_ticket12_encode);
 }

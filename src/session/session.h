@@ -18,7 +18,7 @@
 #define SESS_MAX_TICKET 0xffff
 #define SESS_MAX_NAME 255
 #define SESS_MAX_LIFETIME 604800u    /* RFC 8446 4.6.1: 7 days */
-#define SESS_TICKET_LIFETIME 7200u   /* what our server announces (seconds) */
+#define SESS_TICKET_LIFETIME 7200u   /* the default ticket lifetime (seconds) */
 #define SESS_AGE_TOLERANCE_MS 10000u /* RFC 8446 8.3: ticket age window */
 #define SESS_STORE_MAX 1024          /* client store entries per config */
 #define SESS_FORMAT_VERSION 1        /* serialised TLS 1.3 sessions (api/session.c) */
@@ -57,10 +57,26 @@ typedef struct sess_store_entry {
     uint64_t seq; /* insertion order: the smallest is evicted first */
 } sess_store_entry;
 
+/* A ticket key (RFC 5077 4 style): its name, the first bytes of every ticket, and the
+ * AES-256-GCM key. */
+#define TICKET_NAME_LEN 16
+#define TICKET_KEY_LEN 32
+typedef struct {
+    uint8_t name[TICKET_NAME_LEN];
+    uint8_t key[TICKET_KEY_LEN];
+} ticket_key;
+
+/* The keys a server uses now: k[0] seals, every one of the n opens (ticket_keys.c). */
+typedef struct {
+    ticket_key k[3];
+    size_t n;
+} ticket_keyset;
+
 struct sess_cfg {
-    /* server: the ticket key (RFC 5077 4 style: key name + AEAD key) */
-    uint8_t key_name[16];
-    uint8_t key[32];
+    /* server: the ticket keys of rotation period `period` (ticket_keys.c), made on first use */
+    ticket_keyset keys;
+    uint64_t period;
+    int keyed;
     /* client: the session store */
     sess_store_entry *entries;
     size_t n_entries;
@@ -84,8 +100,18 @@ int64_t sess_wall_ms(void);
 struct sess_conn *sess_conn_get(ctls_conn *c);
 void sess_conn_free(ctls_conn *c);
 void sess_cfg_free(ctls_config *cfg);
-/* The config's session state, created on first use (ticket key included). */
+/* The config's session state, created on first use (ticket keys: ticket_keys_get). */
 int sess_cfg_get(ctls_config *cfg, struct sess_cfg **out);
+
+/* ---- ticket_keys.c (server) ---- */
+/* A copy of the config's ticket keys for now (rotated first when a period has passed: the
+ * current key, then the previous one, then with an application key the next one); the caller
+ * wipes it after use. */
+int ticket_keys_get(ctls_config *cfg, ticket_keyset *out);
+/* TESTS ONLY: when set, the clock (Unix seconds) that picks the rotation period, instead of
+ * the wall clock (ticket ages still use the wall clock). NULL in production; not
+ * thread-safe: set it before connections start. */
+extern int64_t (*ticket_keys_test_clock)(void);
 
 /* ---- psk.c ---- */
 /* RFC 8446 4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption",

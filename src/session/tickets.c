@@ -13,12 +13,14 @@
  *   2 (TLS 1.2): u16 suite, opaque master_secret<1..255> (48 bytes), u64 issued (Unix ms),
  *                u32 lifetime (s), opaque sni<0..255>, u8 ems (1: RFC 7627)
  *
- * The key and its random name are made once per config (sess_cfg_get). A ticket from another
- * key (another config, a restarted server) fails the name check and is ignored: the handshake
- * is silently a full one. Nothing is remembered per ticket, so a ticket may be used more than
- * once within its lifetime; that is safe without early data (never accepted with these tickets,
- * hs/early13.c), because every TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446
- * 2.2, 8). A TLS 1.2 resumption reuses the master secret (RFC 5246 7.3) with fresh randoms.
+ * The keys (ticket_keys.c) are random per config and rotation period, or derived from the
+ * application's master key (ctls_config_set_ticket_key: servers sharing it take each other's
+ * tickets). A ticket from another key (another config, a restarted server without a master, a
+ * key rotated out) fails the name check and is ignored: the handshake is silently a full one.
+ * Nothing is remembered per ticket, so a ticket may be used more than once within its lifetime;
+ * that is safe without early data (never accepted with these tickets, hs/early13.c), because every
+ * TLS 1.3 resumption here is psk_dhe_ke (fresh (EC)DHE: RFC 8446 2.2, 8). A TLS 1.2 resumption
+ * reuses the master secret (RFC 5246 7.3) with fresh randoms.
  *
  * With the config's session cache on (cache.h), the state stays in server memory instead: a
  * TLS 1.3 ticket is a random cache key, used once (taken when its binder verified; the only
@@ -34,7 +36,6 @@
 #include "session/cache.h"
 #include "session/session.h"
 
-#define TICKET_NAME_LEN 16
 #define TICKET_IV_LEN CTLS_AEAD_NONCE_LEN
 #define TICKET_OVERHEAD (TICKET_NAME_LEN + TICKET_IV_LEN + CTLS_AEAD_TAG_LEN)
 #define STATE_VERSION 1   /* TLS 1.3 */
@@ -56,13 +57,18 @@ typedef struct {
     uint32_t max_early_data; /* cache tickets only: what the ticket announced */
 } ticket_state;
 
-/* The ticket key's cipher context, kept per thread: allocating and keying an AES-256-GCM
- * context costs more than sealing or opening a ticket. It follows the config's key (name and
- * key compared, so a replaced key is never used stale), and is wiped and freed with the
+/* The ticket keys' cipher contexts, kept per thread: allocating and keying an AES-256-GCM
+ * context costs more than sealing or opening a ticket. A slot is found by key name and key
+ * (compared, so a replaced or rotated key is never used stale); with rotation a server seals
+ * with one key and opens with up to three, hence as many slots. Wiped and freed with the
  * thread. */
+#define TAC_SLOTS 3
 typedef struct {
-    ctls_aead *a;
-    uint8_t name[TICKET_NAME_LEN], key[32];
+    struct {
+        ctls_aead *a;
+        ticket_key k;
+    } slot[TAC_SLOTS];
+    unsigned next; /* the slot to rekey next */
 } ticket_aead_cache;
 static pthread_key_t tac_key;
 static pthread_once_t tac_once = PTHREAD_ONCE_INIT;
@@ -71,7 +77,8 @@ static _Thread_local ticket_aead_cache *tac;
 static void tac_free(void *p)
 {
     ticket_aead_cache *t = p;
-    ctls_aead_free(t->a);
+    for (size_t i = 0; i < TAC_SLOTS; i++)
+        ctls_aead_free(t->slot[i].a);
     ctls_free_secret(t, sizeof *t);
 }
 
@@ -80,9 +87,8 @@ static void tac_init(void)
     (void)pthread_key_create(&tac_key, tac_free);
 }
 
-static ctls_aead *ticket_aead(const struct sess_cfg *sc)
+static ctls_aead *ticket_aead(const ticket_key *k)
 {
-    _Static_assert(sizeof sc->key == sizeof tac->key, "ticket key size");
     if (!tac) {
         pthread_once(&tac_once, tac_init);
         ticket_aead_cache *t = ctls_calloc(1, sizeof *t);
@@ -93,41 +99,50 @@ static ctls_aead *ticket_aead(const struct sess_cfg *sc)
         }
         tac = t;
     }
-    if (tac->a && memcmp(tac->name, sc->key_name, TICKET_NAME_LEN) == 0 &&
-        ctls_ct_equal(tac->key, sc->key, sizeof sc->key))
-        return tac->a;
-    int rc = tac->a ? ctls_aead_rekey(tac->a, sc->key, sizeof sc->key)
-                    : ctls_aead_new(CTLS_AEAD_AES_256_GCM, sc->key, sizeof sc->key, &tac->a);
+    for (size_t i = 0; i < TAC_SLOTS; i++)
+        if (tac->slot[i].a && memcmp(tac->slot[i].k.name, k->name, TICKET_NAME_LEN) == 0 &&
+            ctls_ct_equal(tac->slot[i].k.key, k->key, TICKET_KEY_LEN))
+            return tac->slot[i].a;
+    unsigned n = tac->next;
+    tac->next = (n + 1) % TAC_SLOTS;
+    ctls_aead **a = &tac->slot[n].a;
+    int rc = *a ? ctls_aead_rekey(*a, k->key, TICKET_KEY_LEN)
+                : ctls_aead_new(CTLS_AEAD_AES_256_GCM, k->key, TICKET_KEY_LEN, a);
     if (rc < 0) {
-        ctls_aead_free(tac->a);
-        tac->a = NULL;
+        ctls_aead_free(*a);
+        *a = NULL;
+        ctls_wipe(&tac->slot[n].k, sizeof tac->slot[n].k);
         return NULL;
     }
-    memcpy(tac->name, sc->key_name, TICKET_NAME_LEN);
-    memcpy(tac->key, sc->key, sizeof sc->key);
-    return tac->a;
+    tac->slot[n].k = *k;
+    return *a;
 }
 
-static int seal_ticket(const struct sess_cfg *sc, const uint8_t *state, size_t len, uint8_t *out,
+/* Seal with the current key (ks->k[0]). */
+static int seal_ticket(const ticket_keyset *ks, const uint8_t *state, size_t len, uint8_t *out,
                        size_t *out_len)
 {
-    memcpy(out, sc->key_name, TICKET_NAME_LEN);
+    const ticket_key *k = &ks->k[0];
+    memcpy(out, k->name, TICKET_NAME_LEN);
     CTLS_GUARD(ctls_random(out + TICKET_NAME_LEN, TICKET_IV_LEN));
-    ctls_aead *a = ticket_aead(sc);
+    ctls_aead *a = ticket_aead(k);
     CTLS_ENSURE(a != NULL, CTLS_ERR_CRYPTO);
-    int rc = ctls_aead_seal(a, out + TICKET_NAME_LEN, sc->key_name, TICKET_NAME_LEN, state, len,
+    int rc = ctls_aead_seal(a, out + TICKET_NAME_LEN, k->name, TICKET_NAME_LEN, state, len,
                             out + TICKET_NAME_LEN + TICKET_IV_LEN);
     *out_len = len + TICKET_OVERHEAD;
     return rc;
 }
 
 /* 1 with the decrypted state in buf (holds the ticket's length) and its length in *len when
- * the ticket is ours and authentic; 0 otherwise. */
-static int open_ticket(const struct sess_cfg *sc, ctls_slice ticket, uint8_t *buf, size_t *len)
+ * the ticket is sealed by one of the keys in ks and authentic; 0 otherwise. */
+static int open_ticket(const ticket_keyset *ks, ctls_slice ticket, uint8_t *buf, size_t *len)
 {
     if (ticket.len <= TICKET_OVERHEAD || ticket.len - TICKET_OVERHEAD > STATE_MAX) return 0;
-    if (!ctls_ct_equal(ticket.p, sc->key_name, TICKET_NAME_LEN)) return 0; /* another key */
-    ctls_aead *a = ticket_aead(sc);
+    const ticket_key *k = NULL;
+    for (size_t i = 0; i < ks->n; i++) /* names are not secret: which key is no secret either */
+        if (!k && ctls_ct_equal(ticket.p, ks->k[i].name, TICKET_NAME_LEN)) k = &ks->k[i];
+    if (!k) return 0; /* another key, or one rotated out (RFC 5077 4: a full handshake) */
+    ctls_aead *a = ticket_aead(k);
     if (!a) return 0;
     size_t clen = ticket.len - TICKET_NAME_LEN - TICKET_IV_LEN;
     int rc = ctls_aead_open(a, ticket.p + TICKET_NAME_LEN, ticket.p, TICKET_NAME_LEN,
@@ -176,7 +191,7 @@ static int cache_put13(ctls_conn *c, const algs_suite *s, const uint8_t *psk, ui
     st.secret_len = ctls_hash_len(s->hash);
     memcpy(st.secret, psk, st.secret_len);
     st.issued_ms = (uint64_t)sess_wall_ms();
-    st.lifetime = SESS_TICKET_LIFETIME;
+    st.lifetime = c->cfg->ticket_lifetime;
     st.age_add = age_add;
     /* RFC 8446 4.2.10: early data needs the ticket's ALPN protocol (none kept: none sent) */
     st.alpn_len = c->alpn ? strlen(c->alpn) : 0;
@@ -196,12 +211,12 @@ static int cache_put13(ctls_conn *c, const algs_suite *s, const uint8_t *psk, ui
 
 /* 1 with st filled when the identity names a TLS 1.3 session of ours: a cache key when the
  * cache is on (the name is copied into buf), else a sealed ticket (decrypted into buf). */
-static int state13_of(ctls_conn *c, const struct sess_cfg *sc, ctls_slice id, uint8_t *buf,
+static int state13_of(ctls_conn *c, const ticket_keyset *ks, ctls_slice id, uint8_t *buf,
                       ticket_state *st)
 {
     if (!c->cfg->cache) {
         size_t sl;
-        return open_ticket(sc, id, buf, &sl) && parse_state13(buf, sl, st);
+        return open_ticket(ks, id, buf, &sl) && parse_state13(buf, sl, st);
     }
     cache_state cs;
     int ok = cache_get(c->cfg->cache, id.p, id.len, CTLS_TLS1_3, sess_wall_ms(), &cs);
@@ -222,7 +237,7 @@ static int state13_of(ctls_conn *c, const struct sess_cfg *sc, ctls_slice id, ui
     return ok;
 }
 
-static int send_one_ticket(ctls_conn *c, const struct sess_cfg *sc, const algs_suite *s, unsigned i)
+static int send_one_ticket(ctls_conn *c, const ticket_keyset *ks, const algs_suite *s, unsigned i)
 {
     /* RFC 8446 4.6.1: a nonce unique among the tickets of this connection */
     uint8_t nonce[8] = {0, 0, 0, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i};
@@ -239,21 +254,21 @@ static int send_one_ticket(ctls_conn *c, const struct sess_cfg *sc, const algs_s
     (void)wr_vec8(&w, psk, hl);
     (void)wr_u64(&w, (uint64_t)sess_wall_ms());
     (void)wr_u32(&w, age_add);
-    (void)wr_u32(&w, SESS_TICKET_LIFETIME);
+    (void)wr_u32(&w, c->cfg->ticket_lifetime);
     (void)wr_vec8(&w, c->sni ? c->sni : "", sni_len > SESS_MAX_NAME ? 0 : sni_len);
     (void)wr_vec8(&w, c->alpn ? c->alpn : "", alpn_len > SESS_MAX_NAME ? 0 : alpn_len);
     int rc = wr_status(&w);
     if (rc == 0 && c->cfg->cache)
         rc = cache_put13(c, s, psk, age_add, ticket, &tlen);
     else if (rc == 0)
-        rc = seal_ticket(sc, state, w.len, ticket, &tlen);
+        rc = seal_ticket(ks, state, w.len, ticket, &tlen);
     ctls_wipe(psk, sizeof psk);
     ctls_wipe(state, sizeof state);
     CTLS_GUARD(rc);
 
     msg_new_session_ticket m;
     memset(&m, 0, sizeof m);
-    m.lifetime = SESS_TICKET_LIFETIME; /* RFC 8446 4.6.1: at most 7 days */
+    m.lifetime = c->cfg->ticket_lifetime; /* RFC 8446 4.6.1: at most 7 days */
     m.age_add = age_add;
     m.nonce = (ctls_slice){nonce, sizeof nonce};
     m.ticket = (ctls_slice){ticket, tlen};
@@ -279,15 +294,16 @@ int tickets_send(ctls_conn *c)
     if (n <= 0 || c->version != CTLS_TLS1_3 || c->verify_mode != CTLS_VERIFY_NONE) return 0;
     const algs_suite *s = algs_suite_by_id(c->suite);
     if (!s) return CTLS_ERR_INTERNAL;
-    struct sess_cfg *sc;
     struct sess_conn *cs = sess_conn_get(c);
     if (!cs) return CTLS_ERR_NOMEM;
-    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    ticket_keyset ks;
+    int rc = ticket_keys_get(c->cfg, &ks);
     size_t before = buf_size(&c->out);
-    for (int i = 0; i < n; i++)
-        CTLS_GUARD(send_one_ticket(c, sc, s, (unsigned)i));
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = send_one_ticket(c, &ks, s, (unsigned)i);
+    ctls_wipe(&ks, sizeof ks);
     cs->ticket_bytes = buf_size(&c->out) - before;
-    return 0;
+    return rc;
 }
 
 int tickets_only_pending(const ctls_conn *c)
@@ -340,8 +356,8 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
     *early_max = 0;
     if (c->cfg->tickets <= 0 || c->verify_mode != CTLS_VERIFY_NONE) return 0;
     if (!m->binders_offset) return 0;
-    struct sess_cfg *sc;
-    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    ticket_keyset ks;
+    CTLS_GUARD(ticket_keys_get(c->cfg, &ks));
     ctls_slice ids = m->psk_identities, binders = m->psk_binders, id, binder;
     uint32_t age;
     uint8_t buf[STATE_MAX];
@@ -349,7 +365,7 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
     for (uint16_t i = 0; rc == 0 && msg_psk_identity_next(&ids, &id, &age); i++) {
         ticket_state st;
         if (!msg_psk_binder_next(&binders, &binder)) break; /* the codec checked the counts */
-        if (!state13_of(c, sc, id, buf, &st) || !usable(c, &st, age, hash)) {
+        if (!state13_of(c, &ks, id, buf, &st) || !usable(c, &st, age, hash)) {
             ctls_wipe(buf, sizeof buf);
             continue;
         }
@@ -373,6 +389,7 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
         ctls_wipe(&st, sizeof st);
         ctls_wipe(buf, sizeof buf);
     }
+    ctls_wipe(&ks, sizeof ks);
     return rc;
 }
 
@@ -380,8 +397,8 @@ int tickets_select(ctls_conn *c, const msg_client_hello *m, const uint8_t *msg,
 
 int tickets12_seal(ctls_conn *c, const uint8_t *master, uint8_t *out, size_t *out_len)
 {
-    struct sess_cfg *sc;
-    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    ticket_keyset ks;
+    CTLS_GUARD(ticket_keys_get(c->cfg, &ks));
     uint8_t state[STATE12_MAX];
     size_t sni_len = c->sni ? strlen(c->sni) : 0;
     ctls_writer w;
@@ -390,12 +407,13 @@ int tickets12_seal(ctls_conn *c, const uint8_t *master, uint8_t *out, size_t *ou
     (void)wr_u16(&w, c->suite);
     (void)wr_vec8(&w, master, SESS12_MASTER_LEN);
     (void)wr_u64(&w, (uint64_t)sess_wall_ms());
-    (void)wr_u32(&w, SESS_TICKET_LIFETIME);
+    (void)wr_u32(&w, c->cfg->ticket_lifetime);
     (void)wr_vec8(&w, c->sni ? c->sni : "", sni_len > SESS_MAX_NAME ? 0 : sni_len);
     (void)wr_u8(&w, 1); /* RFC 7627 5.3: every TLS 1.2 session here used the EMS */
     int rc = wr_status(&w);
-    if (rc == 0) rc = seal_ticket(sc, state, w.len, out, out_len);
+    if (rc == 0) rc = seal_ticket(&ks, state, w.len, out, out_len);
     ctls_wipe(state, sizeof state);
+    ctls_wipe(&ks, sizeof ks);
     return rc;
 }
 
@@ -480,7 +498,7 @@ int tickets12_cache_put(ctls_conn *c, const uint8_t *master, const uint8_t *id)
     st.secret_len = SESS12_MASTER_LEN;
     memcpy(st.secret, master, SESS12_MASTER_LEN);
     st.issued_ms = (uint64_t)sess_wall_ms();
-    st.lifetime = SESS_TICKET_LIFETIME;
+    st.lifetime = c->cfg->ticket_lifetime;
     int rc = cache_name(c, &st) ? cache_put(c->cfg->cache, id, &st) : 0;
     ctls_wipe(&st, sizeof st);
     return rc;
@@ -494,17 +512,18 @@ int tickets12_open(ctls_conn *c, const msg_client_hello *m, uint8_t *master, uin
     if (!(m->ext_present & EXT_BIT(EXT_SESSION_TICKET)) || m->session_ticket.len == 0)
         return cache12_open(c, m, master, suite);
     if (c->cfg->tickets <= 0) return 0;
-    struct sess_cfg *sc;
-    CTLS_GUARD(sess_cfg_get(c->cfg, &sc));
+    ticket_keyset ks;
+    CTLS_GUARD(ticket_keys_get(c->cfg, &ks));
     uint8_t buf[STATE_MAX];
     size_t len;
     ticket_state12 st;
-    int ok = open_ticket(sc, m->session_ticket, buf, &len) && parse_state12(buf, len, &st) &&
+    int ok = open_ticket(&ks, m->session_ticket, buf, &len) && parse_state12(buf, len, &st) &&
              usable12(c, m, &st);
     if (ok) {
         memcpy(master, st.master.p, SESS12_MASTER_LEN);
         *suite = st.suite;
     }
     ctls_wipe(buf, sizeof buf);
+    ctls_wipe(&ks, sizeof ks);
     return ok;
 }
