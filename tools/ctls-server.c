@@ -7,6 +7,7 @@
  * serves one connection on stdin/stdout like ctls-client.
  */
 #include <ctls/ctls.h>
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -44,6 +45,15 @@ static void usage(FILE *f)
         "                       TLS 1.2: one RFC 5077 ticket when N > 0\n"
         "  --ocsp FILE          a DER OCSP response for the --cert leaf, stapled when a\n"
         "                       client asks (status_request); kept as is, never refreshed\n"
+        "  --ticket-key FILE    seal tickets with the key in FILE (32 to 128 bytes: raw, or\n"
+        "                       as hex digits, white space ignored; e.g. from\n"
+        "                       'openssl rand -hex 32'): servers given the same key (and\n"
+        "                       the same rotation and lifetime) resume each other's\n"
+        "                       tickets, across restarts too (default: a random key)\n"
+        "  --ticket-rotation S  a new ticket key every S seconds (0 = never; default: the\n"
+        "                       ticket lifetime); a ticket opens in its key's period and\n"
+        "                       the next one\n"
+        "  --ticket-lifetime S  ticket lifetime in seconds (1 to 604800; default 7200)\n"
         "  --session-cache N    keep up to N sessions in a server cache (default 0 = none):\n"
         "                       TLS 1.2 session IDs, single-use TLS 1.3 tickets\n"
         "  --max-early-data N   TLS 1.3: accept up to N bytes of early data (0-RTT) on\n"
@@ -77,7 +87,8 @@ static void usage(FILE *f)
 
 struct server_opts {
     struct tool_tls_opts tls;
-    const char *port, *bind, *ocsp;
+    const char *port, *bind, *ocsp, *ticket_key;
+    long ticket_rotation, ticket_lifetime; /* -1: not given */
     int echo, www, once, verify, late_auth, quiet, tickets;
     long session_cache, max_early_data;
     unsigned timeout_ms;
@@ -99,10 +110,12 @@ static int number_option(const char *opt, const char *text, long max, long *out)
 static int parse_args(int argc, char **argv, struct server_opts *o)
 {
     const char *tickets = NULL, *timeout = NULL, *cache = NULL, *early = NULL;
+    const char *rotation = NULL, *lifetime = NULL;
     o->timeout_ms = 30000;
     o->port = "4433";
     o->bind = "127.0.0.1";
     o->tickets = -1;
+    o->ticket_rotation = o->ticket_lifetime = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int shared = tool_tls_arg(&o->tls, argc, argv, &i); /* --export, --keylog */
@@ -128,6 +141,9 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         ARG("--ocsp", o->ocsp)
         ARG("--tickets", tickets)
         ARG("--session-cache", cache)
+        ARG("--ticket-key", o->ticket_key)
+        ARG("--ticket-rotation", rotation)
+        ARG("--ticket-lifetime", lifetime)
         ARG("--timeout", timeout)
         ARG("--max-early-data", early)
 #undef ARG
@@ -188,6 +204,14 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
     }
     if (early && number_option("--max-early-data", early, 1048576, &o->max_early_data) < 0)
         return 1;
+    if (rotation && number_option("--ticket-rotation", rotation, 604800, &o->ticket_rotation) < 0)
+        return 1;
+    if (lifetime &&
+        (number_option("--ticket-lifetime", lifetime, 604800, &o->ticket_lifetime) < 0 ||
+         o->ticket_lifetime == 0)) {
+        if (o->ticket_lifetime == 0) tool_errorf("bad --ticket-lifetime value %s", lifetime);
+        return 1;
+    }
     char *end;
     long p = strtol(o->port, &end, 10);
     if (*end || p < 0 || p > 65535) {
@@ -195,6 +219,54 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         return 1;
     }
     return 0;
+}
+
+static int hex_digit(int ch)
+{
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+/* --ticket-key: the file as hex digits (white space ignored) when it is nothing else, else the
+ * raw bytes; ctls_config_set_ticket_key judges the length. Every copy is wiped. */
+static int apply_ticket_key(ctls_config *cfg, const char *path)
+{
+    size_t len, n = 0, digits = 0;
+    unsigned char *f = tool_read_file(path, &len);
+    if (!f) {
+        tool_errorf("cannot read --ticket-key file %s", path);
+        return CTLS_ERR_INVALID_ARG;
+    }
+    int hex = len > 0;
+    for (size_t i = 0; i < len && hex; i++) {
+        if (hex_digit(f[i]) >= 0)
+            digits++;
+        else if (!isspace(f[i]))
+            hex = 0;
+    }
+    hex = hex && digits % 2 == 0;
+    unsigned char key[CTLS_TICKET_KEY_MAX];
+    int rc = CTLS_ERR_INVALID_ARG;
+    if (hex && digits / 2 <= sizeof key) {
+        for (size_t i = 0, half = 0; i < len; i++) {
+            int d = hex_digit(f[i]);
+            if (d < 0) continue;
+            if (half++ % 2 == 0)
+                key[n] = (unsigned char)(d << 4);
+            else
+                key[n++] |= (unsigned char)d;
+        }
+        rc = ctls_config_set_ticket_key(cfg, key, n);
+    } else if (!hex) {
+        rc = ctls_config_set_ticket_key(cfg, f, len);
+    }
+    if (rc < 0) tool_errorf("bad --ticket-key file %s (32 to 128 bytes, raw or hex)", path);
+    explicit_bzero(key, sizeof key);
+    explicit_bzero(f, len);
+    free(f);
+    return rc;
 }
 
 static const char *early_text(int status)
@@ -434,7 +506,12 @@ int main(int argc, char **argv)
         (o.session_cache &&
          (rc = ctls_config_set_session_cache(cfg, (size_t)o.session_cache)) < 0) ||
         (o.max_early_data &&
-         (rc = ctls_config_set_max_early_data(cfg, (uint32_t)o.max_early_data)) < 0)) {
+         (rc = ctls_config_set_max_early_data(cfg, (uint32_t)o.max_early_data)) < 0) ||
+        (o.ticket_key && (rc = apply_ticket_key(cfg, o.ticket_key)) < 0) ||
+        (o.ticket_lifetime >= 0 &&
+         (rc = ctls_config_set_ticket_lifetime(cfg, (unsigned)o.ticket_lifetime)) < 0) ||
+        (o.ticket_rotation >= 0 &&
+         (rc = ctls_config_set_ticket_key_rotation(cfg, (unsigned)o.ticket_rotation)) < 0)) {
         tool_print_error(rc);
         ctls_config_free(cfg);
         return 1;

@@ -298,6 +298,17 @@ ctls_srv() {
     return 1
 }
 
+# ossl_www_get NAME VERSION ARGS...: openssl s_client (VERSION: -tls1_2 / -tls1_3) to
+# 127.0.0.1:$PORT sending an HTTP GET (for a --www server), output in $TMP/NAME.scli.out / .err.
+ossl_www_get() {
+    local name=$1 ver=$2
+    shift 2
+    printf 'GET / HTTP/1.0\r\n\r\n' >"$TMP/$name.get"
+    timeout -k 2 "$T" "$OPENSSL" s_client -connect "127.0.0.1:$PORT" "$ver" -servername localhost \
+        -verify_hostname localhost -CAfile "$CERTS/ca.pem" -verify_return_error -ign_eof "$@" \
+        <"$TMP/$name.get" >"$TMP/$name.scli.out" 2>"$TMP/$name.scli.err"
+}
+
 # ctls_cli_fifo NAME ARGS...: ctls-client --cafile ca.pem ARGS localhost $PORT, stdin from the
 # fifo $TMP/NAME.cin (the caller writes to it), output in $TMP/NAME.cli.out / .cli.err; CLI_RC.
 ctls_cli_fifo() {

@@ -14,23 +14,13 @@
 
 ECDSA=(--cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key")
 
-# scli NAME VERSION ARGS...: s_client sending GET, output in NAME.scli.out.
-scli() {
-    local name=$1 ver=$2
-    shift 2
-    printf 'GET / HTTP/1.0\r\n\r\n' >"$TMP/$name.get"
-    timeout -k 2 "$T" "$OPENSSL" s_client -connect "127.0.0.1:$PORT" "$ver" -servername localhost \
-        -verify_hostname localhost -CAfile "$CERTS/ca.pem" -verify_return_error -ign_eof "$@" \
-        <"$TMP/$name.get" >"$TMP/$name.scli.out" 2>"$TMP/$name.scli.err"
-}
-
 session_id() { sed -n 's/^ *Session-ID: *\([0-9A-F]*\)$/\1/p' "$1" | head -n 1; }
 
 # ---- TLS 1.2: session IDs -------------------------------------------------------------------
 n=s-ossl-12
 ctls_srv "$n" "${ECDSA[@]}" --www --tls1.2 --session-cache 64
-scli "$n.1" -tls1_2 -no_ticket -sess_out "$TMP/$n.sess"
-scli "$n.2" -tls1_2 -no_ticket -sess_in "$TMP/$n.sess"
+ossl_www_get "$n.1" -tls1_2 -no_ticket -sess_out "$TMP/$n.sess"
+ossl_www_get "$n.2" -tls1_2 -no_ticket -sess_in "$TMP/$n.sess"
 stop "$SRV"
 id1=$(session_id "$TMP/$n.1.scli.out")
 id2=$(session_id "$TMP/$n.2.scli.out")
@@ -46,7 +36,7 @@ fi
 
 n=s-ossl-12-reconnect
 ctls_srv "$n" "${ECDSA[@]}" --www --tls1.2 --session-cache 64
-scli "$n" -tls1_2 -no_ticket -reconnect
+ossl_www_get "$n" -tls1_2 -no_ticket -reconnect
 stop "$SRV"
 if [ "$(grep -c '^Reused, TLSv1.2' "$TMP/$n.scli.out")" -ge 5 ] &&
     [ "$(grep -c '^resumed: yes' "$TMP/$n.srv.err")" -ge 5 ] &&
@@ -60,10 +50,10 @@ fi
 # ---- TLS 1.3: cache-key tickets, single use ---------------------------------------------------
 n=s-ossl-13
 ctls_srv "$n" "${ECDSA[@]}" --www --session-cache 64
-scli "$n.1" -tls1_3 -sess_out "$TMP/$n.sess"
+ossl_www_get "$n.1" -tls1_3 -sess_out "$TMP/$n.sess"
 cp "$TMP/$n.sess" "$TMP/$n.sess.copy" 2>/dev/null
-scli "$n.2" -tls1_3 -sess_in "$TMP/$n.sess"
-scli "$n.3" -tls1_3 -sess_in "$TMP/$n.sess.copy"
+ossl_www_get "$n.2" -tls1_3 -sess_in "$TMP/$n.sess"
+ossl_www_get "$n.3" -tls1_3 -sess_in "$TMP/$n.sess.copy"
 stop "$SRV"
 if grep -q '^New, TLSv1.3' "$TMP/$n.1.scli.out" && grep -q '^resumed: no' "$TMP/$n.1.scli.out" &&
     grep -q '^Reused, TLSv1.3' "$TMP/$n.2.scli.out" && grep -q '^resumed: yes' "$TMP/$n.2.scli.out" &&
