@@ -4,6 +4,7 @@
 # the same key (-sess_in: "Reused", the --www page says resumed: yes): a restart, or another
 # server of a farm. The first server reads the key as hex, the second as raw bytes. A third
 # process with another key: a full handshake ("New"). TLS 1.3 and TLS 1.2 (RFC 5077 tickets).
+# The same across two processes with ctls-client --sess-out / --sess-in.
 # --ticket-lifetime: the lifetime announced. A key file of the wrong size, a rotation or
 # lifetime out of range: ctls-server refuses to start.
 # Usage: ticket_keys.sh [CTLS_CLIENT [CTLS_SERVER]]
@@ -42,6 +43,28 @@ for v in 1.3 1.2; do
         ok "s_client -sess_in on a ctls-server with another --ticket-key: TLS $v full handshake"
     else
         not_ok "another --ticket-key, TLS $v" "$TMP/$n.c.srv.err" "$TMP/$n.3.scli.out"
+    fi
+done
+
+# ctls-client --sess-out on one process, --sess-in on a second with the same key
+for v in 1.3 1.2; do
+    n=tk-ctls-$v
+    for i in 1 2; do
+        key=$TMP/key.hex io=(--sess-out "$TMP/$n.sess")
+        [ $i = 2 ] && key=$TMP/key.raw io=(--sess-in "$TMP/$n.sess")
+        ctls_srv "$n.$i" "${ECDSA[@]}" --www --ticket-key "$key"
+        timeout -k 2 "$T" "$CTLS_CLIENT" --cafile "$CERTS/ca.pem" --tls"$v" "${io[@]}" \
+            --request 'GET / HTTP/1.0\r\n\r\n' localhost "$PORT" </dev/null \
+            >"$TMP/$n.$i.cli.out" 2>"$TMP/$n.$i.cli.err"
+        stop "$SRV"
+    done
+    if expect_summary "$TMP/$n.1.cli.err" resumed no && expect_summary "$TMP/$n.2.cli.err" resumed yes &&
+        expect_summary "$TMP/$n.2.cli.err" version "TLSv$v" &&
+        grep -q '^resumed: yes' "$TMP/$n.2.cli.out"; then
+        ok "ctls-client --sess-out / --sess-in across two ctls-server processes, same --ticket-key: TLS $v resumed"
+    else
+        not_ok "ctls-client across two ctls-server processes, TLS $v" "$TMP/$n.1.srv.err" \
+            "$TMP/$n.2.srv.err" "$TMP/$n.1.cli.err" "$TMP/$n.2.cli.err" "$TMP/$n.2.cli.out"
     fi
 done
 
