@@ -475,7 +475,7 @@ static int ticket_key_len_ok(size_t len)
 int ctls_ticket_key_generate(uint8_t *out, size_t len)
 {
     if (!out || !ticket_key_len_ok(len)) return CTLS_ERR_INVALID_ARG;
-    return ctls_random(out, len);
+    return ctls_random_secret(out, len); /* a master key: never from the public pool */
 }
 
 int ctls_config_set_ticket_key(ctls_config *cfg, const uint8_t *key, size_t len)

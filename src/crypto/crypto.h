@@ -186,7 +186,11 @@ void ctls_pubkey_free(ctls_pubkey *k);
 void ctls_pubkey_cache_clear(void);
 
 /* ---- randomness ------------------------------------------------------------------------ */
+/* Public randomness (hello randoms, nonces, session IDs, cache keys): from a per-thread pool. */
 int ctls_random(void *buf, size_t len);
+/* Secret randomness (long-lived keys such as ticket keys): libcrypto's private DRBG, never the
+ * pool. */
+int ctls_random_secret(void *buf, size_t len);
 /* Tests and fuzzers only: route ctls_random (and key generation) through fn. NULL restores the
  * CSPRNG. Key generation under the hook derives keys deterministically from its output. */
 typedef int (*ctls_random_hook_fn)(void *ctx, void *buf, size_t len);

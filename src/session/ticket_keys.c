@@ -78,7 +78,7 @@ static int rotate(const ctls_config *cfg, struct sess_cfg *sc, uint64_t i)
         if (rc == 0 && i > 0) rc = derive(cfg, i - 1, &ks.k[ks.n++]);
         if (rc == 0 && i < UINT64_MAX && rotation(cfg) != 0) rc = derive(cfg, i + 1, &ks.k[ks.n++]);
     } else {
-        rc = ctls_random(&ks.k[ks.n++], sizeof ks.k[0]);
+        rc = ctls_random_secret(&ks.k[ks.n++], sizeof ks.k[0]); /* key material */
         /* the current key becomes the previous one only when its period just ended */
         if (rc == 0 && sc->keyed && i == sc->period + 1) ks.k[ks.n++] = sc->keys.k[0];
     }

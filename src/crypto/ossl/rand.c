@@ -81,6 +81,11 @@ int ctls_ossl_random_priv(void *buf, size_t len)
     return random_fill(buf, len, 1);
 }
 
+int ctls_random_secret(void *buf, size_t len)
+{
+    return random_fill(buf, len, 1);
+}
+
 int ctls_ossl_random_hooked(void)
 {
     return g_hook != NULL;
