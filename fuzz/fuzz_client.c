@@ -4,7 +4,8 @@
  * X.509 checks), CertificateVerify, Finished and the post-handshake messages (with FZ_OPT_PHA
  * a CertificateRequest too: the client offered post_handshake_auth and answers it with its
  * certificate inside ctls_read; with FZ_OPT_RENEG and TLS 1.2 a HelloRequest and the server's
- * renegotiation flight: the client allows renegotiation and runs it inside ctls_read). */
+ * renegotiation flight: the client allows renegotiation and runs it inside ctls_read). The
+ * key log is on and the exporter runs once the input is used up. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!c) return 0;
     ctls_conn_set_server_name(c, "fuzz.example");
     fz_run_chunks(c, data + 1, size - 1);
+    fz_export(c);
     fz_report(c);
     ctls_conn_free(c);
     return 0;

@@ -87,6 +87,17 @@ enum {
 
 static ctls_config *fz_cfg_cache[2][FZ_OPT_CFG + 1];
 
+/* The key log is on in every configuration: each handshake formats its lines (keylog.c); the
+ * callback only reads them. */
+static volatile size_t fz_keylog_bytes;
+
+static inline void fz_keylog(void *ctx, const ctls_conn *c, const char *line)
+{
+    (void)ctx;
+    (void)c;
+    fz_keylog_bytes += strlen(line);
+}
+
 static inline ctls_config **fz_config_slot(int role, unsigned opt)
 {
     opt &= FZ_OPT_CFG;
@@ -133,6 +144,7 @@ static inline ctls_config *fz_config(int role, unsigned opt)
     if (opt & FZ_OPT_RENEG) ctls_config_set_renegotiation(cfg, 1);
     if (opt & FZ_OPT_ALPN)
         ctls_config_set_alpn(cfg, role == CTLS_SERVER ? "h2,http/1.1" : "http/1.1,h2");
+    if (ctls_config_set_keylog(cfg, fz_keylog, NULL) != 0) abort();
     *slot = cfg;
     return cfg;
 }
@@ -206,6 +218,18 @@ static inline void fz_drain(ctls_conn *c)
     size_t n;
     while ((n = ctls_conn_output(c, &p)) > 0)
         ctls_conn_consume_output(c, n);
+}
+
+/* Once a connection is done with its input: the exporter, fixed label, with and without a
+ * context (CTLS_ERR_BAD_STATE before a completed handshake). */
+static inline void fz_export(ctls_conn *c)
+{
+    static const char label[] = "EXPORTER-ctls-fuzz";
+    static const uint8_t ctx[] = {'f', 'u', 'z', 'z'};
+    uint8_t out[64];
+    (void)ctls_export_keying_material(c, label, sizeof label - 1, NULL, 0, 0, out, 32);
+    (void)ctls_export_keying_material(c, label, sizeof label - 1, ctx, sizeof ctx, 1, out, 64);
+    (void)ctls_export_keying_material(c, label, sizeof label - 1, NULL, 0, 1, out, 17);
 }
 
 /* Run the handshake (accepting the peer on a pause), then read application data, until the
