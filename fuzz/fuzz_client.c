@@ -4,8 +4,9 @@
  * X.509 checks), CertificateVerify, Finished and the post-handshake messages (with FZ_OPT_PHA
  * a CertificateRequest too: the client offered post_handshake_auth and answers it with its
  * certificate inside ctls_read; with FZ_OPT_RENEG and TLS 1.2 a HelloRequest and the server's
- * renegotiation flight: the client allows renegotiation and runs it inside ctls_read). The
- * key log is on and the exporter runs once the input is used up. */
+ * renegotiation flight: the client allows renegotiation and runs it inside ctls_read; with
+ * FZ_OPT_PHA_TWICE alone it asks for an OCSP staple). The key log is on and the exporter runs
+ * once the input is used up. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

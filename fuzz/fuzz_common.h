@@ -74,18 +74,33 @@ enum {
     /* client: offers post_handshake_auth and has a certificate; server: sends
      * CertificateRequests once connected (fz_pha_requests), the input answers them */
     FZ_OPT_PHA = 16,
-    FZ_OPT_CACHE = 32,     /* server: session cache on, primed with one session (fz_cache_load) */
-    FZ_OPT_PHA_TWICE = 64, /* server with FZ_OPT_PHA: two requests at once instead of one */
+    FZ_OPT_CACHE = 32, /* server: session cache on, primed with one session (fz_cache_load) */
+    /* server with FZ_OPT_PHA: two requests at once instead of one. Without FZ_OPT_PHA (no seed
+     * had that combination, so none changes): the client asks for an OCSP staple
+     * (ctls_config_set_ocsp_request; every server configuration has one, fz_ocsp_der) */
+    FZ_OPT_PHA_TWICE = 64,
     /* TLS 1.2 renegotiation allowed on both sides (ctls_config_set_renegotiation); the server
      * calls ctls_renegotiate (a HelloRequest) once connected (fz_kick), the client reads on:
      * the input carries the peer's renegotiation flight (it matters once TLS 1.2 is
      * negotiated, with FZ_OPT_TLS12) */
     FZ_OPT_RENEG = 128,
-    FZ_OPT_CFG = 63 | FZ_OPT_RENEG, /* the options that make a configuration */
+    FZ_OPT_CFG = 255, /* the options that make a configuration (fz_config_slot) */
     FZ_OPT_MASK = 255,
 };
 
 static ctls_config *fz_cfg_cache[2][FZ_OPT_CFG + 1];
+
+/* FZ_OPT_PHA_TWICE without FZ_OPT_PHA: the client asks for OCSP stapling */
+static inline int fz_ocsp_requested(unsigned opt)
+{
+    return (opt & (FZ_OPT_PHA | FZ_OPT_PHA_TWICE)) == FZ_OPT_PHA_TWICE;
+}
+
+/* The server's OCSP response for every chain: ctls checks only that it is one DER SEQUENCE.
+ * OCSPResponse { successful, [0] { id-pkix-ocsp-basic, OCTET STRING "fuzz" } } */
+static const uint8_t fz_ocsp_der[] = {0x30, 0x18, 0x0a, 0x01, 0x00, 0xa0, 0x13, 0x30, 0x11,
+                                      0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30,
+                                      0x01, 0x01, 0x04, 0x04, 'f',  'u',  'z',  'z'};
 
 /* The key log is on in every configuration: each handshake formats its lines (keylog.c); the
  * callback only reads them. */
@@ -102,6 +117,9 @@ static inline ctls_config **fz_config_slot(int role, unsigned opt)
 {
     opt &= FZ_OPT_CFG;
     if (role != CTLS_SERVER) opt &= ~(unsigned)FZ_OPT_CACHE; /* a server option */
+    /* the number of requests is the harness's (fz_input_begin); alone it is the client's
+     * OCSP request */
+    if (role == CTLS_SERVER || !fz_ocsp_requested(opt)) opt &= ~(unsigned)FZ_OPT_PHA_TWICE;
     return &fz_cfg_cache[role == CTLS_SERVER][opt];
 }
 
@@ -122,6 +140,11 @@ static inline ctls_config *fz_config(int role, unsigned opt)
             ctls_config_add_cert_chain_mem(cfg, fuzz_server12_pem, sizeof fuzz_server12_pem - 1,
                                            fuzz_server12_key, sizeof fuzz_server12_key - 1) != 0)
             abort();
+        /* stapled only when a ClientHello asks: no recorded flight without status_request
+         * changes */
+        for (size_t i = 0; i < ((opt & FZ_OPT_TLS12) ? 2u : 1u); i++)
+            if (ctls_config_set_ocsp_response(cfg, i, fz_ocsp_der, sizeof fz_ocsp_der) != 0)
+                abort();
         if (opt & FZ_OPT_CLIENT_AUTH) ctls_config_set_verify(cfg, CTLS_VERIFY_REQUIRE_PEER);
         if (opt & FZ_OPT_HRR) ctls_config_set_groups(cfg, "secp256r1");
         if (opt & FZ_OPT_CACHE) {
@@ -131,6 +154,7 @@ static inline ctls_config *fz_config(int role, unsigned opt)
         }
     } else {
         if (opt & FZ_OPT_PHA) ctls_config_set_post_handshake_auth(cfg, 1);
+        if (fz_ocsp_requested(opt) && ctls_config_set_ocsp_request(cfg, 1) != 0) abort();
         if (opt & (FZ_OPT_CLIENT_AUTH | FZ_OPT_PHA))
             if (ctls_config_add_cert_chain_mem(cfg, fuzz_client_pem, sizeof fuzz_client_pem - 1,
                                                fuzz_client_key, sizeof fuzz_client_key - 1) != 0)
@@ -446,10 +470,13 @@ static inline void fz_report(ctls_conn *c)
 {
     if (!getenv("CTLS_FUZZ_VERBOSE")) return;
     int st = ctls_state(c);
-    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d\n",
+    size_t ocsp = 0;
+    (void)ctls_peer_ocsp_response(c, &ocsp);
+    fprintf(stderr,
+            "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d ocsp=%zu\n",
             c->role == CTLS_CLIENT ? "client" : "server", st,
             st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c),
-            ctls_session_resumed(c), ctls_renegotiations(c));
+            ctls_session_resumed(c), ctls_renegotiations(c), ocsp);
 }
 
 #endif

@@ -6,8 +6,8 @@
  *   OUTDIR/fuzz_msg/<name>     selector byte + one handshake message body
  * Each handshake also carries application data both ways, a KeyUpdate with update_requested
  * and close_notify. Handshakes with options beyond FZ_OPT_BASE (post-handshake
- * authentication, a cached resumption, a TLS 1.2 renegotiation) only make fuzz_client /
- * fuzz_server seeds.
+ * authentication, a cached resumption, a TLS 1.2 renegotiation, OCSP stapling in TLS 1.3
+ * and 1.2) only make fuzz_client / fuzz_server seeds.
  * Usage: gen_corpus OUTDIR (fuzz/corpus in the repository). */
 #include <errno.h>
 #include <stdio.h>
@@ -224,6 +224,12 @@ static int one(unsigned opt)
         fprintf(stderr, "gen_corpus: options %u: the cached session was not resumed\n", opt);
         rc = -1;
     }
+    size_t ocsp_len = 0;
+    if (rc == 0 && fz_ocsp_requested(opt) &&
+        (!ctls_peer_ocsp_response(c, &ocsp_len) || ocsp_len != sizeof fz_ocsp_der)) {
+        fprintf(stderr, "gen_corpus: options %u: no OCSP staple\n", opt);
+        rc = -1;
+    }
     if (rc == 0 && !g_base_only) {
         /* fuzz_session: the client's session, once resumption exists (NULL before) */
         ctls_session *sess = ctls_conn_get_session(c);
@@ -342,6 +348,8 @@ int main(int argc, char **argv)
         FZ_OPT_CACHE | FZ_OPT_TLS12,
         FZ_OPT_RENEG | FZ_OPT_TLS12,
         FZ_OPT_RENEG | FZ_OPT_CACHE | FZ_OPT_TLS12,
+        FZ_OPT_PHA_TWICE,                /* alone: OCSP stapling, TLS 1.3 CertificateEntry */
+        FZ_OPT_PHA_TWICE | FZ_OPT_TLS12, /* and TLS 1.2 CertificateStatus */
     };
     for (size_t i = 0; i < sizeof opts_ext / sizeof opts_ext[0]; i++)
         bad |= one(opts_ext[i]) != 0;
