@@ -74,7 +74,10 @@ enum {
     /* client: offers post_handshake_auth and has a certificate; server: sends
      * CertificateRequests once connected (fz_pha_requests), the input answers them */
     FZ_OPT_PHA = 16,
-    FZ_OPT_CACHE = 32, /* server: session cache on, primed with one session (fz_cache_load) */
+    /* server: session cache on, primed with one session (fz_cache_load), and TLS 1.3 early
+     * data accepted (max 4096: the primed session allows it); fuzz_client: the client offers
+     * that session (TLS 1.3: with early data, fz_client_resume) */
+    FZ_OPT_CACHE = 32,
     /* server with FZ_OPT_PHA: two requests at once instead of one. Without FZ_OPT_PHA (no seed
      * had that combination, so none changes): the client asks for an OCSP staple
      * (ctls_config_set_ocsp_request; every server configuration has one, fz_ocsp_der) */
@@ -151,6 +154,9 @@ static inline ctls_config *fz_config(int role, unsigned opt)
             if (ctls_config_set_session_cache(cfg, 8) != 0) abort();
             /* TLS 1.2: a ticket would take the place of the session ID (RFC 5077 3.4) */
             if (opt & FZ_OPT_TLS12) ctls_config_set_session_tickets(cfg, 0);
+            /* TLS 1.3: the cache's tickets announce early data, so the primed session may
+             * carry some (the NewSessionTickets change, no recorded handshake does) */
+            if (ctls_config_set_max_early_data(cfg, 4096) != 0) abort();
         }
     } else {
         if (opt & FZ_OPT_PHA) ctls_config_set_post_handshake_auth(cfg, 1);
@@ -244,6 +250,15 @@ static inline void fz_drain(ctls_conn *c)
         ctls_conn_consume_output(c, n);
 }
 
+/* Server with early data on (FZ_OPT_CACHE): read what early data there is before the
+ * handshake goes on (ctls_read_early_data runs it up to the early data; the harness does not
+ * need it, the handshake keeps accepted early data aside, but this is its reading path). */
+static inline void fz_early(ctls_conn *c)
+{
+    if (c->role != CTLS_SERVER || !c->cfg->max_early_data) return;
+    while (ctls_read_early_data(c, fz_scratch, sizeof fz_scratch) > 0) {}
+}
+
 /* Once a connection is done with its input: the exporter, fixed label, with and without a
  * context (CTLS_ERR_BAD_STATE before a completed handshake). */
 static inline void fz_export(ctls_conn *c)
@@ -264,6 +279,7 @@ static inline int fz_drive(ctls_conn *c)
         fz_use(c);
         int rc;
         if (ctls_state(c) != CTLS_STATE_CONNECTED && ctls_state(c) != CTLS_STATE_CLOSED) {
+            fz_early(c);
             rc = ctls_handshake(c);
             if (rc == CTLS_PAUSED_SERVER_AUTH) {
                 ctls_accept_peer(c);
@@ -366,6 +382,7 @@ static inline int fz_step(ctls_conn *c)
     for (;;) {
         fz_use(c);
         if (ctls_state(c) == CTLS_STATE_HANDSHAKE || ctls_state(c) == CTLS_STATE_IDLE) {
+            fz_early(c);
             int rc = ctls_handshake(c);
             if (rc == CTLS_PAUSED_SERVER_AUTH) {
                 ctls_accept_peer(c);
@@ -465,6 +482,25 @@ static inline const ctls_session *fz_cache_load(ctls_config *scfg, unsigned opt)
     return e->have ? e->sess : NULL;
 }
 
+/* Client: offer sess (from fz_cache_load) and, with early set and a ticket that allows it,
+ * early data (fz_early_data). The ClientHello's obfuscated ticket age counts the milliseconds
+ * since the session arrived: the session is made to arrive on a fresh millisecond, so the
+ * ClientHello built right after says 0 and a recorded resumption (gen_corpus) replays in
+ * fuzz_client (the transcript covers the age). Returns 0 or the ctls_conn_set_session error. */
+static const char fz_early_data[] = "early data, 0-RTT";
+
+static inline int fz_client_resume(ctls_conn *c, const ctls_session *sess, int early)
+{
+    ctls_session *s = (ctls_session *)sess; /* owned by fz_cached_tab */
+    fz_use(c);
+    int64_t t = sess_wall_ms();
+    while ((s->received_ms = sess_wall_ms()) == t) {}
+    int rc = ctls_conn_set_session(c, s);
+    if (rc == 0 && early && s->version == CTLS_TLS1_3 && s->max_early_data)
+        (void)ctls_write_early_data(c, fz_early_data, sizeof fz_early_data - 1);
+    return rc;
+}
+
 /* CTLS_FUZZ_VERBOSE=1: say how far an input got (corpus debugging with the replay runner). */
 static inline void fz_report(ctls_conn *c)
 {
@@ -473,10 +509,11 @@ static inline void fz_report(ctls_conn *c)
     size_t ocsp = 0;
     (void)ctls_peer_ocsp_response(c, &ocsp);
     fprintf(stderr,
-            "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d ocsp=%zu\n",
+            "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d early=%d "
+            "ocsp=%zu\n",
             c->role == CTLS_CLIENT ? "client" : "server", st,
             st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c),
-            ctls_session_resumed(c), ctls_renegotiations(c), ocsp);
+            ctls_session_resumed(c), ctls_renegotiations(c), ctls_early_data_status(c), ocsp);
 }
 
 #endif
