@@ -74,23 +74,55 @@ enum {
     /* client: offers post_handshake_auth and has a certificate; server: sends
      * CertificateRequests once connected (fz_pha_requests), the input answers them */
     FZ_OPT_PHA = 16,
-    FZ_OPT_CACHE = 32,     /* server: session cache on, primed with one session (fz_cache_load) */
-    FZ_OPT_PHA_TWICE = 64, /* server with FZ_OPT_PHA: two requests at once instead of one */
+    /* server: session cache on, primed with one session (fz_cache_load), and TLS 1.3 early
+     * data accepted (max 4096: the primed session allows it); fuzz_client: the client offers
+     * that session (TLS 1.3: with early data, fz_client_resume) */
+    FZ_OPT_CACHE = 32,
+    /* server with FZ_OPT_PHA: two requests at once instead of one. Without FZ_OPT_PHA (no seed
+     * had that combination, so none changes): the client asks for an OCSP staple
+     * (ctls_config_set_ocsp_request; every server configuration has one, fz_ocsp_der) */
+    FZ_OPT_PHA_TWICE = 64,
     /* TLS 1.2 renegotiation allowed on both sides (ctls_config_set_renegotiation); the server
      * calls ctls_renegotiate (a HelloRequest) once connected (fz_kick), the client reads on:
      * the input carries the peer's renegotiation flight (it matters once TLS 1.2 is
      * negotiated, with FZ_OPT_TLS12) */
     FZ_OPT_RENEG = 128,
-    FZ_OPT_CFG = 63 | FZ_OPT_RENEG, /* the options that make a configuration */
+    FZ_OPT_CFG = 255, /* the options that make a configuration (fz_config_slot) */
     FZ_OPT_MASK = 255,
 };
 
 static ctls_config *fz_cfg_cache[2][FZ_OPT_CFG + 1];
 
+/* FZ_OPT_PHA_TWICE without FZ_OPT_PHA: the client asks for OCSP stapling */
+static inline int fz_ocsp_requested(unsigned opt)
+{
+    return (opt & (FZ_OPT_PHA | FZ_OPT_PHA_TWICE)) == FZ_OPT_PHA_TWICE;
+}
+
+/* The server's OCSP response for every chain: ctls checks only that it is one DER SEQUENCE.
+ * OCSPResponse { successful, [0] { id-pkix-ocsp-basic, OCTET STRING "fuzz" } } */
+static const uint8_t fz_ocsp_der[] = {0x30, 0x18, 0x0a, 0x01, 0x00, 0xa0, 0x13, 0x30, 0x11,
+                                      0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30,
+                                      0x01, 0x01, 0x04, 0x04, 'f',  'u',  'z',  'z'};
+
+/* The key log is on in every configuration: each handshake formats its lines (keylog.c); the
+ * callback only reads them. */
+static volatile size_t fz_keylog_bytes;
+
+static inline void fz_keylog(void *ctx, const ctls_conn *c, const char *line)
+{
+    (void)ctx;
+    (void)c;
+    fz_keylog_bytes += strlen(line);
+}
+
 static inline ctls_config **fz_config_slot(int role, unsigned opt)
 {
     opt &= FZ_OPT_CFG;
     if (role != CTLS_SERVER) opt &= ~(unsigned)FZ_OPT_CACHE; /* a server option */
+    /* the number of requests is the harness's (fz_input_begin); alone it is the client's
+     * OCSP request */
+    if (role == CTLS_SERVER || !fz_ocsp_requested(opt)) opt &= ~(unsigned)FZ_OPT_PHA_TWICE;
     return &fz_cfg_cache[role == CTLS_SERVER][opt];
 }
 
@@ -111,15 +143,24 @@ static inline ctls_config *fz_config(int role, unsigned opt)
             ctls_config_add_cert_chain_mem(cfg, fuzz_server12_pem, sizeof fuzz_server12_pem - 1,
                                            fuzz_server12_key, sizeof fuzz_server12_key - 1) != 0)
             abort();
+        /* stapled only when a ClientHello asks: no recorded flight without status_request
+         * changes */
+        for (size_t i = 0; i < ((opt & FZ_OPT_TLS12) ? 2u : 1u); i++)
+            if (ctls_config_set_ocsp_response(cfg, i, fz_ocsp_der, sizeof fz_ocsp_der) != 0)
+                abort();
         if (opt & FZ_OPT_CLIENT_AUTH) ctls_config_set_verify(cfg, CTLS_VERIFY_REQUIRE_PEER);
         if (opt & FZ_OPT_HRR) ctls_config_set_groups(cfg, "secp256r1");
         if (opt & FZ_OPT_CACHE) {
             if (ctls_config_set_session_cache(cfg, 8) != 0) abort();
             /* TLS 1.2: a ticket would take the place of the session ID (RFC 5077 3.4) */
             if (opt & FZ_OPT_TLS12) ctls_config_set_session_tickets(cfg, 0);
+            /* TLS 1.3: the cache's tickets announce early data, so the primed session may
+             * carry some (the NewSessionTickets change, no recorded handshake does) */
+            if (ctls_config_set_max_early_data(cfg, 4096) != 0) abort();
         }
     } else {
         if (opt & FZ_OPT_PHA) ctls_config_set_post_handshake_auth(cfg, 1);
+        if (fz_ocsp_requested(opt) && ctls_config_set_ocsp_request(cfg, 1) != 0) abort();
         if (opt & (FZ_OPT_CLIENT_AUTH | FZ_OPT_PHA))
             if (ctls_config_add_cert_chain_mem(cfg, fuzz_client_pem, sizeof fuzz_client_pem - 1,
                                                fuzz_client_key, sizeof fuzz_client_key - 1) != 0)
@@ -133,6 +174,7 @@ static inline ctls_config *fz_config(int role, unsigned opt)
     if (opt & FZ_OPT_RENEG) ctls_config_set_renegotiation(cfg, 1);
     if (opt & FZ_OPT_ALPN)
         ctls_config_set_alpn(cfg, role == CTLS_SERVER ? "h2,http/1.1" : "http/1.1,h2");
+    if (ctls_config_set_keylog(cfg, fz_keylog, NULL) != 0) abort();
     *slot = cfg;
     return cfg;
 }
@@ -208,6 +250,27 @@ static inline void fz_drain(ctls_conn *c)
         ctls_conn_consume_output(c, n);
 }
 
+/* Server with early data on (FZ_OPT_CACHE): read what early data there is before the
+ * handshake goes on (ctls_read_early_data runs it up to the early data; the harness does not
+ * need it, the handshake keeps accepted early data aside, but this is its reading path). */
+static inline void fz_early(ctls_conn *c)
+{
+    if (c->role != CTLS_SERVER || !c->cfg->max_early_data) return;
+    while (ctls_read_early_data(c, fz_scratch, sizeof fz_scratch) > 0) {}
+}
+
+/* Once a connection is done with its input: the exporter, fixed label, with and without a
+ * context (CTLS_ERR_BAD_STATE before a completed handshake). */
+static inline void fz_export(ctls_conn *c)
+{
+    static const char label[] = "EXPORTER-ctls-fuzz";
+    static const uint8_t ctx[] = {'f', 'u', 'z', 'z'};
+    uint8_t out[64];
+    (void)ctls_export_keying_material(c, label, sizeof label - 1, NULL, 0, 0, out, 32);
+    (void)ctls_export_keying_material(c, label, sizeof label - 1, ctx, sizeof ctx, 1, out, 64);
+    (void)ctls_export_keying_material(c, label, sizeof label - 1, NULL, 0, 1, out, 17);
+}
+
 /* Run the handshake (accepting the peer on a pause), then read application data, until the
  * connection waits for input or fails. Returns 0 while the connection is usable. */
 static inline int fz_drive(ctls_conn *c)
@@ -216,6 +279,7 @@ static inline int fz_drive(ctls_conn *c)
         fz_use(c);
         int rc;
         if (ctls_state(c) != CTLS_STATE_CONNECTED && ctls_state(c) != CTLS_STATE_CLOSED) {
+            fz_early(c);
             rc = ctls_handshake(c);
             if (rc == CTLS_PAUSED_SERVER_AUTH) {
                 ctls_accept_peer(c);
@@ -318,6 +382,7 @@ static inline int fz_step(ctls_conn *c)
     for (;;) {
         fz_use(c);
         if (ctls_state(c) == CTLS_STATE_HANDSHAKE || ctls_state(c) == CTLS_STATE_IDLE) {
+            fz_early(c);
             int rc = ctls_handshake(c);
             if (rc == CTLS_PAUSED_SERVER_AUTH) {
                 ctls_accept_peer(c);
@@ -417,15 +482,38 @@ static inline const ctls_session *fz_cache_load(ctls_config *scfg, unsigned opt)
     return e->have ? e->sess : NULL;
 }
 
+/* Client: offer sess (from fz_cache_load) and, with early set and a ticket that allows it,
+ * early data (fz_early_data). The ClientHello's obfuscated ticket age counts the milliseconds
+ * since the session arrived: the session is made to arrive on a fresh millisecond, so the
+ * ClientHello built right after says 0 and a recorded resumption (gen_corpus) replays in
+ * fuzz_client (the transcript covers the age). Returns 0 or the ctls_conn_set_session error. */
+static const char fz_early_data[] = "early data, 0-RTT";
+
+static inline int fz_client_resume(ctls_conn *c, const ctls_session *sess, int early)
+{
+    ctls_session *s = (ctls_session *)sess; /* owned by fz_cached_tab */
+    fz_use(c);
+    int64_t t = sess_wall_ms();
+    while ((s->received_ms = sess_wall_ms()) == t) {}
+    int rc = ctls_conn_set_session(c, s);
+    if (rc == 0 && early && s->version == CTLS_TLS1_3 && s->max_early_data)
+        (void)ctls_write_early_data(c, fz_early_data, sizeof fz_early_data - 1);
+    return rc;
+}
+
 /* CTLS_FUZZ_VERBOSE=1: say how far an input got (corpus debugging with the replay runner). */
 static inline void fz_report(ctls_conn *c)
 {
     if (!getenv("CTLS_FUZZ_VERBOSE")) return;
     int st = ctls_state(c);
-    fprintf(stderr, "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d\n",
+    size_t ocsp = 0;
+    (void)ctls_peer_ocsp_response(c, &ocsp);
+    fprintf(stderr,
+            "fuzz: %s state=%d %s alert_received=%d resumed=%d renegotiations=%d early=%d "
+            "ocsp=%zu\n",
             c->role == CTLS_CLIENT ? "client" : "server", st,
             st == CTLS_STATE_ABORTED ? ctls_strerror(c->fatal) : "", ctls_alert_received(c),
-            ctls_session_resumed(c), ctls_renegotiations(c));
+            ctls_session_resumed(c), ctls_renegotiations(c), ctls_early_data_status(c), ocsp);
 }
 
 #endif

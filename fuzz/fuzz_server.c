@@ -8,7 +8,10 @@
  * ticket or TLS 1.2 session ID); with FZ_OPT_RENEG it allows TLS 1.2 renegotiation, sends a
  * HelloRequest (ctls_renegotiate) once connected and the input continues with the client's
  * renegotiating flight (ClientHello, ClientKeyExchange, ChangeCipherSpec, Finished under the
- * current keys). */
+ * current keys). FZ_OPT_CACHE also accepts TLS 1.3 early data with the cached session (the
+ * harness reads it with ctls_read_early_data); a ClientHello with status_request gets an OCSP
+ * staple (TLS 1.3 CertificateEntry, TLS 1.2 CertificateStatus). The key log is on and the
+ * exporter runs once the input is used up. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ctls_conn *c = ctls_conn_new(cfg);
     if (!c) return 0;
     fz_run_chunks(c, data + 1, size - 1);
+    fz_export(c);
     fz_report(c);
     ctls_conn_free(c);
     return 0;

@@ -6,8 +6,8 @@
  *   OUTDIR/fuzz_msg/<name>     selector byte + one handshake message body
  * Each handshake also carries application data both ways, a KeyUpdate with update_requested
  * and close_notify. Handshakes with options beyond FZ_OPT_BASE (post-handshake
- * authentication, a cached resumption, a TLS 1.2 renegotiation) only make fuzz_client /
- * fuzz_server seeds.
+ * authentication, a cached resumption with and without early data, a TLS 1.2 renegotiation,
+ * OCSP stapling in TLS 1.3 and 1.2) only make fuzz_client / fuzz_server seeds.
  * Usage: gen_corpus OUTDIR (fuzz/corpus in the repository). */
 #include <errno.h>
 #include <stdio.h>
@@ -138,7 +138,9 @@ static int transfer(ctls_conn *from, ctls_conn *to, gbuf *chunks, gbuf *raw)
     return 0;
 }
 
-static int one(unsigned opt)
+/* early: with FZ_OPT_CACHE, the client sends early data (fz_client_resume) and the seeds are
+ * named hs_opt<N>_0rtt */
+static int one(unsigned opt, int early)
 {
     g_base_only = (opt & ~(unsigned)FZ_OPT_BASE) != 0;
     /* FZ_OPT_CACHE: the client resumes the session the server's cache was primed with, as
@@ -155,7 +157,7 @@ static int one(unsigned opt)
     ctls_conn *c = ctls_conn_new(fz_config_full(CTLS_CLIENT, opt));
     ctls_conn *s = ctls_conn_new(fz_config_full(CTLS_SERVER, opt));
     ctls_conn_set_server_name(c, "fuzz.example");
-    if (resume && ctls_conn_set_session(c, resume) != 0) abort();
+    if (resume && fz_client_resume(c, resume, early) != 0) abort();
     gbuf cc = {0}, sc = {0}, raw = {0};
     uint8_t o = (uint8_t)opt;
     gb_add(&cc, &o, 1);
@@ -224,6 +226,20 @@ static int one(unsigned opt)
         fprintf(stderr, "gen_corpus: options %u: the cached session was not resumed\n", opt);
         rc = -1;
     }
+    /* after a HelloRetryRequest early data is rejected, its record skipped (RFC 8446 4.2.10) */
+    int want = (opt & FZ_OPT_HRR) ? CTLS_EARLY_DATA_REJECTED : CTLS_EARLY_DATA_ACCEPTED;
+    if (rc == 0 && early &&
+        (ctls_early_data_status(c) != want || ctls_early_data_status(s) != want)) {
+        fprintf(stderr, "gen_corpus: options %u: early data not %s\n", opt,
+                want == CTLS_EARLY_DATA_ACCEPTED ? "accepted" : "rejected");
+        rc = -1;
+    }
+    size_t ocsp_len = 0;
+    if (rc == 0 && fz_ocsp_requested(opt) &&
+        (!ctls_peer_ocsp_response(c, &ocsp_len) || ocsp_len != sizeof fz_ocsp_der)) {
+        fprintf(stderr, "gen_corpus: options %u: no OCSP staple\n", opt);
+        rc = -1;
+    }
     if (rc == 0 && !g_base_only) {
         /* fuzz_session: the client's session, once resumption exists (NULL before) */
         ctls_session *sess = ctls_conn_get_session(c);
@@ -238,9 +254,11 @@ static int one(unsigned opt)
     }
     if (rc == 0) {
         char name[32];
-        snprintf(name, sizeof name, "hs_opt%u", opt);
-        /* fuzz_client never holds a session: no client seed for a resumption */
-        if (!resume) write_file("fuzz_client", name, cc.p, cc.n);
+        snprintf(name, sizeof name, early ? "hs_opt%u_0rtt" : "hs_opt%u", opt);
+        /* fuzz_client offers the cached session with early data where it may (TLS 1.3): a
+         * resumption without it would not replay there */
+        if (!resume || early || resume->version != CTLS_TLS1_3)
+            write_file("fuzz_client", name, cc.p, cc.n);
         write_file("fuzz_server", name, sc.p, sc.n);
     }
     if (rc == 0 && !g_base_only) {
@@ -324,11 +342,11 @@ int main(int argc, char **argv)
     static const unsigned opts[] = {0, 1, 2, 4, 7};
     int bad = 0;
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
-        bad |= one(opts[i]) != 0;
+        bad |= one(opts[i], 0) != 0;
     /* TLS 1.2 handshakes: optional (seeds only where the engine completes them) */
     static const unsigned opts12[] = {8, 12};
     for (size_t i = 0; i < sizeof opts12 / sizeof opts12[0]; i++)
-        if (one(opts12[i]) != 0)
+        if (one(opts12[i], 0) != 0)
             fprintf(stderr, "gen_corpus: no TLS 1.2 seed for options %u\n", opts12[i]);
     /* post-handshake authentication (one request, two at once), cached resumption (a TLS
      * 1.3 cache ticket, a TLS 1.2 session ID) and a TLS 1.2 renegotiation asked for by the
@@ -342,9 +360,15 @@ int main(int argc, char **argv)
         FZ_OPT_CACHE | FZ_OPT_TLS12,
         FZ_OPT_RENEG | FZ_OPT_TLS12,
         FZ_OPT_RENEG | FZ_OPT_CACHE | FZ_OPT_TLS12,
+        FZ_OPT_PHA_TWICE,                /* alone: OCSP stapling, TLS 1.3 CertificateEntry */
+        FZ_OPT_PHA_TWICE | FZ_OPT_TLS12, /* and TLS 1.2 CertificateStatus */
     };
     for (size_t i = 0; i < sizeof opts_ext / sizeof opts_ext[0]; i++)
-        bad |= one(opts_ext[i]) != 0;
+        bad |= one(opts_ext[i], 0) != 0;
+    /* 0-RTT: the cached resumption with early data, accepted (EndOfEarlyData), and rejected
+     * after a HelloRetryRequest (the server skips the early data record) */
+    bad |= one(FZ_OPT_CACHE, 1) != 0;
+    bad |= one(FZ_OPT_CACHE | FZ_OPT_HRR, 1) != 0;
     x509_seeds();
     ctls_random_set_test_hook(NULL, NULL);
     return bad;

@@ -83,7 +83,8 @@ int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at)
     size_t have = b->len - b->off;
     if (n > max || have > max - n) return CTLS_ERR_LIMIT;
     if (b->len + n <= b->cap) {
-        *at = b->p + b->len;
+        /* nothing to add to a never-allocated buffer (n == 0, p NULL): NULL, not NULL + 0 */
+        *at = b->p ? b->p + b->len : b->p;
         return 0;
     }
     /* compact first: consumed space at the front is reusable */

@@ -26,7 +26,8 @@ static inline uint8_t *buf_data(const ctls_buf *b)
     return b->p ? b->p + b->off : b->p;
 }
 /* Room for n more bytes at the end (compacts or grows; max bounds the content size). Returns a
- * pointer to write at; call buf_commit(n) after writing. */
+ * pointer to write at (NULL for n == 0 on a never-allocated buffer); call buf_commit(n) after
+ * writing. */
 int buf_reserve(ctls_buf *b, size_t n, size_t max, uint8_t **at);
 static inline void buf_commit(ctls_buf *b, size_t n)
 {

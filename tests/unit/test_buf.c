@@ -41,6 +41,24 @@ TEST(hard_cap)
     buf_free(&b);
 }
 
+/* Nothing appended to a never-allocated buffer (an empty TLS 1.3 early data record, found by
+ * fuzz_server: fuzz/regressions/fuzz_server/empty-early-data-record): buf_reserve returned
+ * b->p + b->len with p NULL, NULL + 0, undefined behaviour that clang's UBSan
+ * (pointer-overflow) stops on; gcc's does not check it. */
+TEST(empty_append_unallocated)
+{
+    ctls_buf b = {0};
+    uint8_t *at = (uint8_t *)&b;
+    CHECK_EQ(buf_reserve(&b, 0, 100, &at), 0);
+    CHECK(at == NULL);
+    CHECK_EQ(buf_append(&b, "", 0, 100), 0);
+    CHECK_EQ(buf_size(&b), 0);
+    CHECK(b.p == NULL); /* nothing to hold: still no storage */
+    CHECK_EQ(buf_append(&b, "ab", 2, 100), 0);
+    CHECK_MEM(buf_data(&b), "ab", 2);
+    buf_free(&b);
+}
+
 TEST(trim_keeps_nonempty)
 {
     ctls_buf b = {0};
@@ -117,6 +135,7 @@ int main(void)
 {
     RUN(append_consume_compact);
     RUN(hard_cap);
+    RUN(empty_append_unallocated);
     RUN(trim_keeps_nonempty);
     RUN(released_storage_is_reused_and_wiped);
     RUN(small_buffers_do_not_lock_out_a_record_buffer);
