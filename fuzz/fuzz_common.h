@@ -19,11 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ctls/ctls.h>
 
 #include "api/internal.h"
+#include "core/mem.h"
 #include "crypto/crypto.h"
 #include "fuzz_keys.h"
 #include "record/record.h"
@@ -62,6 +64,20 @@ static inline void fz_use(ctls_conn *c)
 {
     ctls_random_set_test_hook(fz_rng_fill,
                               c->role == CTLS_CLIENT ? &fz_rng_client : &fz_rng_server);
+}
+
+/* The sessions' wall clock, frozen at its first reading: every ticket of a run is issued,
+ * received and presented in the same millisecond, so the obfuscated ticket age in a resumed
+ * ClientHello is always the age_add, and recorded resumptions (gen_corpus) replay. */
+static inline int64_t fz_wall_ms(void)
+{
+    static int64_t frozen;
+    if (!frozen) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        frozen = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    }
+    return frozen;
 }
 
 /* ---- configurations (built once per process; read-only afterwards) ---- */
@@ -148,6 +164,9 @@ static inline ctls_config *fz_config(int role, unsigned opt)
         for (size_t i = 0; i < ((opt & FZ_OPT_TLS12) ? 2u : 1u); i++)
             if (ctls_config_set_ocsp_response(cfg, i, fz_ocsp_der, sizeof fz_ocsp_der) != 0)
                 abort();
+        /* one ticket key for the process: a rotation would draw a new one, mid-run, from
+         * whichever connection's random stream is active */
+        if (ctls_config_set_ticket_key_rotation(cfg, 0) != 0) abort();
         if (opt & FZ_OPT_CLIENT_AUTH) ctls_config_set_verify(cfg, CTLS_VERIFY_REQUIRE_PEER);
         if (opt & FZ_OPT_HRR) ctls_config_set_groups(cfg, "secp256r1");
         if (opt & FZ_OPT_CACHE) {
@@ -198,6 +217,7 @@ static inline void fz_config_trust(ctls_config *cfg)
 static inline ctls_config *fz_config_full(int role, unsigned opt)
 {
     int fresh = *fz_config_slot(role, opt) == NULL;
+    sess_test_wall_ms = fz_wall_ms;
     ctls_config *cfg = fz_config(role, opt);
     if (fresh) {
         fz_config_trust(cfg);
@@ -206,11 +226,14 @@ static inline ctls_config *fz_config_full(int role, unsigned opt)
          * process (and gen_corpus, with fresh configs) would see a different server stream
          * after the tickets than every later one (a post-handshake CertificateRequest's
          * context, a cache key). */
-        struct sess_cfg *sc;
         static fz_rng cfg_rng; /* stays the hook until the next fz_use */
         cfg_rng.s = 0xC0F16;
         ctls_random_set_test_hook(fz_rng_fill, &cfg_rng);
-        if (role == CTLS_SERVER && sess_cfg_get(cfg, &sc) != 0) abort();
+        if (role == CTLS_SERVER) {
+            ticket_keyset ks; /* the keys are made by their first use (ticket_keys.c) */
+            if (ticket_keys_get(cfg, &ks) != 0) abort();
+            ctls_wipe(&ks, sizeof ks);
+        }
     }
     return cfg;
 }
@@ -484,17 +507,16 @@ static inline const ctls_session *fz_cache_load(ctls_config *scfg, unsigned opt)
 
 /* Client: offer sess (from fz_cache_load) and, with early set and a ticket that allows it,
  * early data (fz_early_data). The ClientHello's obfuscated ticket age counts the milliseconds
- * since the session arrived: the session is made to arrive on a fresh millisecond, so the
- * ClientHello built right after says 0 and a recorded resumption (gen_corpus) replays in
- * fuzz_client (the transcript covers the age). Returns 0 or the ctls_conn_set_session error. */
+ * since the session arrived, which the frozen clock (fz_wall_ms) makes 0, so a recorded
+ * resumption (gen_corpus) replays in fuzz_client (the transcript covers the age). Returns 0
+ * or the ctls_conn_set_session error. */
 static const char fz_early_data[] = "early data, 0-RTT";
 
 static inline int fz_client_resume(ctls_conn *c, const ctls_session *sess, int early)
 {
     ctls_session *s = (ctls_session *)sess; /* owned by fz_cached_tab */
     fz_use(c);
-    int64_t t = sess_wall_ms();
-    while ((s->received_ms = sess_wall_ms()) == t) {}
+    s->received_ms = sess_wall_ms();
     int rc = ctls_conn_set_session(c, s);
     if (rc == 0 && early && s->version == CTLS_TLS1_3 && s->max_early_data)
         (void)ctls_write_early_data(c, fz_early_data, sizeof fz_early_data - 1);

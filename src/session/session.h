@@ -95,7 +95,11 @@ struct sess_conn {
 /* ---- session objects (api/session.c) ---- */
 ctls_session *sess_new(void);
 ctls_session *sess_dup(const ctls_session *s);
+/* Unix time in ms: ticket issue times, ages and expiry. */
 int64_t sess_wall_ms(void);
+/* TESTS AND FUZZERS ONLY: when set, sess_wall_ms returns this clock's value (a fuzzer freezes
+ * it so that recorded ticket ages replay). NULL in production; set before connections start. */
+extern int64_t (*sess_test_wall_ms)(void);
 /* The connection's session state, allocated on first use (NULL on out of memory). */
 struct sess_conn *sess_conn_get(ctls_conn *c);
 void sess_conn_free(ctls_conn *c);
