@@ -36,8 +36,9 @@ const char *tp_certdir(void)
 
 const char *tp_cert(const char *name)
 {
-    static char bufs[8][320];
-    static int next;
+    /* per thread: tests call this from several threads at once (ThreadSanitizer) */
+    static _Thread_local char bufs[8][320];
+    static _Thread_local int next;
     char *b = bufs[next++ % 8];
     const char *d = tp_certdir();
     snprintf(b, sizeof bufs[0], "%s/%s", d ? d : "/nonexistent", name);
