@@ -78,8 +78,9 @@ void early13_client_reject(ctls_conn *c)
 int early13_client_hs_keys(ctls_conn *c)
 {
     hs_state *h = c->hs;
-    if (c->early_status == CTLS_EARLY_DATA_PENDING)
-        return ks13_finished_key(h->suite->hash, h->c_hs, h->c_fin);
+    /* with early data pending, the handshake keys (and c_fin) come with the EncryptedExtensions'
+     * verdict (early13_client_on_ee / _end) */
+    if (c->early_status == CTLS_EARLY_DATA_PENDING) return 0;
     return rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
 }
 
@@ -90,7 +91,7 @@ int early13_client_on_ee(ctls_conn *c, int accepted)
         return accepted ? CTLS_ERR_UNSUPPORTED_EXTENSION : 0; /* RFC 8446 4.2: not offered */
     if (!accepted) {
         c->early_status = CTLS_EARLY_DATA_REJECTED;
-        return rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, NULL);
+        return rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
     }
     /* RFC 8446 4.2.10: accepted only with the PSK (the first identity), the ticket's suite
      * and ALPN; a server that says otherwise is wrong */
@@ -116,7 +117,7 @@ int early13_client_end(ctls_conn *c)
         CTLS_GUARD(hs_send(c, &h->tr, eoed, sizeof eoed));
     }
     if (!accepted) return 0; /* already on the handshake keys */
-    return rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, NULL);
+    return rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
 }
 
 ssize_t ctls_write_early_data(ctls_conn *c, const void *buf, size_t len)
@@ -170,9 +171,10 @@ int early13_server_on_hello(ctls_conn *c, const msg_client_hello *m, int hrr, ui
 int early13_server_keys(ctls_conn *c)
 {
     hs_state *h = c->hs;
-    if (c->early_status != CTLS_EARLY_DATA_ACCEPTED) return 0;
+    if (c->early_status != CTLS_EARLY_DATA_ACCEPTED)
+        return rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
     c->early_reading = 1;
-    /* c_fin was made with the handshake keys just before; they come back at EndOfEarlyData */
+    /* the handshake keys (and c_fin with them) come at EndOfEarlyData */
     return rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_early, NULL);
 }
 
@@ -184,7 +186,7 @@ int early13_server_on_eoed(ctls_conn *c, const uint8_t *msg, size_t len)
     if (buf_size(&c->hs_in) > len) return CTLS_ERR_UNEXPECTED_MESSAGE;
     CTLS_GUARD(tr_add(&h->tr, msg, len));
     c->early_reading = 0;
-    return rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, NULL);
+    return rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin);
 }
 
 int early13_server_data(ctls_conn *c, const uint8_t *data, size_t len)

@@ -160,8 +160,8 @@ static int send_server_flight(ctls_conn *c, const msg_client_hello *ch_msg, cons
     CTLS_GUARD(rc);
     CTLS_GUARD(hs13_handshake_secrets(c, ch_msg->random)); /* common13.c */
     CTLS_GUARD(rec_set_keys13(&c->wr, h->suite->aead, h->suite->hash, h->s_hs, h->s_fin));
-    CTLS_GUARD(rec_set_keys13(&c->rd, h->suite->aead, h->suite->hash, h->c_hs, h->c_fin));
-    CTLS_GUARD(early13_server_keys(c)); /* the early keys first, when early data is accepted */
+    /* the client's handshake keys, or first its early keys when early data is accepted */
+    CTLS_GUARD(early13_server_keys(c));
 
     /* EncryptedExtensions ... Finished: one flight under the handshake keys, in one record */
     hs_flight_begin(c);
