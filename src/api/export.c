@@ -31,26 +31,17 @@ static int reserved_label(const char *label, size_t len)
 /* RFC 8446 7.5: TLS-Exporter(label, context_value, key_length) =
  *   HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter", Hash(context_value),
  *                     key_length)
- * with Secret the exporter_master_secret. The label may hold any bytes (NUL included), so its
- * HkdfLabel (RFC 8446 7.1) is written here instead of by ctls_hkdf_expand_label, which takes a
- * C string. */
+ * with Secret the exporter_master_secret. The label may hold any bytes (NUL included): it goes
+ * by length (ctls_hkdf_expand_label_n). */
 static int export13(const ctls_conn *c, const char *label, size_t label_len, const uint8_t *context,
                     size_t context_len, uint8_t *out, size_t out_len)
 {
     size_t hl = ctls_hash_len(c->hash);
-    uint8_t info[2 + 1 + 255 + 1 + CTLS_MAX_HASH_LEN], hash[CTLS_MAX_HASH_LEN];
-    uint8_t secret[CTLS_MAX_HASH_LEN];
-    ctls_writer w;
-    wr_init(&w, info, sizeof info);
-    CTLS_GUARD(ctls_hash(c->hash, "", 0, hash)); /* Derive-Secret's Messages: "" */
-    CTLS_GUARD(wr_u16(&w, (uint16_t)hl));
-    CTLS_GUARD(wr_open(&w, 1));
-    CTLS_GUARD(wr_bytes(&w, "tls13 ", 6));
-    CTLS_GUARD(wr_bytes(&w, label, label_len));
-    CTLS_GUARD(wr_close(&w));
-    CTLS_GUARD(wr_vec8(&w, hash, hl));
-    CTLS_GUARD(wr_status(&w));
-    int rc = ctls_hkdf_expand(c->hash, c->exp_secret, hl, info, w.len, secret, hl);
+    const uint8_t *empty = ks13_empty_hash(c->hash); /* Derive-Secret's Messages: "" */
+    uint8_t secret[CTLS_MAX_HASH_LEN], hash[CTLS_MAX_HASH_LEN];
+    if (!empty) return CTLS_ERR_INTERNAL;
+    int rc = ctls_hkdf_expand_label_n(c->hash, c->exp_secret, hl, label, label_len, empty, hl,
+                                      secret, hl);
     if (rc == 0)
         rc = ctls_hash(c->hash, context_len ? (const void *)context : "", context_len, hash);
     if (rc == 0)
@@ -59,10 +50,6 @@ static int export13(const ctls_conn *c, const char *label, size_t label_len, con
     return rc;
 }
 
-/* RFC 5705 4: PRF(SecurityParameters.master_secret, label, SecurityParameters.client_random +
- * SecurityParameters.server_random [+ context_value_length + context_value]). PRF(secret,
- * label, seed) is P_hash(secret, label + seed) (RFC 5246 5): the label goes at the front of
- * the seed, so that it may hold any bytes (ctls_prf12 takes a C string). */
 static int export12(const ctls_conn *c, const char *label, size_t label_len, const uint8_t *context,
                     size_t context_len, int use_context, uint8_t *out, size_t out_len)
 {

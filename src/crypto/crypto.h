@@ -40,6 +40,11 @@ int ctls_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
 int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, const char *label,
                            const uint8_t *context, size_t context_len, uint8_t *out,
                            size_t out_len);
+/* The same with a label of label_len bytes, not NUL-terminated (an exporter's label may hold
+ * any bytes). */
+int ctls_hkdf_expand_label_n(int alg, const uint8_t *secret, size_t secret_len, const char *label,
+                             size_t label_len, const uint8_t *context, size_t context_len,
+                             uint8_t *out, size_t out_len);
 /* A secret keyed once for several HKDF-Expand-Label calls: the HMAC key blocks are absorbed
  * once, each expansion then costs two compressions instead of four (the key schedule expands
  * most secrets two to four times). Caller-owned storage; ctls_prk_wipe when done. */

@@ -322,11 +322,11 @@ int ctls_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
 
 /* RFC 8446 7.1: struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
  * opaque context<0..255>; } HkdfLabel. Returns its length, 0 when a field is too long. */
-static size_t hkdf_label(uint8_t info[2 + 1 + 255 + 1 + 255], const char *label,
+static size_t hkdf_label(uint8_t info[2 + 1 + 255 + 1 + 255], const char *label, size_t llen,
                          const uint8_t *context, size_t context_len, size_t out_len)
 {
     static const char prefix[] = "tls13 ";
-    size_t plen = sizeof prefix - 1, llen = strlen(label);
+    size_t plen = sizeof prefix - 1;
     if (plen + llen > 255 || context_len > 255 || out_len > 0xffff) return 0;
     size_t n = 0;
     info[n++] = (uint8_t)(out_len >> 8);
@@ -341,14 +341,23 @@ static size_t hkdf_label(uint8_t info[2 + 1 + 255 + 1 + 255], const char *label,
     return n + context_len;
 }
 
-int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, const char *label,
-                           const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+int ctls_hkdf_expand_label_n(int alg, const uint8_t *secret, size_t secret_len, const char *label,
+                             size_t label_len, const uint8_t *context, size_t context_len,
+                             uint8_t *out, size_t out_len)
 {
     CTLS_ENSURE(label != NULL && (context != NULL || context_len == 0), CTLS_ERR_INVALID_ARG);
     uint8_t info[2 + 1 + 255 + 1 + 255];
-    size_t n = hkdf_label(info, label, context, context_len, out_len);
+    size_t n = hkdf_label(info, label, label_len, context, context_len, out_len);
     CTLS_ENSURE(n != 0, CTLS_ERR_INVALID_ARG);
     return ctls_hkdf_expand(alg, secret, secret_len, info, n, out, out_len);
+}
+
+int ctls_hkdf_expand_label(int alg, const uint8_t *secret, size_t secret_len, const char *label,
+                           const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+{
+    CTLS_ENSURE(label != NULL, CTLS_ERR_INVALID_ARG);
+    return ctls_hkdf_expand_label_n(alg, secret, secret_len, label, strlen(label), context,
+                                    context_len, out, out_len);
 }
 
 /* ---- a secret keyed once for several expansions ------------------------------------------ */
@@ -373,7 +382,7 @@ int ctls_prk_expand_label(const ctls_prk *p, const char *label, const uint8_t *c
     const hmac_key *k = (const hmac_key *)(const void *)p->opaque;
     CTLS_ENSURE(k->len != 0 && out_len <= 255 * k->len, CTLS_ERR_INVALID_ARG);
     uint8_t info[2 + 1 + 255 + 1 + 255 + 1]; /* + the block counter */
-    size_t n = hkdf_label(info, label, context, context_len, out_len);
+    size_t n = hkdf_label(info, label, strlen(label), context, context_len, out_len);
     CTLS_ENSURE(n != 0, CTLS_ERR_INVALID_ARG);
     if (out_len == 0) return 0;
     if (out_len > k->len) return expand_keyed(k, info, n, out, out_len);
