@@ -60,6 +60,10 @@ static void variations(tk_pair *p, int tls13)
         CHECK(memcmp(a, e, 32) != 0); /* RFC 5705 4: an empty context still adds its length */
         CHECK_MEM(a, f, 16);          /* P_hash: a shorter output is a prefix */
     }
+    /* a label goes by its length: bytes after a NUL count (no C-string cut) */
+    uint8_t g[32];
+    both(p, LBL("EXPERIMENTAL a\0x"), NULL, 0, 0, g, sizeof g);
+    CHECK(memcmp(a, g, 32) != 0);
     /* the same call twice: the same bytes (nothing is consumed) */
     both(p, LBL("EXPERIMENTAL b"), NULL, 0, 0, e, sizeof e);
     CHECK_MEM(b, e, 32);
